@@ -1,0 +1,238 @@
+import BTree from 'sorted-btree';
+import { crc32 } from 'node:zlib';
+import { StateError } from './StateError';
+import type { Entry } from './StateStore';
+import { Cell, FROZEN_EPOCH, cellKey } from './Cell';
+import { assertBytes, bytesToLatin1, copyBytes, describeValue } from './bytes';
+
+const MAGIC = [0x57, 0x45, 0x49, 0x52, 0x53, 0x4e, 0x41, 0x50]; // "WEIRSNAP"
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 16; // magic(8) version(u16) flags(u16) count(u32)
+const TRAILER_BYTES = 4; // crc32 of everything before it
+
+/** Orders latin1 tree keys: code-unit order equals unsigned byte order. */
+export function compareLatin1(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A new empty ordered tree of latin1 key -> cell, as stores and snapshots use. */
+export function newCellTree(): BTree<string, Cell> {
+  return new BTree<string, Cell>(undefined, compareLatin1);
+}
+
+let treeOf: (snapshot: StateSnapshot) => BTree<string, Cell>;
+let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapshot;
+
+/**
+ * A point-in-time, immutable view of a store's entries: what a checkpoint persists.
+ *
+ * Snapshots are store-independent: one taken from any {@link StateStore} can be restored into any
+ * other. {@link InMemoryStore.snapshot} takes one in O(1) by sharing the store's copy-on-write
+ * tree; later writes to the store copy the tree nodes they touch and never reach the snapshot.
+ *
+ * The byte form ({@link encode} / {@link StateSnapshot.decode}) is versioned and checksummed:
+ * `"WEIRSNAP"`, format version (u16), flags (u16), entry count (u32), then per entry in key order
+ * a LEB128 key length, the key, a LEB128 value length, the value, and a CRC-32 of all preceding
+ * bytes.
+ *
+ * @example
+ * ```ts
+ * const snap = store.snapshot();          // O(1)
+ * const bytes = snap.encode();            // off the record path: O(n)
+ * other.restore(StateSnapshot.decode(bytes));
+ * ```
+ */
+export class StateSnapshot {
+  readonly #tree: BTree<string, Cell>;
+  readonly #sizeBytes: number;
+
+  static {
+    treeOf = (snapshot) => snapshot.#tree;
+    makeSnapshot = (tree, sizeBytes) => new StateSnapshot(tree, sizeBytes);
+  }
+
+  private constructor(tree: BTree<string, Cell>, sizeBytes: number) {
+    this.#tree = tree;
+    this.#sizeBytes = sizeBytes;
+  }
+
+  /**
+   * Builds a snapshot from entries in any order (a later duplicate key wins). Keys and values are
+   * copied. For custom stores whose snapshot is not a shared tree. O(n log n).
+   */
+  static fromEntries(entries: Iterable<readonly [Uint8Array, Uint8Array]>): StateSnapshot {
+    const tree = newCellTree();
+    let size = 0;
+    for (const pair of entries) {
+      const [key, value] = pair;
+      assertBytes(key, 'entry key', 'StateSnapshot.fromEntries');
+      assertBytes(value, 'entry value', 'StateSnapshot.fromEntries');
+      const k = copyBytes(key);
+      const v = copyBytes(value);
+      const str = bytesToLatin1(k);
+      const old = tree.get(str);
+      if (old !== undefined) size -= str.length + old.v.length;
+      tree.set(str, new Cell(k, v, FROZEN_EPOCH));
+      size += k.length + v.length;
+    }
+    tree.freeze();
+    return new StateSnapshot(tree, size);
+  }
+
+  /** Number of entries. O(1). */
+  len(): number {
+    return this.#tree.size;
+  }
+
+  /** Bytes of keys plus values. O(1). */
+  sizeBytes(): number {
+    return this.#sizeBytes;
+  }
+
+  /** The entries in key order. The arrays are shared: do not mutate them. O(1) per entry. */
+  *entries(): IterableIterator<Entry> {
+    const pair: [string, Cell] = ['', undefined as unknown as Cell];
+    for (const [str, cell] of this.#tree.entries(undefined, pair)) yield [cellKey(str, cell), cell.v];
+  }
+
+  /** Encodes the snapshot into the versioned, checksummed byte form. O(n). */
+  encode(): Uint8Array {
+    const count = this.#tree.size;
+    if (count > 0xffffffff) {
+      throw new StateError('SERIALIZATION', `StateSnapshot.encode: ${count} entries exceed the format's limit`);
+    }
+    const out = new Uint8Array(HEADER_BYTES + count * 10 + this.#sizeBytes + TRAILER_BYTES);
+    out.set(MAGIC, 0);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    view.setUint16(8, FORMAT_VERSION);
+    view.setUint16(10, 0);
+    view.setUint32(12, count);
+    let pos = HEADER_BYTES;
+    this.#tree.forEachPair((str, cell) => {
+      pos = writeLatin1Chunk(out, pos, str);
+      pos = writeChunk(out, pos, cell.v);
+    });
+    view.setUint32(pos, crc32(out.subarray(0, pos)) >>> 0);
+    pos += TRAILER_BYTES;
+    return out.length - pos > 4096 ? out.slice(0, pos) : out.subarray(0, pos);
+  }
+
+  /**
+   * Decodes bytes written by {@link encode}. Throws `StateError` `CORRUPTION` for anything else:
+   * a foreign format, an unknown version, a checksum mismatch, truncation, keys out of order.
+   * The input is copied; O(n log n) worst case, O(n) for well-formed (sorted) input in practice.
+   */
+  static decode(bytes: Uint8Array): StateSnapshot {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new StateError('CORRUPTION', `StateSnapshot.decode: expected snapshot bytes, got ${describeValue(bytes)}`);
+    }
+    const corrupt = (why: string): StateError =>
+      new StateError('CORRUPTION', `StateSnapshot.decode: ${why} (${bytes.length} bytes)`);
+    if (bytes.length < HEADER_BYTES + TRAILER_BYTES) throw corrupt('too short to be a weir state snapshot');
+    for (let i = 0; i < MAGIC.length; i++) {
+      if (bytes[i] !== MAGIC[i]) throw corrupt('not a weir state snapshot (bad magic bytes)');
+    }
+    const data = copyBytes(bytes);
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const version = view.getUint16(8);
+    if (version !== FORMAT_VERSION) {
+      throw corrupt(`snapshot format version ${version} is not supported (this build reads version ${FORMAT_VERSION})`);
+    }
+    const end = data.length - TRAILER_BYTES;
+    const expected = view.getUint32(end);
+    const actual = crc32(data.subarray(0, end)) >>> 0;
+    if (expected !== actual) throw corrupt(`checksum mismatch (stored ${hex32(expected)}, computed ${hex32(actual)})`);
+    const count = view.getUint32(12);
+    const tree = newCellTree();
+    let pos = HEADER_BYTES;
+    let size = 0;
+    let previous: string | undefined;
+    for (let i = 0; i < count; i++) {
+      const keyLen = readVarint(data, pos, end);
+      if (keyLen < 0) throw corrupt(`entry ${i}: bad key length`);
+      pos = varintEnd(data, pos);
+      if (pos + keyLen > end) throw corrupt(`entry ${i}: key runs past the end`);
+      const key = data.subarray(pos, pos + keyLen);
+      pos += keyLen;
+      const valueLen = readVarint(data, pos, end);
+      if (valueLen < 0) throw corrupt(`entry ${i}: bad value length`);
+      pos = varintEnd(data, pos);
+      if (pos + valueLen > end) throw corrupt(`entry ${i}: value runs past the end`);
+      const value = data.subarray(pos, pos + valueLen);
+      pos += valueLen;
+      const str = bytesToLatin1(key);
+      if (previous !== undefined && !(str > previous)) throw corrupt(`entry ${i}: keys out of order`);
+      previous = str;
+      tree.set(str, new Cell(key, value, FROZEN_EPOCH));
+      size += keyLen + valueLen;
+    }
+    if (pos !== end) throw corrupt(`${end - pos} unexpected bytes after ${count} entries`);
+    tree.freeze();
+    return new StateSnapshot(tree, size);
+  }
+}
+
+/** Internal: the shared tree behind a snapshot (for O(1) restore into an InMemoryStore). */
+export function snapshotTree(snapshot: StateSnapshot): BTree<string, Cell> {
+  return treeOf(snapshot);
+}
+
+/** Internal: wraps a (cloned, frozen) tree as a snapshot. */
+export function snapshotOfTree(tree: BTree<string, Cell>, sizeBytes: number): StateSnapshot {
+  return makeSnapshot(tree, sizeBytes);
+}
+
+/**
+ * Internal: the snapshot a `restore` argument denotes. Bytes are decoded; anything that is neither
+ * bytes nor a snapshot is a foreign object and throws `CORRUPTION`.
+ */
+export function toSnapshot(input: unknown, where: string): StateSnapshot {
+  if (input instanceof StateSnapshot) return input;
+  if (input instanceof Uint8Array) return StateSnapshot.decode(input);
+  throw new StateError('CORRUPTION', `${where}: expected a StateSnapshot or its encoded bytes, got ${describeValue(input)}`);
+}
+
+function hex32(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+function writeLength(out: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    out[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  out[pos++] = n;
+  return pos;
+}
+
+function writeChunk(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  pos = writeLength(out, pos, bytes.length);
+  out.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+function writeLatin1Chunk(out: Uint8Array, pos: number, str: string): number {
+  const n = str.length;
+  pos = writeLength(out, pos, n);
+  for (let i = 0; i < n; i++) out[pos + i] = str.charCodeAt(i);
+  return pos + n;
+}
+
+// LEB128 of at most 5 bytes (values < 2^32); -1 when malformed or truncated.
+function readVarint(data: Uint8Array, pos: number, end: number): number {
+  let result = 0;
+  let shift = 0;
+  for (let i = 0; i < 5; i++) {
+    if (pos + i >= end) return -1;
+    const b = data[pos + i]!;
+    result += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7;
+  }
+  return -1;
+}
+
+function varintEnd(data: Uint8Array, pos: number): number {
+  while ((data[pos]! & 0x80) !== 0) pos++;
+  return pos + 1;
+}

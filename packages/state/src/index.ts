@@ -1,0 +1,11 @@
+export { StateError } from './StateError';
+export type { StateErrorCode } from './StateError';
+export type { StateStore, Entry } from './StateStore';
+export { InMemoryStore } from './InMemoryStore';
+export { StateSnapshot } from './StateSnapshot';
+export { getTyped, putTyped, update, encodeValue, decodeValue } from './typedAccess';
+export { KeyWriter } from './KeyWriter';
+export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTuple } from './keyCodec';
+export type { KeyPart } from './keyCodec';
+export { prefixSuccessor } from './prefixSuccessor';
+export { compareBytes } from './bytes';
