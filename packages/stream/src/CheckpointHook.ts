@@ -1,0 +1,75 @@
+import type { StateSnapshot } from '@weir/state';
+
+/**
+ * What a stateful operator reports for checkpoint n: its name and its store's snapshot, taken
+ * after the barrier aligned on all its inputs and after its caches were flushed into the store.
+ */
+export interface OperatorSnapshot {
+  /** The checkpoint (barrier id) this snapshot belongs to. */
+  readonly checkpointId: number;
+  /**
+   * The operator's stable name: the key under which a coordinator stores the snapshot and by
+   * which it restores the operator's store on recovery (like Flink's operator uid), so it must be
+   * unique per job and stay the same across restarts.
+   */
+  readonly operator: string;
+  /** The operator's state at the barrier (an O(1) copy-on-write view for `InMemoryStore`). */
+  readonly snapshot: StateSnapshot;
+}
+
+/**
+ * How stateful operators talk to a checkpoint coordinator without importing it (DESIGN.md §4).
+ * A coordinator implements this interface and is passed to every stateful operator as
+ * `options.checkpoint` (see {@link CheckpointOptions}); operators call {@link registerOperator}
+ * when subscribed and {@link handleBarrier} on every aligned barrier.
+ *
+ * Checkpoint n is complete for the operators once every registered operator has reported n.
+ * Both methods are called synchronously on the record path: keep them O(1) (store the snapshot,
+ * serialise and write it elsewhere, asynchronously). An exception thrown by either one errors the
+ * calling operator's stream.
+ *
+ * @example
+ * ```ts
+ * const acks = new Map<number, Map<string, StateSnapshot>>();
+ * const operators = new Set<string>();
+ * const hook: CheckpointHook = {
+ *   register: (operator) => {
+ *     operators.add(operator);
+ *     return () => operators.delete(operator);
+ *   },
+ *   snapshotTaken: ({ checkpointId, operator, snapshot }) => {
+ *     const got = acks.get(checkpointId) ?? new Map<string, StateSnapshot>();
+ *     acks.set(checkpointId, got.set(operator, snapshot));
+ *     if (got.size === operators.size) persistLater(checkpointId, got); // every operator acknowledged
+ *   },
+ * };
+ * // then pass `checkpoint: hook` in the options of every stateful operator of the job
+ * ```
+ */
+export interface CheckpointHook {
+  /**
+   * Called when an operator instance starts (on subscribe), before it handles any element, so the
+   * coordinator knows whose acknowledgement each checkpoint needs. The returned function, if any,
+   * is called when the instance stops (unsubscribe, completion or error).
+   */
+  register?(operator: string): (() => void) | void;
+  /** Receives an operator's snapshot for a checkpoint, just before the operator forwards the barrier. */
+  snapshotTaken(report: OperatorSnapshot): void;
+}
+
+/**
+ * The option every stateful operator accepts to take part in checkpoints; operator option
+ * interfaces extend it.
+ *
+ * @example
+ * ```ts
+ * interface TumblingWindowOptions extends CheckpointOptions {
+ *   readonly store: StateStore;
+ *   readonly size: number;
+ * }
+ * ```
+ */
+export interface CheckpointOptions {
+  /** Where to report snapshots on barriers; without it barriers are only forwarded. */
+  readonly checkpoint?: CheckpointHook;
+}

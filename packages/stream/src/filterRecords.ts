@@ -1,0 +1,51 @@
+import { Observable } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { invalidElement } from './StreamElement';
+import type { StreamElement } from './StreamElement';
+
+/**
+ * Keeps the records whose value satisfies `predicate`; watermarks and barriers always pass through
+ * untouched. A type-guard predicate narrows the value type. An error thrown by `predicate` goes to
+ * the error channel.
+ *
+ * @param predicate - whether to keep a record, given its value and event time
+ *
+ * @example
+ * ```ts
+ * elements$.pipe(filterRecords((click) => click.user !== 'bot'));
+ * elements$.pipe(filterRecords((e): e is Purchase => e.type === 'purchase')); // StreamElement<Purchase>
+ * ```
+ */
+export function filterRecords<T, S extends T>(
+  predicate: (value: T, timestamp: number) => value is S,
+): OperatorFunction<StreamElement<T>, StreamElement<S>>;
+export function filterRecords<T>(
+  predicate: (value: T, timestamp: number) => boolean,
+): OperatorFunction<StreamElement<T>, StreamElement<T>>;
+export function filterRecords<T>(
+  predicate: (value: T, timestamp: number) => boolean,
+): OperatorFunction<StreamElement<T>, StreamElement<T>> {
+  return (source) =>
+    new Observable<StreamElement<T>>((subscriber) =>
+      source.subscribe({
+        next: (el) => {
+          if (el.kind === 'record') {
+            let keep: boolean;
+            try {
+              keep = predicate(el.value, el.timestamp);
+            } catch (err) {
+              subscriber.error(err);
+              return;
+            }
+            if (keep) subscriber.next(el);
+          } else if (el.kind === 'watermark' || el.kind === 'barrier') {
+            subscriber.next(el);
+          } else {
+            subscriber.error(invalidElement('filterRecords', el));
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}

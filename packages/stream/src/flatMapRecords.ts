@@ -1,0 +1,46 @@
+import { Observable } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { invalidElement } from './StreamElement';
+import type { StreamElement } from './StreamElement';
+
+/**
+ * Replaces each record by zero or more records, one per value of the iterable `project` returns,
+ * each with the input record's timestamp; watermarks and barriers pass through untouched. Errors
+ * thrown by `project` or by iterating its result go to the error channel (records already
+ * produced from that input record have been emitted).
+ *
+ * @param project - the output values, given a record's value and event time
+ *
+ * @example
+ * ```ts
+ * lines$.pipe(flatMapRecords((line) => line.split(/\s+/))); // one record per word
+ * ```
+ */
+export function flatMapRecords<T, R>(
+  project: (value: T, timestamp: number) => Iterable<R>,
+): OperatorFunction<StreamElement<T>, StreamElement<R>> {
+  return (source) =>
+    new Observable<StreamElement<R>>((subscriber) =>
+      source.subscribe({
+        next: (el) => {
+          if (el.kind === 'record') {
+            const timestamp = el.timestamp;
+            try {
+              for (const value of project(el.value, timestamp)) {
+                if (subscriber.closed) return;
+                subscriber.next({ kind: 'record', value, timestamp });
+              }
+            } catch (err) {
+              subscriber.error(err);
+            }
+          } else if (el.kind === 'watermark' || el.kind === 'barrier') {
+            subscriber.next(el);
+          } else {
+            subscriber.error(invalidElement('flatMapRecords', el));
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}

@@ -1,0 +1,29 @@
+export { StreamError } from './StreamError';
+export type { StreamErrorCode } from './StreamError';
+export {
+  record,
+  watermark,
+  idleWatermark,
+  barrier,
+  isRecord,
+  isWatermark,
+  isIdle,
+  isBarrier,
+} from './StreamElement';
+export type { StreamElement, StreamRecord, Watermark, CheckpointBarrier } from './StreamElement';
+export { isLate } from './isLate';
+export { withEventTime } from './withEventTime';
+export type { WithEventTimeOptions } from './withEventTime';
+export { mapRecords } from './mapRecords';
+export { filterRecords } from './filterRecords';
+export { flatMapRecords } from './flatMapRecords';
+export { values } from './values';
+export { records } from './records';
+export { mergeEventStreams } from './mergeEventStreams';
+export type { TaggedValue, MergeEventStreamsOptions } from './mergeEventStreams';
+export { mergeIndexedEventStreams } from './mergeIndexedEventStreams';
+export type { IndexedValue } from './mergeIndexedEventStreams';
+export type { CheckpointHook, CheckpointOptions, OperatorSnapshot } from './CheckpointHook';
+export { registerOperator } from './registerOperator';
+export { handleBarrier } from './handleBarrier';
+export type { BarrierContext } from './handleBarrier';

@@ -1,0 +1,1 @@
+export { CheckpointRecorder } from './CheckpointRecorder';
