@@ -3,9 +3,12 @@
 // Measured on this project's 2-core machine, a lookup in a JS `Map<string, ...>` keyed by the
 // latin1 form of a 20-byte key costs ~600 ns at 100k entries, nearly all of it dependent cache
 // misses (string conversion, bucket, entry, stored string). This table keeps the key's hash,
-// length and first 20 bytes inline in one 32-byte slot of a flat Int32Array, so a hit on a
-// short key usually costs one cache line for the probe and the comparison, plus one for the value
-// (~250 ns at 100k, ~350 ns at 1M in the same measurement).
+// length and first 52 bytes inline in one 64-byte slot (a cache line) of a flat Int32Array, so a
+// hit usually costs one cache line for the probe and the comparison, plus one for the value
+// (~250 ns at 100k, ~350 ns at 1M in the same measurement). Operator keys are often 30-50 bytes
+// and share long prefixes (operator name, window bounds), so they must fit inline too: with 20
+// inline bytes every hit on such a key compared the rest against the stored string, one more
+// dependent miss.
 //
 // Open addressing with linear probing and backward-shift deletion (no tombstones). The table is
 // rebuilt from the tree on restore and never leaves the process, so its hash seed is random per
@@ -13,9 +16,9 @@
 
 import type { Cell } from './Cell';
 
-const SLOT_INTS = 8; // [hash, id + 1, keyLength, 20 inline key bytes]
-const SLOT_SHIFT = 3;
-const INLINE_BYTES = 20;
+const SLOT_INTS = 16; // [hash, id + 1, keyLength, 52 inline key bytes]
+const SLOT_SHIFT = 4;
+const INLINE_BYTES = 52;
 const INLINE_OFFSET = 12; // byte offset of the inline key within a slot
 const MAX_LOAD = 0.7;
 const MIN_SLOTS = 16;
