@@ -1,0 +1,62 @@
+import { assertTimestamp } from '../limits';
+import type { Aggregate } from './Aggregate';
+import { msgpackCodec } from './msgpackCodec';
+import { selectorOf, storableValue } from './selectorOf';
+import { isTimestampedValue } from './TimestampedValue';
+import type { TimestampedValue } from './TimestampedValue';
+
+const isAccumulator = (x: unknown): x is TimestampedValue<unknown> | null => x === null || isTimestampedValue(x);
+
+/**
+ * The value of the record with the earliest event timestamp, whatever order records arrive in
+ * (not the first to arrive). Among records with equal timestamps the earlier-arrived record wins (it stays);
+ * `merge(a, b)` keeps the same rule with `a` taken as arrived before `b`, so merged panes and
+ * sessions agree with a single fold. The value is the record itself, or what `selector` returns for it; the selector
+ * runs on every record, so whether a record is refused never depends on the others.
+ *
+ * The accumulator is `[timestamp, value]`, or `null` when empty (`result` then gives
+ * `undefined`, which never happens for a window that holds a record). It is stored with
+ * {@link msgpackCodec}: values must be plain data, and `-0` comes back as `0`.
+ * Cost: `add`, `merge`, `result` O(1) (plus the selector), `add` allocates only for an empty
+ * accumulator; `codec` O(size of the value).
+ *
+ * @param selector - what to keep of a record (default: the record)
+ * @throws {@link AggregationError} from `add` when the selected value is a function or a symbol;
+ *   {@link WindowError} `INVALID_TIMESTAMP` when the timestamp is not an integer in range
+ *
+ * @example
+ * ```ts
+ * const agg = first((e: Login) => e.user);
+ * let acc = agg.create();
+ * acc = agg.add(acc, { user: 'b' }, 20);
+ * acc = agg.add(acc, { user: 'a' }, 10); // late, but earlier
+ * acc = agg.add(acc, { user: 'c' }, 10); // tie: a arrived first
+ * agg.result(acc); // 'a'
+ * ```
+ */
+export function first<T>(): Aggregate<T, TimestampedValue<T> | null, T | undefined>;
+export function first<T, V>(selector: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined>;
+export function first<T, V>(selector?: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined> {
+  const pick = selectorOf<T, V>('first', selector);
+  return Object.freeze({
+    name: 'first',
+    create: (): TimestampedValue<V> | null => null,
+    add(acc: TimestampedValue<V> | null, value: T, timestamp: number): TimestampedValue<V> | null {
+      assertTimestamp(timestamp, 'first');
+      const v = storableValue('first', pick(value));
+      if (acc === null) return [timestamp, v];
+      if (timestamp < acc[0]) {
+        acc[0] = timestamp;
+        acc[1] = v;
+      }
+      return acc;
+    },
+    merge(a: TimestampedValue<V> | null, b: TimestampedValue<V> | null): TimestampedValue<V> | null {
+      if (a === null) return b;
+      if (b === null) return a;
+      return b[0] < a[0] ? b : a; // b strictly earlier
+    },
+    result: (acc: TimestampedValue<V> | null): V | undefined => (acc === null ? undefined : acc[1]),
+    codec: msgpackCodec<TimestampedValue<V> | null>('first', isAccumulator as (x: unknown) => x is TimestampedValue<V> | null),
+  });
+}

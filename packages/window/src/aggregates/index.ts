@@ -1,0 +1,15 @@
+export type { Aggregate, AggregateSpec, AccumulatorCodec } from './Aggregate';
+export { aggregate } from './Aggregate';
+export { AggregationError } from './AggregationError';
+export { msgpackCodec } from './msgpackCodec';
+export { float64Codec } from './float64Codec';
+export type { TimestampedValue } from './TimestampedValue';
+export { count } from './count';
+export { sum } from './sum';
+export { min } from './min';
+export { max } from './max';
+export { avg } from './avg';
+export type { AvgAccumulator } from './avg';
+export { first } from './first';
+export { last } from './last';
+export { collect } from './collect';

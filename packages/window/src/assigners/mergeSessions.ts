@@ -1,0 +1,85 @@
+import { describeValue } from '../limits';
+import type { Window } from '../Window';
+import { WindowError } from '../WindowError';
+
+/** The outcome of {@link mergeSessions}. */
+export interface SessionMerge {
+  /**
+   * The session after adding the new one: the cover of `newSession` and every absorbed session.
+   * It is `newSession` itself (same object) when nothing was absorbed.
+   */
+  readonly merged: Window;
+  /**
+   * The existing sessions that merge into `merged`, as the same objects and in the order they were
+   * passed; the operator deletes their state and folds their accumulators into the merged one.
+   * Empty when `newSession` starts a session of its own.
+   */
+  readonly absorbed: Window[];
+}
+
+/**
+ * Merges a new session window into a key's existing sessions (Flink's `MergingWindowAssigner`
+ * step for session windows, as a pure function): returns which existing sessions merge with
+ * `newSession` and the merged window.
+ *
+ * Merge rule: two sessions merge when they overlap, `a.start < b.end && b.start < a.end`. Sessions
+ * that only touch (`[0, 5)` and `[5, 9)`) stay apart. With `newSession = sessionWindowOf(t, gap)`,
+ * a record at `t` extends a session `[s, e)` when `t < e`. This differs from Flink, whose
+ * `TimeWindow.intersects` also merges touching windows (`t <= e`); overlap-only is what makes
+ * half-open windows consistent with firing at {@link maxTimestamp}: once the watermark reaches
+ * `e - 1` and the session `[s, e)` fires, no on-time record (`t > e - 1`, so `t >= e`) can extend it.
+ *
+ * Merging is transitive: a session absorbed into the merged window can pull in further sessions
+ * that overlap the grown window, so the result is the same whatever the order of `sessions`.
+ *
+ * Cost: O(n) when the existing sessions do not overlap each other (the operator's invariant), at
+ * most O(n²) otherwise; allocates only the `absorbed` array and, if anything merged, the new window.
+ *
+ * @param sessions - the key's current sessions (normally pairwise non-overlapping), any order
+ * @param newSession - the window to add, usually {@link sessionWindowOf}(t, gap)
+ * @throws {@link WindowError} `INVALID_ARGUMENT` if `newSession` is not a non-empty window of
+ *   integers
+ *
+ * @example
+ * ```ts
+ * const sessions = [{ start: 0, end: 10 }, { start: 20, end: 30 }];
+ * mergeSessions(sessions, { start: 8, end: 22 });
+ * // { merged: { start: 0, end: 30 }, absorbed: [sessions[0], sessions[1]] }
+ * mergeSessions(sessions, { start: 10, end: 15 });
+ * // { merged: { start: 10, end: 15 }, absorbed: [] }   (touching, not overlapping)
+ * ```
+ */
+export function mergeSessions(sessions: readonly Window[], newSession: Window): SessionMerge {
+  const { start, end } = newSession;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !(start < end)) {
+    throw new WindowError(
+      'INVALID_ARGUMENT',
+      `mergeSessions: newSession must have integer bounds with start < end, got ` +
+        `[${describeValue(start)}, ${describeValue(end)})`,
+      newSession,
+    );
+  }
+  let lo = start;
+  let hi = end;
+  const taken = new Array<boolean>(sessions.length).fill(false);
+  let count = 0;
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i]!;
+      if (taken[i] || !(s.start < hi && lo < s.end)) continue;
+      taken[i] = true;
+      count++;
+      if (s.start < lo || s.end > hi) {
+        lo = Math.min(lo, s.start);
+        hi = Math.max(hi, s.end);
+        grew = true;
+      }
+    }
+  }
+  if (count === 0) return { merged: newSession, absorbed: [] };
+  const absorbed: Window[] = [];
+  for (let i = 0; i < sessions.length; i++) if (taken[i]) absorbed.push(sessions[i]!);
+  return { merged: { start: lo, end: hi }, absorbed };
+}

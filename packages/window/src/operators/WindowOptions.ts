@@ -1,0 +1,55 @@
+import type { KeyPart, StateStore } from '@weir/state';
+import type { CheckpointOptions, StreamRecord } from '@weir/stream';
+import type { Aggregate } from '../aggregates/Aggregate';
+
+/**
+ * When results are emitted:
+ * - `'watermark'` (default): when the watermark passes the window's end; a record that arrives
+ *   later but within the allowed lateness re-fires the window at once with an `update`.
+ * - `'final'`: exactly once per window and key, when the watermark passes end + allowed lateness.
+ * - `'changelog'`: on every change, as a `retract` of the previous result followed by an `insert`
+ *   of the new one (Kafka Streams / Flink SQL style); no watermark-driven firing.
+ */
+export type EmitMode = 'watermark' | 'final' | 'changelog';
+
+/** A group key: what the `key` option returns. Bigints in the safe range become numbers. */
+export type GroupKey = KeyPart;
+
+/**
+ * Options every window operator takes.
+ *
+ * @typeParam T - the record value type
+ * @typeParam K - the group key type
+ * @typeParam A - the aggregate's accumulator type
+ * @typeParam R - the aggregate's result type
+ */
+export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOptions {
+  /** Computes a record's group key (a string, number, bigint or Uint8Array). */
+  readonly key: (value: T) => K;
+  /** How records of one window and key combine (`count()`, `sum(...)`, or your own). */
+  readonly aggregate: Aggregate<T, A, R>;
+  /** Where every accumulator, window, timer and the watermark live. */
+  readonly store: StateStore;
+  /**
+   * The operator's stable name: its keys' prefix in the store (several operators can share one
+   * store) and its identity in checkpoints and errors. Defaults to the operator kind; give each
+   * operator sharing a store a distinct name.
+   */
+  readonly name?: string;
+  /** How long after a window's end (ms of event time) late records still update it. Default 0. */
+  readonly allowedLateness?: number;
+  /** When results are emitted; see {@link EmitMode}. Default `'watermark'`. */
+  readonly emit?: EmitMode;
+  /**
+   * Also fire early, every this many ms of event time after a window's start, with the results
+   * of the keys that changed since their last emission (`'watermark'` mode only).
+   */
+  readonly earlyFiring?: number;
+  /** Receives each record too late for all its windows. Such records are also counted. */
+  readonly onLate?: (record: StreamRecord<T>) => void;
+  /**
+   * Receives each record whose key or aggregation failed, with the error. Without it such a
+   * record errors the stream (with a WindowError naming the operator and the value).
+   */
+  readonly onInvalid?: (record: StreamRecord<T>, error: Error) => void;
+}

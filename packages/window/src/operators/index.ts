@@ -1,0 +1,14 @@
+export { tumblingWindow } from './tumblingWindow';
+export type { TumblingWindowOptions } from './tumblingWindow';
+export { hoppingWindow } from './hoppingWindow';
+export type { HoppingWindowOptions } from './hoppingWindow';
+export { cumulativeWindow } from './cumulativeWindow';
+export type { CumulativeWindowOptions } from './cumulativeWindow';
+export { calendarWindow } from './calendarWindow';
+export type { CalendarWindowOptions as CalendarWindowOperatorOptions } from './calendarWindow';
+export { sessionWindow } from './sessionWindow';
+export type { SessionWindowOptions } from './sessionWindow';
+export type { WindowOperator } from './alignedWindowOperator';
+export type { WindowOptions, EmitMode, GroupKey } from './WindowOptions';
+export type { WindowResult, WindowResultKind } from './WindowResult';
+export type { WindowMetrics, WindowMetricsSnapshot } from './WindowMetrics';

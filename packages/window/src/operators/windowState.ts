@@ -1,0 +1,90 @@
+// Internal: how window operators lay out their state in the store, and the small codecs for it.
+//
+// Every key starts with the operator's name as a tuple string component, so operators sharing a
+// store never see each other's keys, then a one-byte section:
+//   META    name 00                         -> msgpack { watermark, nextSeq }
+//   FIRED   name 01 int(end) int(start)     -> [flags]                 (aligned windows that fired
+//                                                                        and await late records)
+//   GROUP   name 02 int(end) int(start) key -> [seq(6) flags(1) acc...] (accumulators, by window end:
+//                                                                        time order for restore)
+//   SESSION name 03 key int(start)          -> [seq(6) flags(1) int(end) acc...]
+import { KeyWriter, StateError, encodeString, type KeyPart } from '@weir/state';
+
+export const META = 0x00;
+export const FIRED = 0x01;
+export const GROUP = 0x02;
+export const SESSION = 0x03;
+
+/** Group value header: 6-byte sequence number (creation order) and a flags byte. */
+export const HEADER_BYTES = 7;
+export const FLAG_EMITTED = 1;
+export const FLAG_CHANGED = 2;
+
+/** Builds the keys of one operator instance. */
+export class WindowKeys {
+  readonly prefix: Uint8Array;
+  private readonly writer = new KeyWriter(64);
+
+  constructor(name: string) {
+    this.prefix = encodeString(name);
+  }
+
+  section(tag: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(tag).finish();
+  }
+
+  fired(end: number, start: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(FIRED).int(end).int(start).finish();
+  }
+
+  group(end: number, start: number, key: KeyPart): Uint8Array {
+    const w = this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start);
+    return writeKeyPart(w, key).finish();
+  }
+
+  session(key: KeyPart, start: number): Uint8Array {
+    const w = this.writer.reset().raw(this.prefix).byte(SESSION);
+    return writeKeyPart(w, key).int(start).finish();
+  }
+}
+
+function writeKeyPart(w: KeyWriter, key: KeyPart): KeyWriter {
+  if (typeof key === 'string') return w.string(key);
+  if (key instanceof Uint8Array) return w.bytes(key);
+  return w.int(key);
+}
+
+/** Writes the 7-byte group header into `out`. */
+export function writeHeader(out: Uint8Array, seq: number, flags: number): void {
+  const hi = Math.floor(seq / 0x100000000);
+  const lo = seq >>> 0;
+  out[0] = (hi >>> 8) & 0xff;
+  out[1] = hi & 0xff;
+  out[2] = lo >>> 24;
+  out[3] = (lo >>> 16) & 0xff;
+  out[4] = (lo >>> 8) & 0xff;
+  out[5] = lo & 0xff;
+  out[6] = flags;
+}
+
+/** Reads the sequence number of a group header. */
+export function readSeq(bytes: Uint8Array, where: string): number {
+  if (bytes.length < HEADER_BYTES) {
+    throw new StateError('CORRUPTION', `${where}: a window state entry of ${bytes.length} bytes is too short`);
+  }
+  const hi = bytes[0]! * 256 + bytes[1]!;
+  const lo = ((bytes[2]! << 24) | (bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!) >>> 0;
+  return hi * 0x100000000 + lo;
+}
+
+/** Scratch buffers for building values (store.put copies what it is given), one per length. */
+export class Scratch {
+  private readonly byLength: Uint8Array[] = [];
+
+  /** A buffer of exactly `n` bytes, valid until the next call with the same `n`. */
+  take(n: number): Uint8Array {
+    let buf = this.byLength[n];
+    if (buf === undefined) this.byLength[n] = buf = new Uint8Array(n);
+    return buf;
+  }
+}
