@@ -42,7 +42,8 @@ export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOp
   readonly emit?: EmitMode;
   /**
    * Also fire early, every this many ms of event time after a window's start, with the results
-   * of the keys that changed since their last emission (`'watermark'` mode only).
+   * of the keys that changed since their last emission (`'watermark'` mode; tumbling, calendar
+   * and session windows: hopping and cumulative windows already fire every slide or step).
    */
   readonly earlyFiring?: number;
   /** Receives each record too late for all its windows. Such records are also counted. */

@@ -1,5 +1,6 @@
 import { calendarWindows, type CalendarUnit } from '../assigners/calendarWindows';
-import { alignedWindowOperator, type WindowOperator } from './alignedWindowOperator';
+import { alignedWindowOperator } from './alignedWindowOperator';
+import type { WindowOperator } from './WindowOperator';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 
 /** Options of {@link calendarWindow}. */

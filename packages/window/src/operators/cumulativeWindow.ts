@@ -1,5 +1,6 @@
 import { cumulativeWindows } from '../assigners/cumulativeWindows';
-import { alignedWindowOperator, type WindowOperator } from './alignedWindowOperator';
+import { paneWindowOperator } from './paneWindowOperator';
+import type { WindowOperator } from './WindowOperator';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 
 /** Options of {@link cumulativeWindow}. */
@@ -17,7 +18,10 @@ export interface CumulativeWindowOptions<T, K extends GroupKey, A, R> extends Wi
  * (`[s, s+step)`, `[s, s+2*step)`, ... `[s, s+maxSize)`), so a day's running total can fire every
  * hour.
  *
- * Cost per record: O(maxSize / step) expected.
+ * Records are aggregated per pane of `step`: one store write per record; each window's result is
+ * merged from its panes when it fires. Cost per record: O(1) expected (O(maxSize / step) in
+ * `changelog` mode or for a late update); per window fired: O(keys x window size / step).
+ * `earlyFiring` is not available: these windows already fire every `step`.
  *
  * @example
  * ```ts
@@ -26,5 +30,6 @@ export interface CumulativeWindowOptions<T, K extends GroupKey, A, R> extends Wi
  * ```
  */
 export function cumulativeWindow<T, K extends GroupKey, A, R>(options: CumulativeWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
-  return alignedWindowOperator('cumulativeWindow', cumulativeWindows(options?.step, options?.maxSize, options?.offset ?? 0), options);
+  const assigner = cumulativeWindows(options?.step, options?.maxSize, options?.offset ?? 0);
+  return paneWindowOperator('cumulativeWindow', assigner, assigner.step, assigner.offset, options);
 }

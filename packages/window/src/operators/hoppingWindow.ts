@@ -1,5 +1,6 @@
 import { hoppingWindows } from '../assigners/hoppingWindows';
-import { alignedWindowOperator, type WindowOperator } from './alignedWindowOperator';
+import { paneWindowOperator } from './paneWindowOperator';
+import type { WindowOperator } from './WindowOperator';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 
 /** Options of {@link hoppingWindow}. */
@@ -17,7 +18,11 @@ export interface HoppingWindowOptions<T, K extends GroupKey, A, R> extends Windo
  * every `slide`: a record belongs to about `size / slide` windows. Flink's sliding windows, Kafka
  * Streams' hopping windows.
  *
- * Cost per record: O(size / slide) expected.
+ * Records are aggregated per pane of gcd(size, slide) (Flink's slicing): one store write per record
+ * however many windows it belongs to; a window's result is merged from its panes when it fires.
+ * Cost per record: O(1) expected (O(size / slide) in `changelog` mode or for a late update);
+ * per window fired: O(keys x size / gcd(size, slide)). `earlyFiring` is not available: these
+ * windows already fire every `slide`.
  *
  * @example
  * ```ts
@@ -27,5 +32,6 @@ export interface HoppingWindowOptions<T, K extends GroupKey, A, R> extends Windo
  * ```
  */
 export function hoppingWindow<T, K extends GroupKey, A, R>(options: HoppingWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
-  return alignedWindowOperator('hoppingWindow', hoppingWindows(options?.size, options?.slide, options?.offset ?? 0), options);
+  const assigner = hoppingWindows(options?.size, options?.slide, options?.offset ?? 0);
+  return paneWindowOperator('hoppingWindow', assigner, assigner.paneSize, assigner.offset, options);
 }

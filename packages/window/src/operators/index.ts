@@ -8,7 +8,7 @@ export { calendarWindow } from './calendarWindow';
 export type { CalendarWindowOptions as CalendarWindowOperatorOptions } from './calendarWindow';
 export { sessionWindow } from './sessionWindow';
 export type { SessionWindowOptions } from './sessionWindow';
-export type { WindowOperator } from './alignedWindowOperator';
+export type { WindowOperator } from './WindowOperator';
 export type { WindowOptions, EmitMode, GroupKey } from './WindowOptions';
 export type { WindowResult, WindowResultKind } from './WindowResult';
 export type { WindowMetrics, WindowMetricsSnapshot } from './WindowMetrics';

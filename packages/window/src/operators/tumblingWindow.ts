@@ -1,5 +1,6 @@
 import { tumblingWindows } from '../assigners/tumblingWindows';
-import { alignedWindowOperator, type WindowOperator } from './alignedWindowOperator';
+import { alignedWindowOperator } from './alignedWindowOperator';
+import type { WindowOperator } from './WindowOperator';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 
 /** Options of {@link tumblingWindow}. */

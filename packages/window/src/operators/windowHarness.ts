@@ -1,0 +1,154 @@
+// Internal: what every window engine shares: options, counters, result emission, the operator's
+// meta entry (watermark and creation counter), element dispatch, barriers, completion.
+import { Observable, type Subscriber } from 'rxjs';
+import { handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
+import { WindowError } from '../WindowError';
+import { describeValue } from '../limits';
+import { decodeValue, encodeValue, bytesToLatin1Key } from './stateCodec';
+import { META, WindowKeys } from './windowState';
+import { WindowCounters, type WindowMetrics } from './WindowMetrics';
+import type { WindowResult, WindowResultKind } from './WindowResult';
+import type { GroupKey, WindowOptions } from './WindowOptions';
+import { resolveOptions, type ResolvedOptions } from './resolveOptions';
+import type { WindowOperator } from './WindowOperator';
+
+/** The per-subscription context an engine works in. */
+export interface EngineContext<T, K, A, R> {
+  readonly o: ResolvedOptions<T, K & GroupKey, A, R>;
+  readonly keys: WindowKeys;
+  readonly where: string;
+  readonly counters: WindowCounters;
+  /** The operator's watermark (-Infinity before the first). Engines read it; the harness moves it. */
+  readonly watermark: () => number;
+  /** Draws the next creation sequence number (persisted with the watermark at each barrier). */
+  readonly nextSeq: () => number;
+  /** Emits one result record stamped `end - 1`. */
+  emit(key: K, start: number, end: number, value: R, kind: WindowResultKind): void;
+  /** Counts an invalid record and hands it to `onInvalid`, or throws when there is none. */
+  invalid(el: StreamRecord<T>, err: unknown): void;
+  /** Counts a late record and hands it to `onLate`. */
+  late(el: StreamRecord<T>): void;
+}
+
+/** What an engine does for its operator. */
+export interface Engine<T> {
+  /** Rebuilds in-memory state from the store (after the meta entry was read). */
+  load(): void;
+  onRecord(el: StreamRecord<T>): void;
+  /** The watermark advanced to `wm` (from `previous`): fire and purge what is due. */
+  advance(wm: number, previous: number): void;
+}
+
+/** Builds a window operator from an engine factory, validating options first. */
+export function windowOperator<T, K extends GroupKey, A, R>(
+  operator: string,
+  options: WindowOptions<T, K, A, R>,
+  makeEngine: (ctx: EngineContext<T, K, A, R>) => Engine<T>,
+  validate?: (o: ResolvedOptions<T, K, A, R>) => void,
+): WindowOperator<T, K, R> {
+  const o = resolveOptions(operator, options);
+  validate?.(o);
+  const counters = new WindowCounters(o.store);
+  const where = `${operator} '${o.name}'`;
+
+  const op = (source: Observable<StreamElement<T>>): Observable<StreamElement<WindowResult<K, R>>> =>
+    new Observable((subscriber: Subscriber<StreamElement<WindowResult<K, R>>>) => {
+      const keys = new WindowKeys(o.name);
+      const metaKey = keys.section(META);
+      let watermark = Number.NEGATIVE_INFINITY;
+      let seq = 0;
+      const ctx: EngineContext<T, K, A, R> = {
+        o,
+        keys,
+        where,
+        counters,
+        watermark: () => watermark,
+        nextSeq: () => seq++,
+        emit(key, start, end, value, kind) {
+          counters.resultsEmitted++;
+          subscriber.next({ kind: 'record', value: { key, start, end, value, kind }, timestamp: end - 1 });
+        },
+        invalid(el, err) {
+          counters.invalidRecords++;
+          const error = err instanceof Error ? err : new WindowError('INVALID_RECORD', `${where}: record at ${el.timestamp} failed: ${String(err)}`, el.value, { cause: err });
+          if (o.onInvalid === undefined) throw error;
+          o.onInvalid(el, error);
+        },
+        late(el) {
+          counters.lateRecords++;
+          o.onLate?.(el);
+        },
+      };
+      const engine = makeEngine(ctx);
+
+      const advance = (wm: number): void => {
+        if (wm <= watermark) return;
+        const previous = watermark;
+        watermark = wm;
+        counters.watermark = wm;
+        engine.advance(wm, previous);
+      };
+      const flush = (): void => {
+        o.store.put(metaKey, encodeValue({ watermark, nextSeq: seq }, where));
+      };
+
+      const meta = o.store.get(metaKey);
+      if (meta !== undefined) {
+        const m = decodeValue<{ watermark: number; nextSeq: number }>(meta, where);
+        watermark = m.watermark;
+        seq = m.nextSeq;
+        counters.watermark = watermark;
+      }
+      engine.load();
+      subscriber.add(registerOperator(o.checkpoint, o.name));
+      const subscription = source.subscribe({
+        next(el) {
+          try {
+            if (el.kind === 'record') {
+              counters.recordsIn++;
+              engine.onRecord(el);
+            } else if (el.kind === 'watermark') {
+              if (el.idle === true) subscriber.next(el);
+              else if (el.timestamp > watermark) {
+                advance(el.timestamp);
+                subscriber.next(el);
+              }
+            } else if (el.kind === 'barrier') {
+              handleBarrier(el, subscriber, { operator: o.name, store: o.store, flush, checkpoint: o.checkpoint });
+            } else {
+              throw new WindowError('INVALID_RECORD', `${where}: expected a stream element, got ${describeValue(el)}`, el);
+            }
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error(err) {
+          subscriber.error(err);
+        },
+        complete() {
+          try {
+            // Completion is the end of event time: fire everything still open.
+            if (watermark < Number.POSITIVE_INFINITY) {
+              advance(Number.POSITIVE_INFINITY);
+              subscriber.next({ kind: 'watermark', timestamp: Number.POSITIVE_INFINITY });
+            }
+            subscriber.complete();
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
+
+  return Object.assign(op, { metrics: counters as WindowMetrics });
+}
+
+/**
+ * Map key of a group: numbers, bigints and most strings as they are; byte strings, and the rare
+ * strings that start with U+0000, as distinct escaped strings, so no two keys collide.
+ */
+export function mapKeyOf(key: GroupKey): unknown {
+  if (typeof key === 'string') return key.charCodeAt(0) === 0 ? `\u0000s${key}` : key;
+  return key instanceof Uint8Array ? `\u0000b${bytesToLatin1Key(key)}` : key;
+}
