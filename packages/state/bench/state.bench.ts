@@ -7,12 +7,10 @@
 // per operation. Prints a table and writes bench/results/state.json at the repository root.
 //
 // Options: --sizes 10000,100000   --time 300 (ms per task)
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import BTree from 'sorted-btree';
 import { Bench } from 'tinybench';
 import { InMemoryStore, StateSnapshot, compareBytes } from '../src';
-import { machineInfo } from './machine';
+import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -211,16 +209,7 @@ const fmt = (ns: number): string => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` :
 const machine = machineInfo();
 console.log(`\n@weir/state benchmark: ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.date}`);
 console.log(`median per operation; keys ${KEY_BYTES} random bytes, values ${VALUE_BYTES} bytes; lookups use fresh key arrays in random order\n`);
-const header = ['entries', 'subject', 'operation', 'median', 'MB/s', 'target'];
 const table = rows.map((r) => [r.entries.toLocaleString('en'), r.subject, r.operation, fmt(r.nsPerOp), r.mbPerSec ? r.mbPerSec.toFixed(0) : '', verdict(r)]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const row of table) console.log(line(row));
-
-const outDir = join(__dirname, '..', '..', '..', 'bench', 'results');
-mkdirSync(outDir, { recursive: true });
-const out = join(outDir, 'state.json');
-writeFileSync(out, `${JSON.stringify({ benchmark: '@weir/state', machine, config: { sizes: SIZES, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH, timeMsPerTask: TIME }, results: rows.map((r) => ({ ...r, target: verdict(r) || undefined })) }, null, 2)}\n`);
+printTable(['entries', 'subject', 'operation', 'median', 'MB/s', 'target'], table);
+const out = writeResults('state', { benchmark: '@weir/state', machine, config: { sizes: SIZES, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH, timeMsPerTask: TIME }, results: rows.map((r) => ({ ...r, target: verdict(r) || undefined })) });
 console.log(`\nwrote ${out}`);

@@ -7,13 +7,11 @@
 // Event time spans 100 s (10 events per ms). Prints a table; writes bench/results/window.json.
 //
 // Options: --events 1000000  --keys 10000  --repeat 3
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { from, groupBy, mergeMap, reduce, type OperatorFunction } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { count, hoppingWindow, sessionWindow, sum, tumblingWindow } from '../src';
-import { machineInfo } from './machine';
+import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
 const args = process.argv.slice(2);
 const argOf = (name: string, fallback: number): number => {
@@ -196,13 +194,6 @@ const table = rows.map((r) => {
   const ratio = floorOf(r) / r.eventsPerSec;
   return [r.scenario, r.order, r.subject, `${(r.eventsPerSec / 1e6).toFixed(2)}M`, r.subject.startsWith('hand') ? '1.0x (floor)' : `${ratio.toFixed(1)}x slower`, target === undefined ? '' : r.eventsPerSec >= target ? `met (>= ${target / 1e6}M)` : `MISSED (>= ${target / 1e6}M)`];
 });
-const header = ['scenario', 'order', 'subject', 'events/s', 'vs floor', 'target'];
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const row of table) console.log(line(row));
-const outDir = join(__dirname, '..', '..', '..', 'bench', 'results');
-mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'window.json'), `${JSON.stringify({ benchmark: '@weir/window', machine, config: { events: EVENTS, keys: KEYS, repeat: REPEAT, spanMs: SPAN_MS, outOfOrderBoundMs: BOUND }, results: rows.map((r) => ({ ...r, slowerThanFloor: floorOf(r) / r.eventsPerSec })) }, null, 2)}\n`);
-console.log(`\nwrote ${join(outDir, 'window.json')}`);
+printTable(['scenario', 'order', 'subject', 'events/s', 'vs floor', 'target'], table);
+const out = writeResults('window', { benchmark: '@weir/window', machine, config: { events: EVENTS, keys: KEYS, repeat: REPEAT, spanMs: SPAN_MS, outOfOrderBoundMs: BOUND }, results: rows.map((r) => ({ ...r, slowerThanFloor: floorOf(r) / r.eventsPerSec })) });
+console.log(`\nwrote ${out}`);

@@ -1,11 +1,6 @@
-import { assertTimestamp } from '../limits';
 import type { Aggregate } from './Aggregate';
-import { msgpackCodec } from './msgpackCodec';
-import { selectorOf, storableValue } from './selectorOf';
-import { isTimestampedValue } from './TimestampedValue';
+import { extremeByTime } from './extremeByTime';
 import type { TimestampedValue } from './TimestampedValue';
-
-const isAccumulator = (x: unknown): x is TimestampedValue<unknown> | null => x === null || isTimestampedValue(x);
 
 /**
  * The value of the record with the earliest event timestamp, whatever order records arrive in
@@ -37,26 +32,5 @@ const isAccumulator = (x: unknown): x is TimestampedValue<unknown> | null => x =
 export function first<T>(): Aggregate<T, TimestampedValue<T> | null, T | undefined>;
 export function first<T, V>(selector: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined>;
 export function first<T, V>(selector?: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined> {
-  const pick = selectorOf<T, V>('first', selector);
-  return Object.freeze({
-    name: 'first',
-    create: (): TimestampedValue<V> | null => null,
-    add(acc: TimestampedValue<V> | null, value: T, timestamp: number): TimestampedValue<V> | null {
-      assertTimestamp(timestamp, 'first');
-      const v = storableValue('first', pick(value));
-      if (acc === null) return [timestamp, v];
-      if (timestamp < acc[0]) {
-        acc[0] = timestamp;
-        acc[1] = v;
-      }
-      return acc;
-    },
-    merge(a: TimestampedValue<V> | null, b: TimestampedValue<V> | null): TimestampedValue<V> | null {
-      if (a === null) return b;
-      if (b === null) return a;
-      return b[0] < a[0] ? b : a; // b strictly earlier
-    },
-    result: (acc: TimestampedValue<V> | null): V | undefined => (acc === null ? undefined : acc[1]),
-    codec: msgpackCodec<TimestampedValue<V> | null>('first', isAccumulator as (x: unknown) => x is TimestampedValue<V> | null),
-  });
+  return extremeByTime('first', (incoming, held) => incoming < held, selector); // strictly earlier replaces: among equal timestamps the earlier-arrived record stays
 }

@@ -1,11 +1,6 @@
-import { assertTimestamp } from '../limits';
 import type { Aggregate } from './Aggregate';
-import { msgpackCodec } from './msgpackCodec';
-import { selectorOf, storableValue } from './selectorOf';
-import { isTimestampedValue } from './TimestampedValue';
+import { extremeByTime } from './extremeByTime';
 import type { TimestampedValue } from './TimestampedValue';
-
-const isAccumulator = (x: unknown): x is TimestampedValue<unknown> | null => x === null || isTimestampedValue(x);
 
 /**
  * The value of the record with the latest event timestamp, whatever order records arrive in
@@ -37,26 +32,5 @@ const isAccumulator = (x: unknown): x is TimestampedValue<unknown> | null => x =
 export function last<T>(): Aggregate<T, TimestampedValue<T> | null, T | undefined>;
 export function last<T, V>(selector: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined>;
 export function last<T, V>(selector?: (value: T) => V): Aggregate<T, TimestampedValue<V> | null, V | undefined> {
-  const pick = selectorOf<T, V>('last', selector);
-  return Object.freeze({
-    name: 'last',
-    create: (): TimestampedValue<V> | null => null,
-    add(acc: TimestampedValue<V> | null, value: T, timestamp: number): TimestampedValue<V> | null {
-      assertTimestamp(timestamp, 'last');
-      const v = storableValue('last', pick(value));
-      if (acc === null) return [timestamp, v];
-      if (timestamp >= acc[0]) {
-        acc[0] = timestamp;
-        acc[1] = v;
-      }
-      return acc;
-    },
-    merge(a: TimestampedValue<V> | null, b: TimestampedValue<V> | null): TimestampedValue<V> | null {
-      if (a === null) return b;
-      if (b === null) return a;
-      return b[0] >= a[0] ? b : a; // b not earlier
-    },
-    result: (acc: TimestampedValue<V> | null): V | undefined => (acc === null ? undefined : acc[1]),
-    codec: msgpackCodec<TimestampedValue<V> | null>('last', isAccumulator as (x: unknown) => x is TimestampedValue<V> | null),
-  });
+  return extremeByTime('last', (incoming, held) => incoming >= held, selector); // not earlier replaces: among equal timestamps the later-arrived record wins
 }

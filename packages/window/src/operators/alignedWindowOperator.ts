@@ -10,7 +10,7 @@ import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
 import { decodeTuple } from './stateCodec';
-import { FIRED, FLAG_CHANGED, FLAG_EMITTED, GROUP, HEADER_BYTES, Scratch, readSeq, writeHeader } from './windowState';
+import { FIRED, FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { normaliseGroupKey } from './resolveOptions';
@@ -55,13 +55,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
     ctx.emit(g.key, slot.start, slot.end, value, kind);
 
-  const writeGroup = (g: Group<K, A>): void => {
-    const acc = codec.encode(g.acc);
-    const out = scratch.take(HEADER_BYTES + acc.length);
-    writeHeader(out, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0));
-    out.set(acc, HEADER_BYTES);
-    store.put(g.storeKey, out);
-  };
+  const save = (g: Group<K, A>): void =>
+    writeGroup(store, scratch, g.storeKey, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
 
   const firstEarly = (start: number): number => {
     if (earlyFiring === undefined) return Number.POSITIVE_INFINITY;
@@ -132,7 +127,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     }
     if (!slot.fired && slot.nextEarly <= wm && slot.nextEarly < lastInstant) {
       fire(slot, true);
-      for (const g of slot.groups.values()) if (g.emitted) writeGroup(g);
+      for (const g of slot.groups.values()) if (g.emitted) save(g);
       slot.nextEarly = firstEarly(slot.start);
     }
     if (!slot.fired && lastInstant <= wm) {
@@ -146,28 +141,21 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
 
   return {
     load() {
-      const pending = new Map<number, Array<Group<K, A>>>();
+      for (const [end, stored] of readGroups(store, keys, where)) {
+        const slot = slots.get(end) ?? openSlot({ start: stored[0]!.start, end }, true);
+        for (const e of stored) {
+          const key = e.key as K;
+          slot.groups.set(mapKeyOf(key), {
+            key,
+            acc: codec.decode(e.acc),
+            seq: e.seq,
+            emitted: (e.flags & FLAG_EMITTED) !== 0,
+            changed: (e.flags & FLAG_CHANGED) !== 0,
+            storeKey: e.storeKey,
+          });
+        }
+      }
       const prefixLength = keys.prefix.length + 1;
-      for (const [k, v] of store.prefixScan(keys.section(GROUP))) {
-        const [end, start, key] = decodeTuple(k, prefixLength) as [number, number, K];
-        const slot = slots.get(end) ?? openSlot({ start, end }, true);
-        const flags = v[HEADER_BYTES - 1]!;
-        let list = pending.get(slot.end);
-        if (list === undefined) pending.set(slot.end, (list = []));
-        list.push({
-          key,
-          acc: codec.decode(v.subarray(HEADER_BYTES)),
-          seq: readSeq(v, where),
-          emitted: (flags & FLAG_EMITTED) !== 0,
-          changed: (flags & FLAG_CHANGED) !== 0,
-          storeKey: k,
-        });
-      }
-      for (const [end, list] of pending) {
-        const slot = slots.get(end)!;
-        list.sort((a, b) => a.seq - b.seq);
-        for (const g of list) slot.groups.set(mapKeyOf(g.key), g);
-      }
       for (const [k] of store.prefixScan(keys.section(FIRED))) {
         const [end] = decodeTuple(k, prefixLength) as [number, number];
         const slot = slots.get(end);
@@ -231,7 +219,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         g.emitted = true;
         g.changed = false;
       }
-      writeGroup(g);
+      save(g);
     },
 
     advance(wm) {

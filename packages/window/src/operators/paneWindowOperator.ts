@@ -11,8 +11,7 @@ import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp, describeValue } from '../limits';
-import { decodeTuple } from './stateCodec';
-import { GROUP, HEADER_BYTES, Scratch, readSeq, writeHeader } from './windowState';
+import { HEADER_BYTES, Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import type { WindowResultKind } from './WindowResult';
@@ -95,13 +94,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
     return due;
   };
 
-  const writeGroup = (g: Group<K, A>): void => {
-    const acc = codec.encode(g.acc);
-    const out = scratch.take(HEADER_BYTES + acc.length);
-    writeHeader(out, g.seq, 0);
-    out.set(acc, HEADER_BYTES);
-    store.put(g.storeKey, out);
-  };
+  const save = (g: Group<K, A>): void => writeGroup(store, scratch, g.storeKey, g.seq, 0, codec.encode(g.acc));
 
   // merge(a, b) may mutate `a` and may return `b`: never let a pane's accumulator become `a`.
   const mergeInto = (acc: A, paneAcc: A): A => {
@@ -156,19 +149,13 @@ function paneEngine<T, K extends GroupKey, A, R>(
 
   return {
     load() {
-      const pending = new Map<number, Array<Group<K, A>>>();
-      const prefixLength = keys.prefix.length + 1;
-      for (const [k, v] of store.prefixScan(keys.section(GROUP))) {
-        const [end, start, key] = decodeTuple(k, prefixLength) as [number, number, K];
-        if (!panes.has(end)) openPane(start, assigner.assign(start));
-        let list = pending.get(end);
-        if (list === undefined) pending.set(end, (list = []));
-        list.push({ key, mapKey: mapKeyOf(key), acc: codec.decode(v.subarray(HEADER_BYTES)), seq: readSeq(v, where), storeKey: k });
-      }
-      for (const [end, list] of pending) {
-        const pane = panes.get(end)!;
-        list.sort((a, b) => a.seq - b.seq);
-        for (const g of list) pane.groups.set(g.mapKey, g);
+      for (const [end, stored] of readGroups(store, keys, where)) {
+        const start = stored[0]!.start;
+        const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
+        for (const e of stored) {
+          const key = e.key as K;
+          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey });
+        }
       }
       recomputeDue(ctx.watermark());
     },
@@ -234,7 +221,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         pane.groups.set(mk, g);
         if (pane.groups.size === 1) recomputeDue(wm);
       }
-      writeGroup(g);
+      save(g);
       if (immediate !== undefined) {
         immediate.forEach((w, i) => {
           const prior = before![i]!;

@@ -8,7 +8,7 @@
 //   GROUP   name 02 int(end) int(start) key -> [seq(6) flags(1) acc...] (accumulators, by window end:
 //                                                                        time order for restore)
 //   SESSION name 03 key int(start)          -> [seq(6) flags(1) int(end) acc...]
-import { KeyWriter, StateError, encodeString, type KeyPart } from '@weir/state';
+import { KeyWriter, StateError, decodeTuple, encodeString, type KeyPart, type StateStore } from '@weir/state';
 
 export const META = 0x00;
 export const FIRED = 0x01;
@@ -87,4 +87,40 @@ export class Scratch {
     if (buf === undefined) this.byLength[n] = buf = new Uint8Array(n);
     return buf;
   }
+}
+
+/** One accumulator entry of the GROUP section, as stored. */
+export interface StoredGroup {
+  readonly end: number;
+  readonly start: number;
+  readonly key: KeyPart;
+  readonly seq: number;
+  readonly flags: number;
+  readonly acc: Uint8Array;
+  readonly storeKey: Uint8Array;
+}
+
+/**
+ * Every GROUP entry of one operator, by window (or pane) end, each list in creation order: what
+ * an engine rebuilds its mirror from when it subscribes. O(n log n).
+ */
+export function readGroups(store: StateStore, keys: WindowKeys, where: string): Map<number, StoredGroup[]> {
+  const byEnd = new Map<number, StoredGroup[]>();
+  const prefixLength = keys.prefix.length + 1;
+  for (const [k, v] of store.prefixScan(keys.section(GROUP))) {
+    const [end, start, key] = decodeTuple(k, prefixLength) as [number, number, KeyPart];
+    let list = byEnd.get(end);
+    if (list === undefined) byEnd.set(end, (list = []));
+    list.push({ end, start, key, seq: readSeq(v, where), flags: v[HEADER_BYTES - 1]!, acc: v.subarray(HEADER_BYTES), storeKey: k });
+  }
+  for (const list of byEnd.values()) list.sort((a, b) => a.seq - b.seq);
+  return byEnd;
+}
+
+/** Writes one GROUP entry: header (creation number, flags) and the encoded accumulator. */
+export function writeGroup(store: StateStore, scratch: Scratch, storeKey: Uint8Array, seq: number, flags: number, acc: Uint8Array): void {
+  const out = scratch.take(HEADER_BYTES + acc.length);
+  writeHeader(out, seq, flags);
+  out.set(acc, HEADER_BYTES);
+  store.put(storeKey, out);
 }
