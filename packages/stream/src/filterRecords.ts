@@ -1,6 +1,5 @@
-import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { invalidElement } from './StreamElement';
+import { recordOperator } from './recordOperator';
 import type { StreamElement } from './StreamElement';
 
 /**
@@ -25,27 +24,7 @@ export function filterRecords<T>(
 export function filterRecords<T>(
   predicate: (value: T, timestamp: number) => boolean,
 ): OperatorFunction<StreamElement<T>, StreamElement<T>> {
-  return (source) =>
-    new Observable<StreamElement<T>>((subscriber) =>
-      source.subscribe({
-        next: (el) => {
-          if (el.kind === 'record') {
-            let keep: boolean;
-            try {
-              keep = predicate(el.value, el.timestamp);
-            } catch (err) {
-              subscriber.error(err);
-              return;
-            }
-            if (keep) subscriber.next(el);
-          } else if (el.kind === 'watermark' || el.kind === 'barrier') {
-            subscriber.next(el);
-          } else {
-            subscriber.error(invalidElement('filterRecords', el));
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  return recordOperator<T, T>('filterRecords', (el, subscriber) => {
+    if (predicate(el.value, el.timestamp)) subscriber.next(el);
+  });
 }

@@ -1,6 +1,5 @@
-import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { invalidElement } from './StreamElement';
+import { recordOperator } from './recordOperator';
 import type { StreamElement } from './StreamElement';
 
 /**
@@ -19,28 +18,11 @@ import type { StreamElement } from './StreamElement';
 export function flatMapRecords<T, R>(
   project: (value: T, timestamp: number) => Iterable<R>,
 ): OperatorFunction<StreamElement<T>, StreamElement<R>> {
-  return (source) =>
-    new Observable<StreamElement<R>>((subscriber) =>
-      source.subscribe({
-        next: (el) => {
-          if (el.kind === 'record') {
-            const timestamp = el.timestamp;
-            try {
-              for (const value of project(el.value, timestamp)) {
-                if (subscriber.closed) return;
-                subscriber.next({ kind: 'record', value, timestamp });
-              }
-            } catch (err) {
-              subscriber.error(err);
-            }
-          } else if (el.kind === 'watermark' || el.kind === 'barrier') {
-            subscriber.next(el);
-          } else {
-            subscriber.error(invalidElement('flatMapRecords', el));
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  return recordOperator<T, R>('flatMapRecords', (el, subscriber) => {
+    const timestamp = el.timestamp;
+    for (const value of project(el.value, timestamp)) {
+      if (subscriber.closed) return;
+      subscriber.next({ kind: 'record', value, timestamp });
+    }
+  });
 }

@@ -1,6 +1,5 @@
-import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { invalidElement } from './StreamElement';
+import { recordOperator } from './recordOperator';
 import type { StreamElement } from './StreamElement';
 
 /**
@@ -17,27 +16,7 @@ import type { StreamElement } from './StreamElement';
 export function mapRecords<T, R>(
   project: (value: T, timestamp: number) => R,
 ): OperatorFunction<StreamElement<T>, StreamElement<R>> {
-  return (source) =>
-    new Observable<StreamElement<R>>((subscriber) =>
-      source.subscribe({
-        next: (el) => {
-          if (el.kind === 'record') {
-            let value: R;
-            try {
-              value = project(el.value, el.timestamp);
-            } catch (err) {
-              subscriber.error(err);
-              return;
-            }
-            subscriber.next({ kind: 'record', value, timestamp: el.timestamp });
-          } else if (el.kind === 'watermark' || el.kind === 'barrier') {
-            subscriber.next(el);
-          } else {
-            subscriber.error(invalidElement('mapRecords', el));
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  return recordOperator<T, R>('mapRecords', (el, subscriber) => {
+    subscriber.next({ kind: 'record', value: project(el.value, el.timestamp), timestamp: el.timestamp });
+  });
 }
