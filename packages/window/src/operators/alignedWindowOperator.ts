@@ -10,7 +10,7 @@ import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
 import { decodeTuple } from './stateCodec';
-import { FIRED, FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, Scratch, readGroups, writeGroup } from './windowState';
+import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { normaliseGroupKey } from './resolveOptions';
@@ -200,13 +200,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         };
       }
       const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;
-      try {
-        g.acc = aggregate.add(g.acc, el.value, ts);
-      } catch (err) {
-        if (!isNew) g.acc = codec.decode(store.get(g.storeKey)!.subarray(HEADER_BYTES)); // undo a partial add
-        ctx.invalid(el, err);
-        return;
-      }
+      if (!ctx.fold(g, isNew, el)) return;
       if (isNew) slot.groups.set(mk, g);
       g.changed = true;
       if (emit === 'changelog') {

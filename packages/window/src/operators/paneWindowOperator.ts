@@ -11,7 +11,7 @@ import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp, describeValue } from '../limits';
-import { HEADER_BYTES, Scratch, readGroups, writeGroup } from './windowState';
+import { Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import type { WindowResultKind } from './WindowResult';
@@ -210,13 +210,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
           storeKey: keys.group(pane.end, pane.start, key),
         };
       }
-      try {
-        g.acc = aggregate.add(g.acc, el.value, ts);
-      } catch (err) {
-        if (!isNew) g.acc = codec.decode(store.get(g.storeKey)!.subarray(HEADER_BYTES)); // undo a partial add
-        ctx.invalid(el, err);
-        return;
-      }
+      if (!ctx.fold(g, isNew, el)) return;
       if (isNew) {
         pane.groups.set(mk, g);
         if (pane.groups.size === 1) recomputeDue(wm);

@@ -5,7 +5,7 @@ import { handleBarrier, registerOperator, type StreamElement, type StreamRecord 
 import { WindowError } from '../WindowError';
 import { describeValue } from '../limits';
 import { decodeValue, encodeValue, bytesToLatin1Key } from './stateCodec';
-import { META, WindowKeys } from './windowState';
+import { HEADER_BYTES, META, WindowKeys } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -28,6 +28,12 @@ export interface EngineContext<T, K, A, R> {
   invalid(el: StreamRecord<T>, err: unknown): void;
   /** Counts a late record and hands it to `onLate`. */
   late(el: StreamRecord<T>): void;
+  /**
+   * Folds a record into a GROUP entry's accumulator. If the aggregate throws, the accumulator is
+   * reloaded from the store (an `add` may have half-updated it), the record is routed as invalid,
+   * and `false` is returned.
+   */
+  fold(group: { acc: A; readonly storeKey: Uint8Array }, isNew: boolean, el: StreamRecord<T>): boolean;
 }
 
 /** What an engine does for its operator. */
@@ -77,6 +83,17 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         late(el) {
           counters.lateRecords++;
           o.onLate?.(el);
+        },
+        fold(group, isNew, el) {
+          try {
+            group.acc = o.aggregate.add(group.acc, el.value, el.timestamp);
+            return true;
+          } catch (err) {
+            const stored = isNew ? undefined : o.store.get(group.storeKey);
+            if (stored !== undefined) group.acc = o.aggregate.codec.decode(stored.subarray(HEADER_BYTES));
+            ctx.invalid(el, err);
+            return false;
+          }
         },
       };
       const engine = makeEngine(ctx);
