@@ -23,6 +23,12 @@ interface Group<K, A> {
   emitted: boolean;
   changed: boolean;
   readonly storeKey: Uint8Array;
+  /** Changed since last written to the store (held in the write-back cache). */
+  dirty: boolean;
+  /** Has an entry in the store. */
+  persisted: boolean;
+  /** Still part of an open window (a purged group is skipped when the cache flushes). */
+  live: boolean;
 }
 
 interface Slot<K, A> {
@@ -55,8 +61,32 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
     ctx.emit(g.key, slot.start, slot.end, value, kind);
 
-  const save = (g: Group<K, A>): void =>
+  const cacheSize = o.cacheSize;
+  let dirty: Array<Group<K, A>> = [];
+
+  const write = (g: Group<K, A>): void => {
     writeGroup(store, scratch, g.storeKey, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
+    g.persisted = true;
+  };
+
+  const flushCache = (): void => {
+    for (const g of dirty) {
+      if (g.live) write(g);
+      g.dirty = false;
+    }
+    dirty = [];
+  };
+
+  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
+  // every barrier.
+  const save = (g: Group<K, A>): void => {
+    if (cacheSize === 0) return write(g);
+    if (!g.dirty) {
+      g.dirty = true;
+      dirty.push(g);
+      if (dirty.length > cacheSize) flushCache();
+    }
+  };
 
   const firstEarly = (start: number): number => {
     if (earlyFiring === undefined) return Number.POSITIVE_INFINITY;
@@ -96,7 +126,10 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   };
 
   const purge = (slot: Slot<K, A>): void => {
-    for (const g of slot.groups.values()) store.delete(g.storeKey);
+    for (const g of slot.groups.values()) {
+      g.live = false;
+      if (g.persisted) store.delete(g.storeKey);
+    }
     if (slot.fired) store.delete(keys.fired(slot.end, slot.start));
     slots.delete(slot.end);
   };
@@ -152,6 +185,9 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
             emitted: (e.flags & FLAG_EMITTED) !== 0,
             changed: (e.flags & FLAG_CHANGED) !== 0,
             storeKey: e.storeKey,
+            dirty: false,
+            persisted: true,
+            live: true,
           });
         }
       }
@@ -197,6 +233,9 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           emitted: false,
           changed: false,
           storeKey: keys.group(w.end, w.start, key),
+          dirty: false,
+          persisted: false,
+          live: true,
         };
       }
       const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;
@@ -224,5 +263,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       for (const slot of due) process(slot, wm);
       recomputeDue();
     },
+
+    flush: flushCache,
   };
 }

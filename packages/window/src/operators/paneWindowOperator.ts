@@ -49,6 +49,9 @@ export function paneWindowOperator<T, K extends GroupKey, A, R>(
     options,
     (ctx) => paneEngine(ctx, assigner, paneSize, offset),
     (o) => {
+      if (o.cacheSize !== 0) {
+        throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`cacheSize\` is for tumbling and calendar windows so far, got ${describeValue(o.cacheSize)}`, o.cacheSize);
+      }
       if (o.earlyFiring !== undefined) {
         throw new WindowError(
           'INVALID_ARGUMENT',

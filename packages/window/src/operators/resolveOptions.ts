@@ -15,6 +15,7 @@ export interface ResolvedOptions<T, K extends GroupKey, A, R> {
   readonly allowedLateness: number;
   readonly emit: EmitMode;
   readonly earlyFiring: number | undefined;
+  readonly cacheSize: number;
   readonly onLate: ((record: StreamRecord<T>) => void) | undefined;
   readonly onInvalid: ((record: StreamRecord<T>, error: Error) => void) | undefined;
   readonly checkpoint: CheckpointHook | undefined;
@@ -63,6 +64,10 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
     }
     if (emit !== 'watermark') throw bad(`option \`earlyFiring\` needs emit 'watermark' (emit '${emit}' already decides when to fire)`, earlyFiring);
   }
+  const cacheSize = options.cacheSize ?? 0;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw bad('option `cacheSize` must be a non-negative integer (changed accumulators held before writing)', cacheSize);
+  }
   for (const cb of ['onLate', 'onInvalid'] as const) {
     if (options[cb] !== undefined && typeof options[cb] !== 'function') throw bad(`option \`${cb}\` must be a function`, options[cb]);
   }
@@ -74,6 +79,7 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
     allowedLateness,
     emit,
     earlyFiring,
+    cacheSize,
     onLate: options.onLate,
     onInvalid: options.onInvalid,
     checkpoint: options.checkpoint,

@@ -72,7 +72,10 @@ function accBytesOf(v: Uint8Array): Uint8Array {
 export function sessionWindow<T, K extends GroupKey, A, R>(options: SessionWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
   const operator = 'sessionWindow';
   const gap = options?.gap;
-  return windowOperator(operator, options, (ctx) => sessionEngine(ctx, gap), () => {
+  return windowOperator(operator, options, (ctx) => sessionEngine(ctx, gap), (o) => {
+    if (o.cacheSize !== 0) {
+      throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`cacheSize\` is for tumbling and calendar windows so far, got ${describeValue(o.cacheSize)}`, o.cacheSize);
+    }
     if (!Number.isSafeInteger(gap) || gap <= 0 || gap > MAX_WINDOW_SIZE) {
       throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`gap\` must be a positive integer number of milliseconds, got ${describeValue(gap)}`, gap);
     }

@@ -30,10 +30,10 @@ export interface EngineContext<T, K, A, R> {
   late(el: StreamRecord<T>): void;
   /**
    * Folds a record into a GROUP entry's accumulator. If the aggregate throws, the accumulator is
-   * reloaded from the store (an `add` may have half-updated it), the record is routed as invalid,
-   * and `false` is returned.
+   * reloaded from the store when the store holds its latest value (an `add` may have half-updated
+   * it; the built-in aggregates never do), the record is routed as invalid, and `false` is returned.
    */
-  fold(group: { acc: A; readonly storeKey: Uint8Array }, isNew: boolean, el: StreamRecord<T>): boolean;
+  fold(group: { acc: A; readonly storeKey: Uint8Array; readonly dirty?: boolean }, isNew: boolean, el: StreamRecord<T>): boolean;
 }
 
 /** What an engine does for its operator. */
@@ -43,6 +43,8 @@ export interface Engine<T> {
   onRecord(el: StreamRecord<T>): void;
   /** The watermark advanced to `wm` (from `previous`): fire and purge what is due. */
   advance(wm: number, previous: number): void;
+  /** Writes everything still held in memory to the store (before a snapshot). */
+  flush?(): void;
 }
 
 /** Builds a window operator from an engine factory, validating options first. */
@@ -89,7 +91,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
             group.acc = o.aggregate.add(group.acc, el.value, el.timestamp);
             return true;
           } catch (err) {
-            const stored = isNew ? undefined : o.store.get(group.storeKey);
+            const stored = isNew || group.dirty === true ? undefined : o.store.get(group.storeKey);
             if (stored !== undefined) group.acc = o.aggregate.codec.decode(stored.subarray(HEADER_BYTES));
             ctx.invalid(el, err);
             return false;
@@ -106,6 +108,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         engine.advance(wm, previous);
       };
       const flush = (): void => {
+        engine.flush?.();
         o.store.put(metaKey, encodeValue({ watermark, nextSeq: seq }, where));
       };
 

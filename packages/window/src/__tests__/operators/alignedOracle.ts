@@ -416,6 +416,7 @@ export interface CommonOptions {
   readonly name?: string;
   readonly checkpoint?: CheckpointHook;
   readonly earlyFiring?: number;
+  readonly cacheSize?: number;
   readonly onLate?: (r: LateRecord) => void;
 }
 

@@ -19,6 +19,8 @@ interface Plan {
   /** Sorted cut points: a barrier and a restore after each. */
   readonly cuts: number[];
   readonly viaBytes: boolean;
+  /** Write-back cache size (tumbling and calendar windows); 0 writes through. */
+  readonly cacheSize: number;
 }
 
 function planArb(scenario: fc.Arbitrary<Scenario>, emit: EmitMode): fc.Arbitrary<Plan> {
@@ -29,6 +31,7 @@ function planArb(scenario: fc.Arbitrary<Scenario>, emit: EmitMode): fc.Arbitrary
       early: emit === 'watermark' && s.early ? fc.option(fc.integer({ min: 1, max: 8 }), { freq: 2 }).map((x) => x ?? undefined) : fc.constant(undefined),
       cuts: fc.uniqueArray(fc.integer({ min: 0, max: s.input.elements.length }), { minLength: 1, maxLength: 3 }).map((c) => c.sort((a, b) => a - b)),
       viaBytes: fc.boolean(),
+      cacheSize: s.early ? fc.constantFrom(0, 1, 2, 5, 1000) : fc.constant(0),
     }),
   );
 }
@@ -40,6 +43,7 @@ function makeOp(p: Plan, store: StateStore, checkpoint?: CheckpointRecorder) {
     allowedLateness: p.s.lateness,
     aggregate: makeAggregate(p.s.agg),
     name: 'win',
+    cacheSize: p.cacheSize,
     ...(checkpoint ? { checkpoint } : {}),
     ...(p.early !== undefined ? { earlyFiring: p.early * p.s.unit } : {}),
   });
@@ -77,7 +81,8 @@ describe.each(SCENARIOS)('%s windows restored from a checkpoint', (_, arb) => {
   it.each(MODES)("emit '%s': output with barriers + restores into new stores equals the uninterrupted output", (emit) => {
     fc.assert(
       fc.property(planArb(arb, emit), (p) => {
-        const uninterrupted = drive(makeOp(p, new InMemoryStore()), p.s.input.elements).flat();
+        // The reference writes through (no cache): a cached run must be indistinguishable from it.
+        const uninterrupted = drive(makeOp({ ...p, cacheSize: 0 }, new InMemoryStore()), p.s.input.elements).flat();
         expect(runWithRestores(p)).toEqual(uninterrupted);
       }),
       { numRuns: NUM_RUNS },
@@ -91,7 +96,7 @@ describe('snapshots are isolated from later writes', () => {
       fc.property(planArb(fc.oneof(tumblingScenario, hoppingScenario, cumulativeScenario), emit), (p) => {
         const els = p.s.input.elements;
         const cut = p.cuts[0]!;
-        const uninterrupted = drive(makeOp(p, new InMemoryStore()), els).flat();
+        const uninterrupted = drive(makeOp({ ...p, cacheSize: 0 }, new InMemoryStore()), els).flat();
         const store = new InMemoryStore();
         const recorder = new CheckpointRecorder();
         const d = new Driver(makeOp(p, store, recorder));
