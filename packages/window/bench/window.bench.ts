@@ -4,7 +4,8 @@
 // arriving out of order (up to 1 s late, within the watermark bound, so none is dropped):
 // tumbling count (10 s), hopping sum (10 s / 1 s), session count (gap 5 s). Beside them, in the
 // same run: a hand-written loop over a Map (the floor) and a naive RxJS groupBy + reduce. Tumbling
-// also runs with a 20k-entry write-back cache (fewer store writes, bigger flush at barriers).
+// and session also run with a 20k-entry write-back cache, hopping with 200k (it holds ~110k live
+// pane groups here): fewer store writes, a bigger flush at each barrier.
 // Event time spans 100 s (10 events per ms). Prints a table; writes bench/results/window.json.
 //
 // Options: --events 1000000  --keys 10000  --repeat 3
@@ -156,8 +157,10 @@ const cases: Array<{ scenario: string; subject: string; run: Runner }> = [
   { scenario: 'tumbling count 10s', subject: 'hand-written Map loop', run: handTumbling },
   { scenario: 'tumbling count 10s', subject: 'naive RxJS groupBy+reduce', run: naiveGroupBy },
   { scenario: 'hopping sum 10s/1s', subject: 'weir hoppingWindow', run: pipeline(() => hoppingWindow({ size: 10_000, slide: 1_000, key: (e: Event) => e.key, aggregate: sum((e: Event) => e.v), store: new InMemoryStore() })) },
+  { scenario: 'hopping sum 10s/1s', subject: 'weir hoppingWindow, cacheSize 200k', run: pipeline(() => hoppingWindow({ size: 10_000, slide: 1_000, key: (e: Event) => e.key, aggregate: sum((e: Event) => e.v), store: new InMemoryStore(), cacheSize: 200_000 })) },
   { scenario: 'hopping sum 10s/1s', subject: 'hand-written Map loop', run: handHopping },
   { scenario: 'session count gap 5s', subject: 'weir sessionWindow', run: pipeline(() => sessionWindow({ gap: 5_000, key: (e: Event) => e.key, aggregate: count(), store: new InMemoryStore() })) },
+  { scenario: 'session count gap 5s', subject: 'weir sessionWindow, cacheSize 20k', run: pipeline(() => sessionWindow({ gap: 5_000, key: (e: Event) => e.key, aggregate: count(), store: new InMemoryStore(), cacheSize: 20_000 })) },
   { scenario: 'session count gap 5s', subject: 'hand-written Map loop', run: handSession },
 ];
 
@@ -188,7 +191,7 @@ for (const outOfOrder of [false, true]) {
 
 const machine = machineInfo();
 const floorOf = (r: Row): number => rows.find((x) => x.scenario === r.scenario && x.order === r.order && x.subject === 'hand-written Map loop')!.eventsPerSec;
-const targets: Record<string, number> = { 'weir tumblingWindow': 1_500_000, 'weir tumblingWindow, cacheSize 20k': 1_500_000, 'weir hoppingWindow': 500_000, 'weir sessionWindow': 500_000 };
+const targets: Record<string, number> = { 'weir tumblingWindow': 1_500_000, 'weir tumblingWindow, cacheSize 20k': 1_500_000, 'weir hoppingWindow': 500_000, 'weir hoppingWindow, cacheSize 200k': 500_000, 'weir sessionWindow': 500_000, 'weir sessionWindow, cacheSize 20k': 500_000 };
 console.log(`\n\n@weir/window benchmark: ${EVENTS.toLocaleString('en')} events, ${KEYS.toLocaleString('en')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
 console.log('median of', REPEAT, 'runs; one core (a single synchronous pipeline)\n');
 const table = rows.map((r) => {

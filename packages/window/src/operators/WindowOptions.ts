@@ -47,8 +47,8 @@ export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOp
    */
   readonly earlyFiring?: number;
   /**
-   * How many changed accumulators may wait in memory before being written to the store
-   * (tumbling and calendar windows). 0 (the default) writes every change through at once, so a
+   * How many changed accumulators (sessions, panes) may wait in memory before being written to
+   * the store. 0 (the default) writes every change through at once, so a
    * checkpoint barrier writes nothing but the watermark. A larger cache saves the store writes of
    * keys updated repeatedly, and never writes windows that open and close between two flushes, at
    * the price of flushing up to `cacheSize` entries at each barrier. Either way every change is

@@ -24,6 +24,12 @@ interface Group<K, A> {
   acc: A;
   readonly seq: number;
   readonly storeKey: Uint8Array;
+  /** Changed since last written to the store (held in the write-back cache). */
+  dirty: boolean;
+  /** Has an entry in the store. */
+  persisted: boolean;
+  /** Its pane is still open (a purged group is skipped when the cache flushes). */
+  live: boolean;
 }
 
 interface Pane<K, A> {
@@ -49,9 +55,6 @@ export function paneWindowOperator<T, K extends GroupKey, A, R>(
     options,
     (ctx) => paneEngine(ctx, assigner, paneSize, offset),
     (o) => {
-      if (o.cacheSize !== 0) {
-        throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`cacheSize\` is for tumbling and calendar windows so far, got ${describeValue(o.cacheSize)}`, o.cacheSize);
-      }
       if (o.earlyFiring !== undefined) {
         throw new WindowError(
           'INVALID_ARGUMENT',
@@ -97,7 +100,29 @@ function paneEngine<T, K extends GroupKey, A, R>(
     return due;
   };
 
-  const save = (g: Group<K, A>): void => writeGroup(store, scratch, g.storeKey, g.seq, 0, codec.encode(g.acc));
+  const cacheSize = o.cacheSize;
+  let dirty: Array<Group<K, A>> = [];
+  const write = (g: Group<K, A>): void => {
+    writeGroup(store, scratch, g.storeKey, g.seq, 0, codec.encode(g.acc));
+    g.persisted = true;
+  };
+  const flushCache = (): void => {
+    for (const g of dirty) {
+      if (g.live) write(g);
+      g.dirty = false;
+    }
+    dirty = [];
+  };
+  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
+  // every barrier.
+  const save = (g: Group<K, A>): void => {
+    if (cacheSize === 0) return write(g);
+    if (!g.dirty) {
+      g.dirty = true;
+      dirty.push(g);
+      if (dirty.length > cacheSize) flushCache();
+    }
+  };
 
   // merge(a, b) may mutate `a` and may return `b`: never let a pane's accumulator become `a`.
   const mergeInto = (acc: A, paneAcc: A): A => {
@@ -157,7 +182,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey });
+          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, dirty: false, persisted: true, live: true });
         }
       }
       recomputeDue(ctx.watermark());
@@ -211,6 +236,9 @@ function paneEngine<T, K extends GroupKey, A, R>(
           acc: aggregate.create(),
           seq: ctx.nextSeq(),
           storeKey: keys.group(pane.end, pane.start, key),
+          dirty: false,
+          persisted: false,
+          live: true,
         };
       }
       if (!ctx.fold(g, isNew, el)) return;
@@ -248,10 +276,15 @@ function paneEngine<T, K extends GroupKey, A, R>(
       }
       for (const pane of panes.values()) {
         if (pane.purgeAt > wm) continue;
-        for (const g of pane.groups.values()) store.delete(g.storeKey);
+        for (const g of pane.groups.values()) {
+          g.live = false;
+          if (g.persisted) store.delete(g.storeKey);
+        }
         panes.delete(pane.end);
       }
       recomputeDue(wm);
     },
+
+    flush: flushCache,
   };
 }

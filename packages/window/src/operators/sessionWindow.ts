@@ -33,6 +33,10 @@ interface Session<K, A> {
   lastEmitted: unknown;
   /** {@link lastEmitted}, encoded for the store. */
   lastEmittedBytes: Uint8Array | undefined;
+  /** Changed since last written to the store (held in the write-back cache). */
+  dirty: boolean;
+  /** Has an entry in the store. */
+  persisted: boolean;
 }
 
 interface Timer<K, A> {
@@ -73,9 +77,6 @@ export function sessionWindow<T, K extends GroupKey, A, R>(options: SessionWindo
   const operator = 'sessionWindow';
   const gap = options?.gap;
   return windowOperator(operator, options, (ctx) => sessionEngine(ctx, gap), (o) => {
-    if (o.cacheSize !== 0) {
-      throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`cacheSize\` is for tumbling and calendar windows so far, got ${describeValue(o.cacheSize)}`, o.cacheSize);
-    }
     if (!Number.isSafeInteger(gap) || gap <= 0 || gap > MAX_WINDOW_SIZE) {
       throw new WindowError('INVALID_ARGUMENT', `${operator}: option \`gap\` must be a positive integer number of milliseconds, got ${describeValue(gap)}`, gap);
     }
@@ -160,12 +161,33 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     out.set(acc, ACC_AT);
     if (emitted !== undefined) out.set(emitted, ACC_AT + acc.length);
     store.put(s.storeKey, out);
+    s.persisted = true;
+  };
+
+  const cacheSize = o.cacheSize;
+  let dirty: Array<Session<K, A>> = [];
+  const flushCache = (): void => {
+    for (const s of dirty) {
+      if (s.alive) write(s);
+      s.dirty = false;
+    }
+    dirty = [];
+  };
+  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
+  // every barrier.
+  const save = (s: Session<K, A>): void => {
+    if (cacheSize === 0) return write(s);
+    if (!s.dirty) {
+      s.dirty = true;
+      dirty.push(s);
+      if (dirty.length > cacheSize) flushCache();
+    }
   };
 
   const remove = (s: Session<K, A>): void => {
     s.alive = false;
     live--;
-    store.delete(s.storeKey);
+    if (s.persisted) store.delete(s.storeKey);
     const list = byKey.get(mapKeyOf(s.key));
     if (list === undefined) return;
     const i = list.indexOf(s);
@@ -196,6 +218,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: emittedBytes === undefined ? undefined : decodeValue(emittedBytes, where),
         lastEmittedBytes: emittedBytes,
+        dirty: false,
+        persisted: true,
       };
       const mk = mapKeyOf(key);
       let list = byKey.get(mk);
@@ -256,7 +280,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       acc = aggregate.add(acc, el.value, t);
     } catch (err) {
       // A single session's accumulator may be half-updated: reload it from the store.
-      if (merging.length === 1) target!.acc = codec.decode(accBytesOf(store.get(target!.storeKey)!));
+      if (merging.length === 1 && target!.persisted && !target!.dirty) target!.acc = codec.decode(accBytesOf(store.get(target!.storeKey)!));
       ctx.invalid(el, err);
       return;
     }
@@ -284,6 +308,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: undefined,
         lastEmittedBytes: undefined,
+        dirty: false,
+        persisted: false,
       };
       const current = byKey.get(mk) ?? [];
       let i = 0;
@@ -304,7 +330,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       session.emitted = true;
       session.changed = false;
     }
-    write(session);
+    save(session);
     schedule(session);
     counters.openWindows = live;
   };
@@ -327,7 +353,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         emitResult(s, aggregate.result(s.acc), s.emitted ? 'update' : 'insert');
         s.emitted = true;
         s.changed = false;
-        if (purgeAt > wm) write(s);
+        if (purgeAt > wm) save(s);
       }
       if (early) s.nextEarly = firstEarly(s.start);
     }
@@ -344,5 +370,5 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     counters.openWindows = live;
   };
 
-  return { load, onRecord, advance };
+  return { load, onRecord, advance, flush: flushCache };
 }
