@@ -137,9 +137,15 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     }
     return top;
   };
+  // Lazy timers: a session keeps at most one live heap entry, for the earliest time it may be
+  // due. Extending a session only moves its due time later, so records push nothing; an entry
+  // that pops before its session is really due is pushed again for the real time.
   const schedule = (s: Session<K, A>): void => {
-    s.timerDue = dueTime(s);
-    push({ due: s.timerDue, session: s });
+    const due = dueTime(s);
+    if (due < s.timerDue) {
+      s.timerDue = due;
+      push({ due, session: s });
+    }
   };
 
   const emitResult = (s: Session<K, A>, value: R, kind: WindowResultKind): void => {
@@ -365,7 +371,11 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     while (heap.length > 0 && heap[0]!.due <= wm) {
       const { due, session } = pop()!;
       if (!session.alive || due !== session.timerDue) continue; // stale entry
-      onTimer(session, wm);
+      session.timerDue = Number.POSITIVE_INFINITY;
+      // Extended since the entry was pushed: queue it again at its real time, so sessions are
+      // handled in due order (as after a restore, where every entry is exact).
+      if (dueTime(session) !== due) schedule(session);
+      else onTimer(session, wm);
     }
     counters.openWindows = live;
   };
