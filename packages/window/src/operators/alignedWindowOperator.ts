@@ -10,7 +10,7 @@ import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
 import { decodeTuple } from './stateCodec';
-import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
+import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, WriteBackCache, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { normaliseGroupKey } from './resolveOptions';
@@ -27,8 +27,6 @@ interface Group<K, A> {
   dirty: boolean;
   /** Has an entry in the store. */
   persisted: boolean;
-  /** Still part of an open window (a purged group is skipped when the cache flushes). */
-  live: boolean;
 }
 
 interface Slot<K, A> {
@@ -61,32 +59,12 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
     ctx.emit(g.key, slot.start, slot.end, value, kind);
 
-  const cacheSize = o.cacheSize;
-  let dirty: Array<Group<K, A>> = [];
-
   const write = (g: Group<K, A>): void => {
     writeGroup(store, scratch, g.storeKey, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
     g.persisted = true;
   };
-
-  const flushCache = (): void => {
-    for (const g of dirty) {
-      if (g.live) write(g);
-      g.dirty = false;
-    }
-    dirty = [];
-  };
-
-  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
-  // every barrier.
-  const save = (g: Group<K, A>): void => {
-    if (cacheSize === 0) return write(g);
-    if (!g.dirty) {
-      g.dirty = true;
-      dirty.push(g);
-      if (dirty.length > cacheSize) flushCache();
-    }
-  };
+  const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
+  const save = (g: Group<K, A>): void => cache.changed(g);
 
   const firstEarly = (start: number): number => {
     if (earlyFiring === undefined) return Number.POSITIVE_INFINITY;
@@ -127,7 +105,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
 
   const purge = (slot: Slot<K, A>): void => {
     for (const g of slot.groups.values()) {
-      g.live = false;
+      cache.drop(g);
       if (g.persisted) store.delete(g.storeKey);
     }
     if (slot.fired) store.delete(keys.fired(slot.end, slot.start));
@@ -187,7 +165,6 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
             storeKey: e.storeKey,
             dirty: false,
             persisted: true,
-            live: true,
           });
         }
       }
@@ -235,7 +212,6 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           storeKey: keys.group(w.end, w.start, key),
           dirty: false,
           persisted: false,
-          live: true,
         };
       }
       const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;
@@ -264,6 +240,6 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       recomputeDue();
     },
 
-    flush: flushCache,
+    flush: () => cache.flush(),
   };
 }

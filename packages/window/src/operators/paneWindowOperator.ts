@@ -11,7 +11,7 @@ import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp, describeValue } from '../limits';
-import { Scratch, readGroups, writeGroup } from './windowState';
+import { Scratch, WriteBackCache, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import type { WindowResultKind } from './WindowResult';
@@ -23,13 +23,12 @@ interface Group<K, A> {
   readonly mapKey: unknown;
   acc: A;
   readonly seq: number;
-  readonly storeKey: Uint8Array;
+  /** Built on the first write (with a cache, most groups never reach the store); set iff stored. */
+  storeKey: Uint8Array | undefined;
+  readonly paneStart: number;
+  readonly paneEnd: number;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
-  /** Has an entry in the store. */
-  persisted: boolean;
-  /** Its pane is still open (a purged group is skipped when the cache flushes). */
-  live: boolean;
 }
 
 interface Pane<K, A> {
@@ -100,29 +99,12 @@ function paneEngine<T, K extends GroupKey, A, R>(
     return due;
   };
 
-  const cacheSize = o.cacheSize;
-  let dirty: Array<Group<K, A>> = [];
   const write = (g: Group<K, A>): void => {
+    g.storeKey ??= keys.group(g.paneEnd, g.paneStart, g.key);
     writeGroup(store, scratch, g.storeKey, g.seq, 0, codec.encode(g.acc));
-    g.persisted = true;
   };
-  const flushCache = (): void => {
-    for (const g of dirty) {
-      if (g.live) write(g);
-      g.dirty = false;
-    }
-    dirty = [];
-  };
-  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
-  // every barrier.
-  const save = (g: Group<K, A>): void => {
-    if (cacheSize === 0) return write(g);
-    if (!g.dirty) {
-      g.dirty = true;
-      dirty.push(g);
-      if (dirty.length > cacheSize) flushCache();
-    }
-  };
+  const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
+  const save = (g: Group<K, A>): void => cache.changed(g);
 
   // merge(a, b) may mutate `a` and may return `b`: never let a pane's accumulator become `a`.
   const mergeInto = (acc: A, paneAcc: A): A => {
@@ -182,7 +164,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, dirty: false, persisted: true, live: true });
+          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false });
         }
       }
       recomputeDue(ctx.watermark());
@@ -235,10 +217,10 @@ function paneEngine<T, K extends GroupKey, A, R>(
           mapKey: mk,
           acc: aggregate.create(),
           seq: ctx.nextSeq(),
-          storeKey: keys.group(pane.end, pane.start, key),
+          storeKey: undefined,
+          paneStart: pane.start,
+          paneEnd: pane.end,
           dirty: false,
-          persisted: false,
-          live: true,
         };
       }
       if (!ctx.fold(g, isNew, el)) return;
@@ -277,14 +259,14 @@ function paneEngine<T, K extends GroupKey, A, R>(
       for (const pane of panes.values()) {
         if (pane.purgeAt > wm) continue;
         for (const g of pane.groups.values()) {
-          g.live = false;
-          if (g.persisted) store.delete(g.storeKey);
+          cache.drop(g);
+          if (g.storeKey !== undefined) store.delete(g.storeKey);
         }
         panes.delete(pane.end);
       }
       recomputeDue(wm);
     },
 
-    flush: flushCache,
+    flush: () => cache.flush(),
   };
 }

@@ -2,7 +2,7 @@ import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
 import { MAX_WINDOW_SIZE, assertTimestamp, describeValue } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from './stateCodec';
-import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
+import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, WriteBackCache, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
@@ -170,29 +170,13 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     s.persisted = true;
   };
 
-  const cacheSize = o.cacheSize;
-  let dirty: Array<Session<K, A>> = [];
-  const flushCache = (): void => {
-    for (const s of dirty) {
-      if (s.alive) write(s);
-      s.dirty = false;
-    }
-    dirty = [];
-  };
-  // Write-through (cacheSize 0), or into the write-back cache, flushed when it overflows and at
-  // every barrier.
-  const save = (s: Session<K, A>): void => {
-    if (cacheSize === 0) return write(s);
-    if (!s.dirty) {
-      s.dirty = true;
-      dirty.push(s);
-      if (dirty.length > cacheSize) flushCache();
-    }
-  };
+  const cache = new WriteBackCache<Session<K, A>>(o.cacheSize, write);
+  const save = (s: Session<K, A>): void => cache.changed(s);
 
   const remove = (s: Session<K, A>): void => {
     s.alive = false;
     live--;
+    cache.drop(s);
     if (s.persisted) store.delete(s.storeKey);
     const list = byKey.get(mapKeyOf(s.key));
     if (list === undefined) return;
@@ -380,5 +364,5 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     counters.openWindows = live;
   };
 
-  return { load, onRecord, advance, flush: flushCache };
+  return { load, onRecord, advance, flush: () => cache.flush() };
 }

@@ -33,7 +33,7 @@ export interface EngineContext<T, K, A, R> {
    * reloaded from the store when the store holds its latest value (an `add` may have half-updated
    * it; the built-in aggregates never do), the record is routed as invalid, and `false` is returned.
    */
-  fold(group: { acc: A; readonly storeKey: Uint8Array; readonly dirty?: boolean }, isNew: boolean, el: StreamRecord<T>): boolean;
+  fold(group: { acc: A; readonly storeKey: Uint8Array | undefined; readonly dirty?: boolean }, isNew: boolean, el: StreamRecord<T>): boolean;
 }
 
 /** What an engine does for its operator. */
@@ -91,7 +91,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
             group.acc = o.aggregate.add(group.acc, el.value, el.timestamp);
             return true;
           } catch (err) {
-            const stored = isNew || group.dirty === true ? undefined : o.store.get(group.storeKey);
+            const stored = isNew || group.dirty === true || group.storeKey === undefined ? undefined : o.store.get(group.storeKey);
             if (stored !== undefined) group.acc = o.aggregate.codec.decode(stored.subarray(HEADER_BYTES));
             ctx.invalid(el, err);
             return false;
