@@ -63,58 +63,57 @@ function pipeline(op: () => OperatorFunction<StreamElement<Event>, StreamElement
 }
 
 // The floor: the same computations written by hand over Maps, no framework, no store.
-const handTumbling: Runner = (input) => {
+
+/** Per-key values of windows by start; a window is counted and dropped once the watermark passes it. */
+function windowTable(size: number) {
   const windows = new Map<number, Map<string, number>>();
-  let maxTs = -Infinity;
-  let results = 0;
-  const fire = (wm: number): void => {
-    for (const [start, groups] of windows) {
-      if (start + 10_000 - 1 <= wm) {
-        results += groups.size;
-        windows.delete(start);
+  let fired = 0;
+  return {
+    group(start: number): Map<string, number> {
+      let g = windows.get(start);
+      if (g === undefined) windows.set(start, (g = new Map()));
+      return g;
+    },
+    fire(wm: number): number {
+      for (const [start, groups] of windows) {
+        if (start + size - 1 <= wm) {
+          fired += groups.size;
+          windows.delete(start);
+        }
       }
-    }
+      return fired;
+    },
   };
+}
+
+const handTumbling: Runner = (input) => {
+  const table = windowTable(10_000);
+  let maxTs = -Infinity;
   for (const e of input) {
-    const start = e.ts - (e.ts % 10_000);
-    let g = windows.get(start);
-    if (g === undefined) windows.set(start, (g = new Map()));
+    const g = table.group(e.ts - (e.ts % 10_000));
     g.set(e.key, (g.get(e.key) ?? 0) + 1);
     if (e.ts > maxTs) {
       maxTs = e.ts;
-      fire(maxTs - BOUND - 1);
+      table.fire(maxTs - BOUND - 1);
     }
   }
-  fire(Infinity);
-  return results;
+  return table.fire(Infinity);
 };
 
 const handHopping: Runner = (input) => {
-  const windows = new Map<number, Map<string, number>>();
+  const table = windowTable(10_000);
   let maxTs = -Infinity;
-  let results = 0;
-  const fire = (wm: number): void => {
-    for (const [start, groups] of windows) {
-      if (start + 10_000 - 1 <= wm) {
-        results += groups.size;
-        windows.delete(start);
-      }
-    }
-  };
   for (const e of input) {
-    const last = e.ts - (e.ts % 1_000);
-    for (let start = last; start > e.ts - 10_000; start -= 1_000) {
-      let g = windows.get(start);
-      if (g === undefined) windows.set(start, (g = new Map()));
+    for (let start = e.ts - (e.ts % 1_000); start > e.ts - 10_000; start -= 1_000) {
+      const g = table.group(start);
       g.set(e.key, (g.get(e.key) ?? 0) + e.v);
     }
     if (e.ts > maxTs) {
       maxTs = e.ts;
-      fire(maxTs - BOUND - 1);
+      table.fire(maxTs - BOUND - 1);
     }
   }
-  fire(Infinity);
-  return results;
+  return table.fire(Infinity);
 };
 
 const handSession: Runner = (input) => {

@@ -4,7 +4,6 @@
 // contract (DESIGN.md §2-3 and the operator docs) that says, element by element, what the operator
 // must emit.
 import fc from 'fast-check';
-import { Subject, type OperatorFunction, type Subscription } from 'rxjs';
 import { record, watermark, type StreamElement, type StreamRecord } from '@weir/stream';
 import type { StateStore } from '@weir/state';
 import type { CheckpointHook } from '@weir/stream';
@@ -299,52 +298,7 @@ export function oracle(elements: readonly StreamElement<Rec>[], o: OracleOptions
 // ---------------------------------------------------------------------------------------------
 // Driving an operator
 
-/** Feeds elements one at a time, recording what each produced. */
-export class Driver<T, R> {
-  private readonly input = new Subject<StreamElement<T>>();
-  private readonly sub: Subscription;
-  private current: StreamElement<R>[] = [];
-  error: unknown = undefined;
-  completed = false;
-
-  constructor(op: OperatorFunction<StreamElement<T>, StreamElement<R>>) {
-    this.sub = this.input.pipe(op).subscribe({
-      next: (el) => this.current.push(el),
-      error: (err) => (this.error = err),
-      complete: () => (this.completed = true),
-    });
-  }
-
-  push(el: StreamElement<T>): StreamElement<R>[] {
-    this.current = [];
-    this.input.next(el);
-    return this.current;
-  }
-
-  complete(): StreamElement<R>[] {
-    this.current = [];
-    this.input.complete();
-    return this.current;
-  }
-
-  stop(): void {
-    this.sub.unsubscribe();
-  }
-}
-
-/** Output per element, plus a last entry for completion (when `complete`). */
-export function drive<T, R>(op: OperatorFunction<StreamElement<T>, StreamElement<R>>, elements: readonly StreamElement<T>[], complete = true): StreamElement<R>[][] {
-  const d = new Driver(op);
-  const steps = elements.map((el) => d.push(el));
-  if (complete) steps.push(d.complete());
-  else d.stop();
-  if (d.error !== undefined) throw d.error;
-  return steps;
-}
-
-/** Just the result payloads of some output. */
-export const resultsOf = <R>(out: readonly StreamElement<R>[]): R[] =>
-  out.flatMap((el) => (el.kind === 'record' ? [el.value] : []));
+export { Driver, drive, resultsOf } from './driver';
 
 // ---------------------------------------------------------------------------------------------
 // Generated inputs

@@ -13,7 +13,6 @@
 // - 'final': one insert when wm >= end - 1 + allowedLateness;
 // - 'changelog': retract of each emitted affected session, then insert, on every change.
 import fc from 'fast-check';
-import { Subject, type OperatorFunction, type Subscription } from 'rxjs';
 import { record, watermark, type StreamElement, type StreamRecord } from '@weir/stream';
 import { collect, count, sum, type Aggregate, type EmitMode, type WindowResult } from '@weir/window';
 
@@ -61,58 +60,7 @@ export function batchAggregate(name: AggName, recs: readonly Added[]): unknown {
 // ---------------------------------------------------------------------------------------------
 // Driver
 
-/** Feeds elements one at a time into an operator and records what each one produced. */
-export class Driver<T, R> {
-  readonly #input = new Subject<StreamElement<T>>();
-  readonly #sub: Subscription;
-  #buffer: StreamElement<R>[] = [];
-  error: unknown = undefined;
-  completed = false;
-
-  constructor(op: OperatorFunction<StreamElement<T>, StreamElement<R>>) {
-    this.#sub = this.#input.pipe(op).subscribe({
-      next: (el) => this.#buffer.push(el),
-      error: (err: unknown) => (this.error = err),
-      complete: () => (this.completed = true),
-    });
-  }
-
-  /** Pushes one element; returns what it produced. */
-  push(el: StreamElement<T>): StreamElement<R>[] {
-    this.#input.next(el);
-    return this.#take();
-  }
-
-  /** Completes the input; returns what completion produced. */
-  complete(): StreamElement<R>[] {
-    this.#input.complete();
-    return this.#take();
-  }
-
-  /** Unsubscribes without completing (a crash, or the end of a run before a restore). */
-  stop(): void {
-    this.#sub.unsubscribe();
-  }
-
-  #take(): StreamElement<R>[] {
-    const out = this.#buffer;
-    this.#buffer = [];
-    return out;
-  }
-}
-
-/** What each element (and, if `complete`, the completion) produced; throws a stream error. */
-export function drive<T, R>(op: OperatorFunction<StreamElement<T>, StreamElement<R>>, elements: readonly StreamElement<T>[], complete = true): StreamElement<R>[][] {
-  const d = new Driver(op);
-  const steps = elements.map((el) => d.push(el));
-  if (complete) steps.push(d.complete());
-  else d.stop();
-  if (d.error !== undefined) throw d.error;
-  return steps;
-}
-
-/** Just the result payloads of some output. */
-export const resultsOf = <R>(out: readonly StreamElement<R>[]): R[] => out.flatMap((el) => (el.kind === 'record' ? [el.value] : []));
+export { Driver, drive, resultsOf } from './driver';
 
 /** A canonical string of a row, for multiset comparison. */
 export const rowString = (r: Row): string => JSON.stringify([r.key, r.start, r.end, r.kind, r.value]);
