@@ -9,7 +9,7 @@
 import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
-import { decodeTuple } from './stateCodec';
+import { decodeTuple } from '@weir/state';
 import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, WriteBackCache, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
@@ -22,11 +22,12 @@ interface Group<K, A> {
   readonly seq: number;
   emitted: boolean;
   changed: boolean;
-  readonly storeKey: Uint8Array;
+  /** Built on the first write (with a cache, many groups never reach the store); set iff stored. */
+  storeKey: Uint8Array | undefined;
+  readonly start: number;
+  readonly end: number;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
-  /** Has an entry in the store. */
-  persisted: boolean;
 }
 
 interface Slot<K, A> {
@@ -60,8 +61,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     ctx.emit(g.key, slot.start, slot.end, value, kind);
 
   const write = (g: Group<K, A>): void => {
+    g.storeKey ??= keys.group(g.end, g.start, g.key);
     writeGroup(store, scratch, g.storeKey, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
-    g.persisted = true;
   };
   const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
   const save = (g: Group<K, A>): void => cache.changed(g);
@@ -106,7 +107,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const purge = (slot: Slot<K, A>): void => {
     for (const g of slot.groups.values()) {
       cache.drop(g);
-      if (g.persisted) store.delete(g.storeKey);
+      if (g.storeKey !== undefined) store.delete(g.storeKey);
     }
     if (slot.fired) store.delete(keys.fired(slot.end, slot.start));
     slots.delete(slot.end);
@@ -163,8 +164,9 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
             emitted: (e.flags & FLAG_EMITTED) !== 0,
             changed: (e.flags & FLAG_CHANGED) !== 0,
             storeKey: e.storeKey,
+            start: e.start,
+            end,
             dirty: false,
-            persisted: true,
           });
         }
       }
@@ -209,9 +211,10 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           seq: ctx.nextSeq(),
           emitted: false,
           changed: false,
-          storeKey: keys.group(w.end, w.start, key),
+          storeKey: undefined,
+          start: w.start,
+          end: w.end,
           dirty: false,
-          persisted: false,
         };
       }
       const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;

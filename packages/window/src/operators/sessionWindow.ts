@@ -1,7 +1,7 @@
 import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
 import { MAX_WINDOW_SIZE, assertTimestamp, describeValue } from '../limits';
-import { decodeTuple, decodeValue, encodeValue } from './stateCodec';
+import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
 import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, WriteBackCache, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -25,7 +25,8 @@ interface Session<K, A> {
   emitted: boolean;
   changed: boolean;
   nextEarly: number;
-  storeKey: Uint8Array;
+  /** Built on the first write (with a cache, many sessions never reach the store); set iff stored. */
+  storeKey: Uint8Array | undefined;
   alive: boolean;
   /** Due time of the session's current timer; heap entries with another due time are stale. */
   timerDue: number;
@@ -35,8 +36,6 @@ interface Session<K, A> {
   lastEmittedBytes: Uint8Array | undefined;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
-  /** Has an entry in the store. */
-  persisted: boolean;
 }
 
 interface Timer<K, A> {
@@ -166,8 +165,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     view.setUint32(HEADER_BYTES + END_BYTES, acc.length);
     out.set(acc, ACC_AT);
     if (emitted !== undefined) out.set(emitted, ACC_AT + acc.length);
+    s.storeKey ??= keys.session(s.key, s.start);
     store.put(s.storeKey, out);
-    s.persisted = true;
   };
 
   const cache = new WriteBackCache<Session<K, A>>(o.cacheSize, write);
@@ -177,7 +176,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     s.alive = false;
     live--;
     cache.drop(s);
-    if (s.persisted) store.delete(s.storeKey);
+    if (s.storeKey !== undefined) store.delete(s.storeKey);
     const list = byKey.get(mapKeyOf(s.key));
     if (list === undefined) return;
     const i = list.indexOf(s);
@@ -209,7 +208,6 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmitted: emittedBytes === undefined ? undefined : decodeValue(emittedBytes, where),
         lastEmittedBytes: emittedBytes,
         dirty: false,
-        persisted: true,
       };
       const mk = mapKeyOf(key);
       let list = byKey.get(mk);
@@ -270,7 +268,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       acc = aggregate.add(acc, el.value, t);
     } catch (err) {
       // A single session's accumulator may be half-updated: reload it from the store.
-      if (merging.length === 1 && target!.persisted && !target!.dirty) target!.acc = codec.decode(accBytesOf(store.get(target!.storeKey)!));
+      if (merging.length === 1 && target!.storeKey !== undefined && !target!.dirty) target!.acc = codec.decode(accBytesOf(store.get(target!.storeKey)!));
       ctx.invalid(el, err);
       return;
     }
@@ -293,13 +291,12 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         emitted: false,
         changed: false,
         nextEarly: firstEarly(start),
-        storeKey: keys.session(key, start),
+        storeKey: undefined,
         alive: true,
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: undefined,
         lastEmittedBytes: undefined,
         dirty: false,
-        persisted: false,
       };
       const current = byKey.get(mk) ?? [];
       let i = 0;

@@ -4,7 +4,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
 import { describeValue } from '../limits';
-import { decodeValue, encodeValue, bytesToLatin1Key } from './stateCodec';
+import { decodeValue, encodeValue } from '@weir/state';
 import { HEADER_BYTES, META, WindowKeys } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
@@ -170,5 +170,8 @@ export function windowOperator<T, K extends GroupKey, A, R>(
  */
 export function mapKeyOf(key: GroupKey): unknown {
   if (typeof key === 'string') return key.charCodeAt(0) === 0 ? `\u0000s${key}` : key;
-  return key instanceof Uint8Array ? `\u0000b${bytesToLatin1Key(key)}` : key;
+  if (!(key instanceof Uint8Array)) return key;
+  let latin1 = '';
+  for (let i = 0; i < key.length; i++) latin1 += String.fromCharCode(key[i]!);
+  return `\u0000b${latin1}`;
 }
