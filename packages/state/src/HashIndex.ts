@@ -68,7 +68,11 @@ export class HashIndex {
   count = 0;
   /** Per entry id: the key as a latin1 string (the ordered tree's key). */
   strs: (string | undefined)[] = [];
-  /** Per entry id: the current value. */
+  /**
+   * Per entry id: the current value. Always equal to `cells[id].v`; kept because reading the value
+   * from a flat array instead of through the cell saves a dependent cache miss on every `get`
+   * (measured: ~470 vs ~665 ns per hit at 100k entries).
+   */
   values: (Uint8Array | undefined)[] = [];
   /** Per entry id: the cell the ordered tree holds for the key. */
   cells: (Cell | undefined)[] = [];
