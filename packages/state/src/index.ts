@@ -9,3 +9,6 @@ export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTup
 export type { KeyPart } from './keyCodec';
 export { prefixSuccessor } from './prefixSuccessor';
 export { compareBytes } from './bytes';
+export { asKeyPart, keyPartId } from './keyPart';
+export { WriteBackCache } from './WriteBackCache';
+export type { Cached } from './WriteBackCache';

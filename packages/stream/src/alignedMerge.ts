@@ -53,12 +53,14 @@ type Item<T> = StreamElement<T> | typeof COMPLETE;
 
 /**
  * Merges N element streams into one whose records are `tag(input, value)`, whose watermark is the
- * minimum over non-idle, non-completed inputs, and whose barriers are aligned across inputs.
+ * minimum over non-idle, non-completed timed inputs (`timed[i]`, all by default; an untimed
+ * input's watermarks are ignored), and whose barriers are aligned across inputs.
  */
 export function alignedMerge<T, O>(
   sources: readonly Observable<StreamElement<T>>[],
   tag: (input: number, value: T) => O,
   operator: string,
+  timed: readonly boolean[] = sources.map(() => true),
 ): Observable<StreamElement<O>> {
   return new Observable<StreamElement<O>>((subscriber) => {
     const n = sources.length;
@@ -82,14 +84,19 @@ export function alignedMerge<T, O>(
     };
 
     const updateWatermark = (): void => {
+      // Untimed inputs never count; when every timed input has completed, event time is over.
       let min = Infinity;
+      let open = false;
       let active = false;
       for (let j = 0; j < n; j++) {
-        if (done[j] || idle[j]) continue;
+        if (!timed[j] || done[j]) continue;
+        open = true;
+        if (idle[j]) continue;
         active = true;
         const w = wm[j]!;
         if (w < min) min = w;
       }
+      if (!open) active = true;
       if (!active) {
         // Every open input is idle: hold the watermark (nothing promises more) and say so.
         if (!outIdle) {
@@ -136,13 +143,16 @@ export function alignedMerge<T, O>(
                 'an event time must be a finite number (epoch ms)',
             );
           }
-          idle[i] = false;
-          outIdle = false;
+          if (timed[i]) {
+            idle[i] = false;
+            outIdle = false;
+          }
           subscriber.next({ kind: 'record', value: tag(i, el.value), timestamp: el.timestamp });
           return;
         case 'watermark': {
           const ts = el.timestamp;
           if (typeof ts !== 'number' || Number.isNaN(ts)) throw invalidElement(`${operator} (input ${i})`, el);
+          if (!timed[i]) return;
           if (ts > wm[i]!) wm[i] = ts;
           idle[i] = el.idle === true;
           updateWatermark();

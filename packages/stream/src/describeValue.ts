@@ -1,8 +1,18 @@
-// Internal: short descriptions of arbitrary values for error messages.
+// Short descriptions of arbitrary values for error messages.
 
 const MAX = 80;
 
-/** Describes any value briefly (type and a truncated rendering), never dumping large objects. */
+/**
+ * Describes any value briefly for an error message (its type and a rendering cut at 80
+ * characters), never dumping a large object. Operators use it to name the offending value.
+ *
+ * @example
+ * ```ts
+ * describeValue(NaN);            // 'number NaN'
+ * describeValue('x');            // 'string "x"'
+ * describeValue({ user: 'ada' }); // '{"user":"ada"}'
+ * ```
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

@@ -27,3 +27,4 @@ export type { CheckpointHook, CheckpointOptions, OperatorSnapshot } from './Chec
 export { registerOperator } from './registerOperator';
 export { handleBarrier } from './handleBarrier';
 export type { BarrierContext } from './handleBarrier';
+export { describeValue } from './describeValue';

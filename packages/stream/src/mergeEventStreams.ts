@@ -21,6 +21,14 @@ export type TaggedValue<L, R> =
 export interface MergeEventStreamsOptions {
   /** The operator name used in error messages; default `'mergeEventStreams'`. */
   readonly name?: string;
+  /**
+   * Which inputs' watermarks make the merged watermark: `'both'` (the default) or `'left'`, for
+   * operators whose right input is a changelog table that carries no event-time promise (a lookup
+   * join): then the right input's watermarks are ignored, and when the left input completes the
+   * merged watermark becomes `+Infinity` even while the right input stays open.
+   * {@link mergeIndexedEventStreams} always uses every input.
+   */
+  readonly watermarkFrom?: 'both' | 'left';
 }
 
 /**
@@ -63,5 +71,6 @@ export function mergeEventStreams<L, R>(
     [left, right],
     (input, value) => (input === 0 ? { side: 'left', value: value as L } : { side: 'right', value: value as R }),
     options.name ?? 'mergeEventStreams',
+    [true, (options.watermarkFrom ?? 'both') === 'both'],
   );
 }

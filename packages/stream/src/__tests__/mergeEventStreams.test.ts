@@ -220,3 +220,44 @@ describe('mergeEventStreams', () => {
     });
   });
 });
+
+describe("mergeEventStreams watermarkFrom: 'left'", () => {
+  function run(feed: (l: Subject<StreamElement<string>>, r: Subject<StreamElement<string>>) => void): StreamElement<TaggedValue<string, string>>[] {
+    const l = new Subject<StreamElement<string>>();
+    const r = new Subject<StreamElement<string>>();
+    const out: StreamElement<TaggedValue<string, string>>[] = [];
+    mergeEventStreams(l, r, { watermarkFrom: 'left' }).subscribe((el) => out.push(el));
+    feed(l, r);
+    return out;
+  }
+
+  it('follows the left watermark alone, ignoring the right input', () => {
+    const out = run((l, r) => {
+      r.next(watermark(5));
+      l.next(watermark(10));
+      r.next(record('t', 3));
+      r.next(idleWatermark(5));
+      l.next(watermark(20));
+    });
+    expect(out).toEqual([watermark(10), right('t', 3), watermark(20)]);
+  });
+
+  it('ends event time when the left input completes, though the right stays open', () => {
+    const out = run((l, r) => {
+      l.next(record('a', 1));
+      l.complete();
+      r.next(record('t', 2));
+    });
+    expect(out).toEqual([left('a', 1), watermark(Infinity), right('t', 2)]);
+  });
+
+  it('still aligns barriers across both inputs', () => {
+    const out = run((l, r) => {
+      l.next(barrier(1));
+      l.next(record('a', 1));
+      r.next(record('t', 0));
+      r.next(barrier(1));
+    });
+    expect(out).toEqual([right('t', 0), barrier(1), left('a', 1)]);
+  });
+});

@@ -1,3 +1,4 @@
+import { WriteBackCache, keyPartId } from '@weir/state';
 // Internal: the engine behind tumblingWindow and calendarWindow, whose windows partition time
 // (each record belongs to exactly one window, so a window is its own pane).
 //
@@ -10,11 +11,11 @@ import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
 import { decodeTuple } from '@weir/state';
-import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, WriteBackCache, readGroups, writeGroup } from './windowState';
+import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { normaliseGroupKey } from './resolveOptions';
-import { mapKeyOf, windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 interface Group<K, A> {
   readonly key: K;
@@ -157,7 +158,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         const slot = slots.get(end) ?? openSlot({ start: stored[0]!.start, end }, true);
         for (const e of stored) {
           const key = e.key as K;
-          slot.groups.set(mapKeyOf(key), {
+          slot.groups.set(keyPartId(key), {
             key,
             acc: codec.decode(e.acc),
             seq: e.seq,
@@ -201,7 +202,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         return;
       }
       const slot = slots.get(w.end) ?? openSlot(w);
-      const mk = mapKeyOf(key);
+      const mk = keyPartId(key);
       let g = slot.groups.get(mk);
       const isNew = g === undefined;
       if (g === undefined) {

@@ -1,3 +1,4 @@
+import { WriteBackCache, keyPartId } from '@weir/state';
 // Internal: the engine behind hoppingWindow and cumulativeWindow, whose windows overlap.
 //
 // Flink's pane ("slice") technique: time is cut into panes of gcd(size, slide) (hopping) or
@@ -11,12 +12,12 @@ import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp, describeValue } from '../limits';
-import { Scratch, WriteBackCache, readGroups, writeGroup } from './windowState';
+import { Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import type { WindowResultKind } from './WindowResult';
 import { normaliseGroupKey } from './resolveOptions';
-import { mapKeyOf, windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 interface Group<K, A> {
   readonly key: K;
@@ -164,7 +165,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          pane.groups.set(mapKeyOf(key), { key, mapKey: mapKeyOf(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false });
+          pane.groups.set(keyPartId(key), { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false });
         }
       }
       recomputeDue(ctx.watermark());
@@ -197,7 +198,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         ctx.late(el);
         return;
       }
-      const mk = mapKeyOf(key);
+      const mk = keyPartId(key);
       // Windows that must answer this record at once: every live one in changelog mode; fired but
       // not yet purged ones (a record within the allowed lateness) in watermark mode.
       let immediate: Window[] | undefined;

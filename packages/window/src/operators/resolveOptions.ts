@@ -1,3 +1,4 @@
+import { asKeyPart } from '@weir/state';
 // Internal: validates window operator options once, at operator creation.
 import type { StateStore } from '@weir/state';
 import type { CheckpointHook, StreamRecord } from '@weir/stream';
@@ -92,16 +93,8 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
  * Throws a WindowError naming the operator and the value.
  */
 export function normaliseGroupKey(operator: string, key: unknown): GroupKey {
-  if (typeof key === 'string') return key;
-  if (typeof key === 'number') {
-    if (Number.isSafeInteger(key)) return key;
-  } else if (typeof key === 'bigint') {
-    if (key >= -(2n ** 63n) && key < 2n ** 63n) {
-      return key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : key;
-    }
-  } else if (key instanceof Uint8Array) {
-    return key;
-  }
+  const part = asKeyPart(key);
+  if (part !== undefined) return part;
   throw new WindowError(
     'INVALID_KEY',
     `${operator}: the key function must return a string, a safe integer, a 64-bit bigint or a Uint8Array, got ${describeValue(key)}`,

@@ -1,13 +1,14 @@
+import { WriteBackCache, keyPartId } from '@weir/state';
 import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
 import { MAX_WINDOW_SIZE, assertTimestamp, describeValue } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
-import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, WriteBackCache, readSeq, writeHeader } from './windowState';
+import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { normaliseGroupKey } from './resolveOptions';
-import { mapKeyOf, windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 /** Options of {@link sessionWindow}. */
 export interface SessionWindowOptions<T, K extends GroupKey, A, R> extends WindowOptions<T, K, A, R> {
@@ -177,11 +178,11 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     live--;
     cache.drop(s);
     if (s.storeKey !== undefined) store.delete(s.storeKey);
-    const list = byKey.get(mapKeyOf(s.key));
+    const list = byKey.get(keyPartId(s.key));
     if (list === undefined) return;
     const i = list.indexOf(s);
     if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) byKey.delete(mapKeyOf(s.key));
+    if (list.length === 0) byKey.delete(keyPartId(s.key));
   };
 
   const load = (): void => {
@@ -209,7 +210,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmittedBytes: emittedBytes,
         dirty: false,
       };
-      const mk = mapKeyOf(key);
+      const mk = keyPartId(key);
       let list = byKey.get(mk);
       if (list === undefined) byKey.set(mk, (list = []));
       list.push(s); // the scan yields one key's sessions in start order
@@ -230,7 +231,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       ctx.invalid(el, err);
       return;
     }
-    const mk = mapKeyOf(key);
+    const mk = keyPartId(key);
     const list = byKey.get(mk) ?? [];
     // Sessions of this key that overlap [t, t + gap) (the rule of mergeSessions): a contiguous
     // run in start order, since a key's sessions never overlap each other.

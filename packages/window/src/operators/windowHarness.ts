@@ -163,15 +163,3 @@ export function windowOperator<T, K extends GroupKey, A, R>(
 
   return Object.assign(op, { metrics: counters as WindowMetrics });
 }
-
-/**
- * Map key of a group: numbers, bigints and most strings as they are; byte strings, and the rare
- * strings that start with U+0000, as distinct escaped strings, so no two keys collide.
- */
-export function mapKeyOf(key: GroupKey): unknown {
-  if (typeof key === 'string') return key.charCodeAt(0) === 0 ? `\u0000s${key}` : key;
-  if (!(key instanceof Uint8Array)) return key;
-  let latin1 = '';
-  for (let i = 0; i < key.length; i++) latin1 += String.fromCharCode(key[i]!);
-  return `\u0000b${latin1}`;
-}
