@@ -51,6 +51,16 @@ const COMPLETE = null;
 /** What an input delivers, in order: elements, then possibly its completion. */
 type Item<T> = StreamElement<T> | typeof COMPLETE;
 
+/** How {@link alignedMerge} treats its inputs' watermarks. */
+export interface MergeSettings {
+  /** Which inputs' watermarks count (all by default). */
+  readonly timed?: readonly boolean[];
+  /** Each input's watermark at a restored checkpoint: the merge starts from these. */
+  readonly initialWatermarks?: readonly number[];
+  /** Called when an input's watermark advances, in processing order (after alignment). */
+  readonly onInputWatermark?: (input: number, watermark: number) => void;
+}
+
 /**
  * Merges N element streams into one whose records are `tag(input, value)`, whose watermark is the
  * minimum over non-idle, non-completed timed inputs (`timed[i]`, all by default; an untimed
@@ -60,11 +70,17 @@ export function alignedMerge<T, O>(
   sources: readonly Observable<StreamElement<T>>[],
   tag: (input: number, value: T) => O,
   operator: string,
-  timed: readonly boolean[] = sources.map(() => true),
+  settings: MergeSettings = {},
 ): Observable<StreamElement<O>> {
+  const timed = settings.timed ?? sources.map(() => true);
+  const initial = settings.initialWatermarks;
+  if (initial !== undefined && (initial.length !== sources.length || initial.some((w) => typeof w !== 'number' || Number.isNaN(w)))) {
+    throw new StreamError('INVALID_ELEMENT', `${operator}: initialWatermarks must hold one watermark (a number, not NaN) per input, got ${describeValue(initial)}`);
+  }
+  const onInputWatermark = settings.onInputWatermark;
   return new Observable<StreamElement<O>>((subscriber) => {
     const n = sources.length;
-    const wm: number[] = new Array<number>(n).fill(-Infinity);
+    const wm: number[] = initial === undefined ? new Array<number>(n).fill(-Infinity) : [...initial];
     const idle: boolean[] = new Array<boolean>(n).fill(false);
     const done: boolean[] = new Array<boolean>(n).fill(false);
     const blocked: boolean[] = new Array<boolean>(n).fill(false);
@@ -74,6 +90,12 @@ export function alignedMerge<T, O>(
     let aligning: number | undefined; // the checkpoint id being aligned
     let lastCheckpoint = -1;
     let outWm = -Infinity;
+    if (initial !== undefined) {
+      // Restored: the merged watermark is where it was; no need to announce it again.
+      let min = Infinity;
+      for (let j = 0; j < n; j++) if (timed[j] && wm[j]! < min) min = wm[j]!;
+      if (min < Infinity) outWm = min;
+    }
     let outIdle = false;
     let pumping = false; // an element is being processed
     let released = false; // an alignment completed: held elements may be processed
@@ -153,7 +175,10 @@ export function alignedMerge<T, O>(
           const ts = el.timestamp;
           if (typeof ts !== 'number' || Number.isNaN(ts)) throw invalidElement(`${operator} (input ${i})`, el);
           if (!timed[i]) return;
-          if (ts > wm[i]!) wm[i] = ts;
+          if (ts > wm[i]!) {
+            wm[i] = ts;
+            onInputWatermark?.(i, ts);
+          }
           idle[i] = el.idle === true;
           updateWatermark();
           return;

@@ -29,6 +29,19 @@ export interface MergeEventStreamsOptions {
    * {@link mergeIndexedEventStreams} always uses every input.
    */
   readonly watermarkFrom?: 'both' | 'left';
+  /**
+   * Each input's watermark when the operator's checkpoint was taken, for an operator resuming
+   * from it: the merge starts from them instead of `-Infinity`, so the merged watermark moves
+   * after recovery exactly as it would have without the interruption. Persist them with
+   * `onInputWatermark`.
+   */
+  readonly initialWatermarks?: readonly number[];
+  /**
+   * Observes each input's watermark whenever it advances, in processing order (after barrier
+   * alignment, so the values seen before barrier n are those of checkpoint n). Called
+   * synchronously; keep it O(1).
+   */
+  readonly onInputWatermark?: (input: number, watermark: number) => void;
 }
 
 /**
@@ -71,6 +84,10 @@ export function mergeEventStreams<L, R>(
     [left, right],
     (input, value) => (input === 0 ? { side: 'left', value: value as L } : { side: 'right', value: value as R }),
     options.name ?? 'mergeEventStreams',
-    [true, (options.watermarkFrom ?? 'both') === 'both'],
+    {
+      timed: [true, (options.watermarkFrom ?? 'both') === 'both'],
+      ...(options.initialWatermarks === undefined ? {} : { initialWatermarks: options.initialWatermarks }),
+      ...(options.onInputWatermark === undefined ? {} : { onInputWatermark: options.onInputWatermark }),
+    },
   );
 }

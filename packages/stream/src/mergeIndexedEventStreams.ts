@@ -42,5 +42,9 @@ export function mergeIndexedEventStreams<T>(
     sources,
     (input, value) => ({ input, value }),
     options.name ?? 'mergeIndexedEventStreams',
+    {
+      ...(options.initialWatermarks === undefined ? {} : { initialWatermarks: options.initialWatermarks }),
+      ...(options.onInputWatermark === undefined ? {} : { onInputWatermark: options.onInputWatermark }),
+    },
   );
 }

@@ -261,3 +261,26 @@ describe("mergeEventStreams watermarkFrom: 'left'", () => {
     expect(out).toEqual([right('t', 0), barrier(1), left('a', 1)]);
   });
 });
+
+describe('mergeEventStreams initialWatermarks / onInputWatermark', () => {
+  it('reports each input watermark as it advances, and resumes from restored ones', () => {
+    const seen: [number, number][] = [];
+    const l = new Subject<StreamElement<string>>();
+    const r = new Subject<StreamElement<string>>();
+    const out: StreamElement<TaggedValue<string, string>>[] = [];
+    mergeEventStreams(l, r, { initialWatermarks: [10, 30], onInputWatermark: (i, w) => seen.push([i, w]) }).subscribe((el) => out.push(el));
+    l.next(watermark(5)); // below the restored 10: ignored
+    r.next(watermark(40));
+    l.next(watermark(20));
+    expect(seen).toEqual([
+      [1, 40],
+      [0, 20],
+    ]);
+    expect(out).toEqual([watermark(20)]);
+  });
+
+  it('rejects initial watermarks that do not fit the inputs', () => {
+    const l = new Subject<StreamElement<string>>();
+    expect(() => mergeEventStreams(l, l, { initialWatermarks: [1] }).subscribe()).toThrow(/initialWatermarks/);
+  });
+});

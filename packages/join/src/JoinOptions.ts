@@ -1,0 +1,37 @@
+import type { StateStore } from '@weir/state';
+import type { CheckpointOptions, StreamRecord } from '@weir/stream';
+import type { JoinError } from './JoinError';
+
+/**
+ * Options every join operator takes.
+ *
+ * @typeParam L - the left (piped) input's value type
+ * @typeParam R - the right (argument) input's value type
+ */
+export interface JoinOptions<L, R> extends CheckpointOptions {
+  /** Where both sides' buffers, table rows, pending rows and the watermark live. */
+  readonly store: StateStore;
+  /**
+   * The operator's stable name: its keys' prefix in the store (several operators can share one
+   * store) and its identity in checkpoints and errors. Defaults to the operator kind; give each
+   * operator sharing a store a distinct name.
+   */
+  readonly name?: string;
+  /**
+   * How many changed rows may wait in memory before being written to the store. 0 (the default)
+   * writes every change through at once. A larger cache never writes rows that arrive and expire
+   * between two checkpoint barriers, at the price of flushing up to `cacheSize` rows at a barrier.
+   * Either way every change is in the store before a snapshot is taken.
+   */
+  readonly cacheSize?: number;
+  /** Receives each late left record (see the operator for what is late). Such records are counted. */
+  readonly onLateLeft?: (record: StreamRecord<L>) => void;
+  /** Receives each late right record. Such records are counted. */
+  readonly onLateRight?: (record: StreamRecord<R>) => void;
+  /**
+   * Receives each record a key function rejected, or whose value could not be stored, with the
+   * error (`error.side` names its input). Without it such a record errors the stream with a
+   * {@link JoinError} naming the operator and the value.
+   */
+  readonly onInvalid?: (record: StreamRecord<L> | StreamRecord<R>, error: JoinError) => void;
+}

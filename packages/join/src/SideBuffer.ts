@@ -1,0 +1,287 @@
+// Internal: the rows one side of a join holds, decoded in memory in front of the store.
+//
+// The store is the source of truth (DESIGN.md §3): every row is written to it (at once, or at the
+// latest at the next barrier through a WriteBackCache), deleted from it when it leaves, and read
+// back from it on restore. In memory each key's rows sit in an array sorted by (ts, seq), so a
+// probe is a binary search plus the matching rows, O(log m + k), with no decoding; an optional
+// min-heap orders every row by time so expiry at a watermark is O(log n) per expired row.
+import { WriteBackCache, decodeTuple, decodeValue, encodeValue, keyPartId, type Cached, type KeyPart, type StateStore } from '@weir/state';
+import { MinHeap } from './MinHeap';
+import type { JoinKeys } from './joinState';
+
+/** One held row. `flags` are the operator's (matched, tombstone, ...). */
+export interface Row<V> extends Cached {
+  readonly key: KeyPart;
+  readonly id: unknown;
+  readonly ts: number;
+  readonly seq: number;
+  value: V;
+  flags: number;
+  /** Written to the store (and not deleted since). */
+  persisted: boolean;
+  /** Left the buffer (a heap entry may still point at it). */
+  removed: boolean;
+  /** In the expiry heap. */
+  queued: boolean;
+}
+
+/** One key's rows, sorted by (ts, seq), live from `head`. */
+interface KeyRows<V> {
+  rows: Row<V>[];
+  head: number;
+}
+
+const before = <V>(a: Row<V>, b: Row<V>): boolean => a.ts < b.ts || (a.ts === b.ts && a.seq < b.seq);
+
+export class SideBuffer<V> {
+  private readonly byKey = new Map<unknown, KeyRows<V>>();
+  private readonly heap = new MinHeap<Row<V>>(before);
+  private readonly cache: WriteBackCache<Row<V>>;
+  /** Rows held. */
+  size = 0;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly keys: JoinKeys,
+    private readonly section: number,
+    cacheSize: number,
+    private readonly where: string,
+    /** Whether rows enter the expiry heap when added. */
+    private readonly expiring: boolean,
+  ) {
+    this.cache = new WriteBackCache<Row<V>>(cacheSize, (row) => this.write(row));
+  }
+
+  /**
+   * Adds a row, or replaces the value and flags of the row with the same key, ts and seq. Returns
+   * the row. Throws (a StateError from the encoder) when write-through and the value cannot be
+   * stored; the buffer is then unchanged.
+   */
+  add(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
+    let list = this.byKey.get(id);
+    if (list !== undefined) {
+      const i = this.upperBound(list, ts, seq);
+      const prev = i > list.head ? list.rows[i - 1]! : undefined;
+      if (prev !== undefined && prev.ts === ts && prev.seq === seq) {
+        const old = prev.value;
+        const oldFlags = prev.flags;
+        prev.value = value;
+        prev.flags = flags;
+        try {
+          this.cache.changed(prev);
+        } catch (err) {
+          prev.value = old;
+          prev.flags = oldFlags;
+          throw err;
+        }
+        return prev;
+      }
+    }
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirty: false };
+    this.cache.changed(row); // may throw before anything changed
+    if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
+    const rows = list.rows;
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length === list.head || !before(row, last)) rows.push(row);
+    else rows.splice(this.upperBound(list, ts, seq), 0, row);
+    this.size++;
+    if (this.expiring) {
+      row.queued = true;
+      this.heap.push(row);
+    }
+    return row;
+  }
+
+  /** Records that a row's value or flags changed (written now or at the next flush). */
+  changed(row: Row<V>): void {
+    this.cache.changed(row);
+  }
+
+  /** Removes a row: from memory at once, from the store now if it was written. O(log m) at the head of its key, O(m) elsewhere. */
+  remove(row: Row<V>): void {
+    if (row.removed) return;
+    const list = this.byKey.get(row.id)!;
+    const i = this.upperBound(list, row.ts, row.seq) - 1;
+    if (i === list.head) list.head++;
+    else list.rows.splice(i, 1);
+    this.forget(row);
+    this.compact(row.id, list);
+  }
+
+  /** Removes every row of `row`'s key that comes before it. */
+  removeBefore(row: Row<V>): void {
+    const list = this.byKey.get(row.id);
+    if (list === undefined) return;
+    while (list.head < list.rows.length) {
+      const first = list.rows[list.head]!;
+      if (!before(first, row)) break;
+      list.head++;
+      this.forget(first);
+    }
+    this.compact(row.id, list);
+  }
+
+  /** The live rows of key `id`, sorted by (ts, seq), from index `head` of `rows`. */
+  rowsOf(id: unknown): { readonly rows: readonly Row<V>[]; readonly head: number } | undefined {
+    return this.byKey.get(id);
+  }
+
+  /** Calls `fn` on each row of key `id` with `lo <= ts <= hi`, in (ts, seq) order. O(log m + k). */
+  forRange(id: unknown, lo: number, hi: number, fn: (row: Row<V>) => void): void {
+    const list = this.byKey.get(id);
+    if (list === undefined) return;
+    const rows = list.rows;
+    // Copy-free iteration is safe: `fn` may remove rows of another key or mark rows, but rows of
+    // this key are only removed after the scan (callers collect them first).
+    for (let i = this.lowerBoundTs(list, lo); i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.ts > hi) break;
+      fn(row);
+    }
+  }
+
+  /** The last row of key `id` with ts <= t, or undefined. O(log m). */
+  floor(id: unknown, t: number): Row<V> | undefined {
+    const list = this.byKey.get(id);
+    if (list === undefined) return undefined;
+    const i = this.upperBoundTs(list, t) - 1;
+    return i >= list.head ? list.rows[i] : undefined;
+  }
+
+  /** The first row of key `id` with ts >= t, or undefined. O(log m). */
+  ceil(id: unknown, t: number): Row<V> | undefined {
+    const list = this.byKey.get(id);
+    if (list === undefined) return undefined;
+    return list.rows[this.lowerBoundTs(list, t)];
+  }
+
+  /** The earliest queued row (by ts, seq), skipping removed ones. */
+  peekDue(): Row<V> | undefined {
+    for (;;) {
+      const top = this.heap.peek();
+      if (top === undefined || !top.removed) return top;
+      this.heap.pop();
+    }
+  }
+
+  /**
+   * Takes each queued row with ts <= `upTo` off the expiry heap, in (ts, seq) order, and hands it
+   * to `due`, which decides what happens to it (remove it, keep it, ...). O(log n) per row.
+   */
+  expire(upTo: number, due: (row: Row<V>) => void): void {
+    for (;;) {
+      const top = this.peekDue();
+      if (top === undefined || top.ts > upTo) return;
+      this.heap.pop();
+      top.queued = false;
+      due(top);
+    }
+  }
+
+  /** Puts a row (back) on the expiry heap. */
+  enqueue(row: Row<V>): void {
+    if (row.queued || row.removed) return;
+    row.queued = true;
+    this.heap.push(row);
+  }
+
+  /** Writes every changed row to the store. */
+  flush(): void {
+    this.cache.flush();
+  }
+
+  /**
+   * Rebuilds the buffer from the store's rows of this section. Rows come back queued for expiry
+   * when `expiring`. O(n log n).
+   */
+  load(): void {
+    this.byKey.clear();
+    this.heap.clear();
+    this.size = 0;
+    const prefixLength = this.keys.prefix.length + 1;
+    for (const [k, v] of this.store.prefixScan(this.keys.section(this.section))) {
+      const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
+      const id = keyPartId(key);
+      const value = decodeValue<V>(v.subarray(1), this.where);
+      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirty: false };
+      let list = this.byKey.get(id);
+      if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
+      list.rows.push(row); // the store's order is the key's (ts, seq) order
+      this.size++;
+      if (this.expiring) {
+        row.queued = true;
+        this.heap.push(row);
+      }
+    }
+  }
+
+  private write(row: Row<V>): void {
+    const body = encodeValue(row.value, this.where);
+    const out = new Uint8Array(body.length + 1);
+    out[0] = row.flags;
+    out.set(body, 1);
+    this.store.put(this.keys.row(this.section, row.key, row.ts, row.seq), out);
+    row.persisted = true;
+  }
+
+  private forget(row: Row<V>): void {
+    row.removed = true;
+    this.size--;
+    this.cache.drop(row);
+    if (row.persisted) {
+      this.store.delete(this.keys.row(this.section, row.key, row.ts, row.seq));
+      row.persisted = false;
+    }
+  }
+
+  private compact(id: unknown, list: KeyRows<V>): void {
+    if (list.head === list.rows.length) this.byKey.delete(id);
+    else if (list.head > 16 && list.head * 2 > list.rows.length) {
+      list.rows = list.rows.slice(list.head);
+      list.head = 0;
+    }
+  }
+
+  /** The first index >= head whose row has ts >= t. */
+  private lowerBoundTs(list: KeyRows<V>, t: number): number {
+    const rows = list.rows;
+    let lo = list.head;
+    let hi = rows.length;
+    if (lo < hi && rows[lo]!.ts >= t) return lo;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rows[mid]!.ts < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first index >= head whose row has ts > t. */
+  private upperBoundTs(list: KeyRows<V>, t: number): number {
+    const rows = list.rows;
+    let lo = list.head;
+    let hi = rows.length;
+    if (hi > lo && rows[hi - 1]!.ts <= t) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rows[mid]!.ts <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first index >= head whose row comes after (ts, seq). */
+  private upperBound(list: KeyRows<V>, ts: number, seq: number): number {
+    const rows = list.rows;
+    let lo = list.head;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = rows[mid]!;
+      if (r.ts < ts || (r.ts === ts && r.seq <= seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+

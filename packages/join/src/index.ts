@@ -1,0 +1,10 @@
+export { JoinError } from './JoinError';
+export type { JoinErrorCode, JoinSide } from './JoinError';
+export type { JoinedRecord } from './JoinedRecord';
+export type { JoinMetrics, JoinMetricsSnapshot } from './JoinMetrics';
+export type { JoinOperator } from './JoinOperator';
+export type { JoinOptions } from './JoinOptions';
+export { intervalMatch } from './intervalMatch';
+export type { IntervalMatch } from './intervalMatch';
+export { intervalJoin } from './intervalJoin';
+export type { IntervalJoinOptions, IntervalJoinResult, IntervalJoinType } from './intervalJoin';

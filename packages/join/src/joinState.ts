@@ -1,0 +1,40 @@
+// Internal: how join operators lay out their state in the store.
+//
+// Every key starts with the operator's name as a tuple string component (operators sharing a
+// store never see each other's keys), then a one-byte section:
+//   META  name 00                          -> msgpack { watermark, nextSeq }
+//   LEFT  name 01 key int(ts) int(seq)     -> [flags] msgpack(value)   buffered / pending left rows
+//   RIGHT name 02 key int(ts) int(seq)     -> [flags] msgpack(value)   buffered right rows, table
+//                                                                      rows (ts = seq = 0) or
+//                                                                      versions (seq = 0)
+// Rows of one key are contiguous and in time order, so a probe is a range scan of one key's rows
+// between two timestamps, and restore reads each key's rows in order.
+import { KeyWriter, encodeString, type KeyPart } from '@weir/state';
+
+export const META = 0x00;
+export const LEFT = 0x01;
+export const RIGHT = 0x02;
+
+/** Builds the keys of one join operator instance. */
+export class JoinKeys {
+  readonly prefix: Uint8Array;
+  private readonly writer = new KeyWriter(64);
+
+  constructor(name: string) {
+    this.prefix = encodeString(name);
+  }
+
+  /** The key of a section (META), or the prefix of all its rows (LEFT, RIGHT). */
+  section(tag: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(tag).finish();
+  }
+
+  /** The key of one row. */
+  row(tag: number, key: KeyPart, ts: number, seq: number): Uint8Array {
+    const w = this.writer.reset().raw(this.prefix).byte(tag);
+    if (typeof key === 'string') w.string(key);
+    else if (key instanceof Uint8Array) w.bytes(key);
+    else w.int(key);
+    return w.int(ts).int(seq).finish();
+  }
+}
