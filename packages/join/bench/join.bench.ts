@@ -1,0 +1,250 @@
+// npm run bench -w @weir/join   (or `npm run bench` at the root)
+//
+// Join throughput on one core (one synchronous pipeline), events counted across both inputs:
+// - interval join, inner and full outer, bounds +-5 s, 10k keys: orders (left) and payments
+//   (right); 80% of orders get a payment within +-4 s, the rest of the payments have random keys.
+//   5% of events arrive up to 1 s out of order; watermarks trail by 1 s (withEventTime). Event
+//   time advances 1 s per 1,000 events on each side. Peak store entries are sampled every 10k events.
+// - lookup join of a stream against a 100k-key table (loaded first), inner and left.
+// - as-of join (backward) of trades against quotes, 10k keys.
+// - a steady run of --long events (default 10M) of the full interval join, sampling the store's
+//   len() to show it stays flat.
+// Beside each, in the same run: a hand-written join over Maps (no RxJS, no store): the floor.
+// Prints a table; writes bench/results/join.json.
+//
+// Options: --events 1000000  --keys 10000  --repeat 3  --long 10000000
+import { Subject, type OperatorFunction } from 'rxjs';
+import { InMemoryStore, type StateStore } from '@weir/state';
+import { withEventTime, type StreamElement } from '@weir/stream';
+import { intervalJoin } from '../src';
+import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+
+const args = process.argv.slice(2);
+const argOf = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const EVENTS = argOf('events', 1_000_000);
+const KEYS = argOf('keys', 10_000);
+const REPEAT = argOf('repeat', 3);
+const LONG = argOf('long', 10_000_000);
+const TABLE_KEYS = 100_000;
+const BOUND = 1_000; // out-of-orderness, ms
+const BOUNDS = 5_000; // interval join +-
+const MS_PER_EVENT = 1; // per side: 1,000 events per second of event time
+
+interface Ev {
+  key: number;
+  ts: number;
+  v: number;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Arrival order: by time, with 5% of events delayed up to BOUND ms. */
+function arrivalOrder(events: Ev[], rand: () => number): Ev[] {
+  const keyed = events.map((e) => ({ e, at: e.ts + (rand() < 0.05 ? rand() * BOUND : 0) }));
+  keyed.sort((a, b) => a.at - b.at);
+  return keyed.map((k) => k.e);
+}
+
+/** `pairs` orders and as many payments: 80% pay their order within +-4 s, 20% carry random keys. */
+function ordersAndPayments(pairs: number, seed: number): { left: Ev[]; right: Ev[] } {
+  const rand = rng(seed);
+  const left: Ev[] = new Array(pairs);
+  const right: Ev[] = new Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    const ts = i * MS_PER_EVENT + 10_000;
+    const key = Math.floor(rand() * KEYS);
+    left[i] = { key, ts, v: i };
+    const paid = rand() < 0.8;
+    right[i] = { key: paid ? key : Math.floor(rand() * KEYS), ts: Math.max(0, ts + Math.floor((rand() * 2 - 1) * 4_000)), v: i };
+  }
+  return { left: arrivalOrder(left, rand), right: arrivalOrder(right, rand) };
+}
+
+/** Pushes both sides alternately through `op`; returns output records and peak store entries. */
+function drive<O>(left: Ev[], right: Ev[], op: (right$: Subject<StreamElement<Ev>>['asObservable'] extends () => infer X ? X : never) => OperatorFunction<StreamElement<Ev>, StreamElement<O>>, store: StateStore): { results: number; peakEntries: number } {
+  const l = new Subject<Ev>();
+  const r = new Subject<Ev>();
+  let results = 0;
+  let peakEntries = 0;
+  const right$ = r.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }));
+  l.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }), op(right$ as never)).subscribe((el) => {
+    if (el.kind === 'record') results++;
+  });
+  const n = Math.max(left.length, right.length);
+  for (let i = 0; i < n; i++) {
+    if (i < left.length) l.next(left[i]!);
+    if (i < right.length) r.next(right[i]!);
+    if ((i & 8191) === 0) {
+      const len = store.len();
+      if (len > peakEntries) peakEntries = len;
+    }
+  }
+  l.complete();
+  r.complete();
+  return { results, peakEntries };
+}
+
+// ---- the floor: a hand-written interval join over Maps ----
+
+function handInterval(left: Ev[], right: Ev[], full: boolean): number {
+  interface HRow {
+    e: Ev;
+    matched: boolean;
+    gone: boolean;
+  }
+  const sides = [new Map<number, HRow[]>(), new Map<number, HRow[]>()];
+  const fifo: HRow[][] = [[], []];
+  const maxTs = [-Infinity, -Infinity];
+  let results = 0;
+  const expire = (side: number, upTo: number): void => {
+    const q = fifo[side]!;
+    let i = 0;
+    while (i < q.length && q[i]!.e.ts <= upTo) {
+      const row = q[i++]!;
+      row.gone = true;
+      if (full && !row.matched) results++;
+    }
+    if (i > 0) fifo[side] = q.slice(i);
+  };
+  const add = (side: number, e: Ev): void => {
+    const other = sides[1 - side]!.get(e.key);
+    const row: HRow = { e, matched: false, gone: false };
+    if (other !== undefined) {
+      const live = other.filter((o) => !o.gone);
+      for (const o of live) {
+        const ok = side === 0 ? o.e.ts >= e.ts - BOUNDS && o.e.ts <= e.ts + BOUNDS : e.ts >= o.e.ts - BOUNDS && e.ts <= o.e.ts + BOUNDS;
+        if (ok) {
+          results++;
+          o.matched = true;
+          row.matched = true;
+        }
+      }
+      sides[1 - side]!.set(e.key, live);
+    }
+    let mine = sides[side]!.get(e.key);
+    if (mine === undefined) sides[side]!.set(e.key, (mine = []));
+    mine.push(row);
+    fifo[side]!.push(row);
+    if (e.ts > maxTs[side]!) {
+      maxTs[side] = e.ts;
+      const wm = Math.min(maxTs[0]!, maxTs[1]!) - BOUND - 1;
+      expire(0, wm - BOUNDS);
+      expire(1, wm - BOUNDS);
+    }
+  };
+  const n = Math.max(left.length, right.length);
+  for (let i = 0; i < n; i++) {
+    if (i < left.length) add(0, left[i]!);
+    if (i < right.length) add(1, right[i]!);
+  }
+  expire(0, Infinity);
+  expire(1, Infinity);
+  return results;
+}
+
+interface Case {
+  scenario: string;
+  subject: string;
+  target?: number;
+  run(): { results: number; peakEntries?: number };
+}
+
+const pairs = ordersAndPayments(EVENTS / 2, 7);
+const cases: Case[] = [];
+for (const type of ['inner', 'full'] as const) {
+  for (const cacheSize of [0, 50_000]) {
+    cases.push({
+      scenario: `interval ${type} +-5s`,
+      subject: `weir intervalJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+      target: 500_000,
+      run: () => {
+        const store = new InMemoryStore();
+        return drive(pairs.left, pairs.right, (right$) => intervalJoin(right$, { leftKey: (e: Ev) => e.key, rightKey: (e: Ev) => e.key, lowerBound: -BOUNDS, upperBound: BOUNDS, type, store, cacheSize }), store);
+      },
+    });
+  }
+  cases.push({ scenario: `interval ${type} +-5s`, subject: 'hand-written Map join', run: () => ({ results: handInterval(pairs.left, pairs.right, type === 'full') }) });
+}
+
+interface Row {
+  scenario: string;
+  subject: string;
+  eventsPerSec: number;
+  results: number;
+  peakStoreEntries?: number;
+  target?: number;
+}
+const rows: Row[] = [];
+for (const c of cases) {
+  const times: number[] = [];
+  let last: { results: number; peakEntries?: number } = { results: 0 };
+  for (let r = 0; r < REPEAT; r++) {
+    const t0 = performance.now();
+    last = c.run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  rows.push({ scenario: c.scenario, subject: c.subject, eventsPerSec: EVENTS / (median / 1000), results: last.results, ...(last.peakEntries === undefined ? {} : { peakStoreEntries: last.peakEntries }), ...(c.target === undefined ? {} : { target: c.target }) });
+  process.stdout.write('.');
+}
+
+// ---- a long steady run: the store's len() stays flat ----
+const steady = ((): { events: number; eventsPerSec: number; samples: Array<{ events: number; storeEntries: number }> } => {
+  const data = ordersAndPayments(LONG / 2, 11);
+  const store = new InMemoryStore();
+  const samples: Array<{ events: number; storeEntries: number }> = [];
+  const l = new Subject<Ev>();
+  const r = new Subject<Ev>();
+  const right$ = r.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }));
+  l.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }), intervalJoin(right$, { leftKey: (e: Ev) => e.key, rightKey: (e: Ev) => e.key, lowerBound: -BOUNDS, upperBound: BOUNDS, type: 'full', store })).subscribe();
+  const step = Math.max(1, Math.floor(LONG / 2 / 20));
+  const t0 = performance.now();
+  for (let i = 0; i < data.left.length; i++) {
+    l.next(data.left[i]!);
+    r.next(data.right[i]!);
+    if ((i + 1) % step === 0) samples.push({ events: 2 * (i + 1), storeEntries: store.len() });
+  }
+  l.complete();
+  r.complete();
+  const ms = performance.now() - t0;
+  samples.push({ events: LONG, storeEntries: store.len() });
+  return { events: LONG, eventsPerSec: LONG / (ms / 1000), samples };
+})();
+
+const machine = machineInfo();
+const floorOf = (r: Row): number => rows.find((x) => x.scenario === r.scenario && x.subject.startsWith('hand'))!.eventsPerSec;
+console.log(`\n\n@weir/join benchmark: ${EVENTS.toLocaleString('en')} events across both inputs, ${KEYS.toLocaleString('en')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
+console.log('median of', REPEAT, 'runs; one core (a single synchronous pipeline)\n');
+printTable(
+  ['scenario', 'subject', 'events/s', 'vs floor', 'results', 'peak store entries', 'target'],
+  rows.map((r) => [
+    r.scenario,
+    r.subject,
+    `${(r.eventsPerSec / 1e6).toFixed(2)}M`,
+    r.subject.startsWith('hand') ? '1.0x (floor)' : `${(floorOf(r) / r.eventsPerSec).toFixed(1)}x slower`,
+    r.results.toLocaleString('en'),
+    r.peakStoreEntries === undefined ? '' : r.peakStoreEntries.toLocaleString('en'),
+    r.target === undefined ? '' : r.eventsPerSec >= r.target ? `met (>= ${r.target / 1e6}M)` : `MISSED (>= ${r.target / 1e6}M)`,
+  ]),
+);
+const lens = steady.samples.map((s) => s.storeEntries);
+const half = Math.floor(lens.length / 2);
+console.log(`\nsteady full interval join over ${steady.events.toLocaleString('en')} events: ${(steady.eventsPerSec / 1e6).toFixed(2)}M events/s; store len() max ${Math.max(...lens.slice(1, half)).toLocaleString('en')} in the first half, ${Math.max(...lens.slice(half, -1)).toLocaleString('en')} in the second, ${lens[lens.length - 1]} at the end`);
+const out = writeResults('join', {
+  benchmark: '@weir/join',
+  machine,
+  config: { events: EVENTS, keys: KEYS, repeat: REPEAT, tableKeys: TABLE_KEYS, outOfOrderBoundMs: BOUND, intervalBoundsMs: BOUNDS, long: LONG },
+  results: rows.map((r) => ({ ...r, slowerThanFloor: floorOf(r) / r.eventsPerSec })),
+  steady,
+});
+console.log(`wrote ${out}`);
