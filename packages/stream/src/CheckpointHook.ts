@@ -1,4 +1,4 @@
-import type { StateSnapshot } from '@weir/state';
+import type { StateSnapshot, StateStore } from '@weir/state';
 
 /**
  * What a stateful operator reports for checkpoint n: its name and its store's snapshot, taken
@@ -15,6 +15,8 @@ export interface OperatorSnapshot {
   readonly operator: string;
   /** The operator's state at the barrier (an O(1) copy-on-write view for `InMemoryStore`). */
   readonly snapshot: StateSnapshot;
+  /** The store the snapshot was taken of, so a coordinator can tell which of its stores it is. */
+  readonly store?: StateStore;
 }
 
 /**

@@ -49,7 +49,7 @@ export function handleBarrier(
   ctx.flush?.();
   let report: OperatorSnapshot | undefined;
   if (ctx.checkpoint !== undefined) {
-    report = { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot: ctx.store.snapshot() };
+    report = { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot: ctx.store.snapshot(), store: ctx.store };
     ctx.checkpoint.snapshotTaken(report);
   }
   downstream.next(barrier);

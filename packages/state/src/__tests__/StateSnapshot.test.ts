@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { InMemoryStore, StateError, StateSnapshot } from '@weir/state';
 
 const b = (...xs: number[]): Uint8Array => Uint8Array.from(xs);
@@ -90,5 +91,43 @@ describe('StateSnapshot', () => {
     snaps.forEach((snap, round) => {
       for (const [, v] of snap.entries()) expect(v[0]).toBe(round);
     });
+  });
+});
+
+describe('StateSnapshot.encodeChunks', () => {
+  const concat = (chunks: Iterable<Uint8Array>): Uint8Array => {
+    const list = [...chunks];
+    const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0));
+    let pos = 0;
+    for (const c of list) {
+      out.set(c, pos);
+      pos += c.length;
+    }
+    return out;
+  };
+
+  it('yields exactly the bytes of encode(), whatever the chunk size', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 70 }),
+        (entries, perChunk) => {
+          const snap = StateSnapshot.fromEntries(entries);
+          expect(concat(snap.encodeChunks(perChunk))).toEqual(snap.encode());
+        },
+      ),
+    );
+  });
+
+  it('yields the header, one chunk per batch of entries, and the checksum', () => {
+    const store = new InMemoryStore();
+    for (let i = 0; i < 10; i++) store.put(new Uint8Array([i]), new Uint8Array([i, i]));
+    const chunks = [...store.snapshot().encodeChunks(4)];
+    expect(chunks.map((c) => c.length)).toEqual([16, 20, 20, 10, 4]);
+    expect(StateSnapshot.decode(concat(chunks)).len()).toBe(10);
+  });
+
+  it('rejects a bad chunk size', () => {
+    expect(() => [...StateSnapshot.fromEntries([]).encodeChunks(0)]).toThrow(/entriesPerChunk/);
   });
 });
