@@ -1,0 +1,184 @@
+import { crc32 } from 'node:zlib';
+import { CheckpointError } from './CheckpointError';
+import type { CheckpointData, CheckpointInfo, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
+import { checkCheckpointData, checkId, checkRetain } from './FileCheckpointStorage';
+import type { Json } from './Json';
+
+/** Options of {@link MemoryCheckpointStorage}. */
+export interface MemoryCheckpointStorageOptions {
+  /** How many checkpoints to keep (the newest by id); default 3, at least 1. */
+  readonly retain?: number;
+}
+
+interface StoredStore {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly crc32: number;
+}
+
+interface Stored {
+  readonly id: number;
+  readonly time: number;
+  readonly sources: Record<string, SourceCheckpoint>;
+  readonly sinks: Record<string, Json>;
+  readonly stores: StoredStore[];
+  /** Set by {@link MemoryCheckpointStorage.corrupt} when there is no store byte to flip. */
+  damaged: boolean;
+}
+
+/**
+ * Checkpoints in memory, for tests: the semantics of {@link FileCheckpointStorage} (the newest
+ * `retain` kept, {@link list} newest first and checked, the same argument checks, a save of a
+ * stored id replaces it, a save its own pruning would delete at once is refused) without a file
+ * system. Everything is copied on the way in and out, so mutating a saved or loaded checkpoint
+ * changes nothing stored. Offsets and sink states go through JSON, as in a manifest.
+ *
+ * Test hooks simulate failures: {@link corrupt} damages a stored checkpoint, {@link failNextSave}
+ * makes the next save fail as a crash during the write would.
+ *
+ * @example
+ * ```ts
+ * const storage = new MemoryCheckpointStorage({ retain: 2 });
+ * // ... run a job until checkpoints 1-4 are saved; 3 and 4 are kept
+ * storage.corrupt(4);
+ * (await loadLatestCheckpoint(storage))?.id; // 3
+ * ```
+ */
+export class MemoryCheckpointStorage implements CheckpointStorage {
+  readonly #retain: number;
+  readonly #checkpoints = new Map<number, Stored>();
+  #failNext: { readonly error: unknown } | undefined;
+
+  /** @param options - see {@link MemoryCheckpointStorageOptions} */
+  constructor(options: MemoryCheckpointStorageOptions = {}) {
+    this.#retain = checkRetain('MemoryCheckpointStorage', options.retain);
+  }
+
+  describe(): string {
+    return 'checkpoints in memory';
+  }
+
+  /**
+   * Stores a copy of `checkpoint`, then prunes. Rejects like {@link FileCheckpointStorage.save}
+   * (`INVALID_ARGUMENT`, `STATE`), and with the error given to {@link failNextSave} once.
+   */
+  async save(checkpoint: CheckpointData): Promise<void> {
+    checkCheckpointData('MemoryCheckpointStorage.save', checkpoint);
+    const { id } = checkpoint;
+    if (this.#failNext) {
+      const { error } = this.#failNext;
+      this.#failNext = undefined;
+      throw error;
+    }
+    const newer = [...this.#checkpoints.keys()].filter((x) => x > id).sort((a, b) => a - b);
+    if (newer.length >= this.#retain) {
+      throw new CheckpointError(
+        'STATE',
+        `cannot save checkpoint ${id} in memory: it would be pruned at once, since ${newer.length} newer checkpoint(s) exist ` +
+          `(${newer.join(', ')}) and retain is ${this.#retain}; checkpoint ids must increase across restarts`,
+      );
+    }
+    this.#checkpoints.set(id, {
+      id,
+      time: checkpoint.time,
+      sources: copySources(checkpoint.sources),
+      sinks: copyJson(checkpoint.sinks) as Record<string, Json>,
+      stores: Object.entries(checkpoint.stores).map(([name, bytes]) => ({
+        name,
+        bytes: new Uint8Array(bytes),
+        crc32: crc32(bytes) >>> 0,
+      })),
+      damaged: false,
+    });
+    const ids = [...this.#checkpoints.keys()].sort((a, b) => b - a);
+    for (const old of ids.slice(this.#retain)) this.#checkpoints.delete(old);
+  }
+
+  /** Every stored checkpoint, newest first, each checked (see {@link FileCheckpointStorage.list}). */
+  async list(): Promise<CheckpointInfo[]> {
+    return [...this.#checkpoints.values()]
+      .sort((a, b) => b.id - a.id)
+      .map((c) => {
+        const reason = problemOf(c);
+        const stores = c.stores.map((s) => ({ name: s.name, bytes: s.bytes.byteLength, crc32: s.crc32 }));
+        return {
+          id: c.id,
+          time: c.time,
+          bytes: stores.reduce((sum, s) => sum + s.bytes, 0),
+          stores,
+          sources: copySources(c.sources),
+          valid: reason === undefined,
+          ...(reason === undefined ? {} : { reason }),
+        };
+      });
+  }
+
+  /** A copy of checkpoint `id`; rejects with `NO_CHECKPOINT` or `CORRUPT_CHECKPOINT`. */
+  async load(id: number): Promise<CheckpointData> {
+    checkId('MemoryCheckpointStorage.load', id);
+    const c = this.#checkpoints.get(id);
+    if (!c) throw new CheckpointError('NO_CHECKPOINT', `no checkpoint ${id} in memory`);
+    const reason = problemOf(c);
+    if (reason !== undefined) throw new CheckpointError('CORRUPT_CHECKPOINT', `checkpoint ${id} (in memory) is corrupt: ${reason}`);
+    return {
+      id,
+      time: c.time,
+      sources: copySources(c.sources),
+      sinks: copyJson(c.sinks) as Record<string, Json>,
+      stores: Object.fromEntries(c.stores.map((s) => [s.name, new Uint8Array(s.bytes)])),
+    };
+  }
+
+  /**
+   * Test hook: damages checkpoint `id` so that {@link load} rejects with `CORRUPT_CHECKPOINT` and
+   * {@link list} reports it invalid. Flips a byte of its first non-empty store (or, without one,
+   * marks its manifest damaged). Throws `NO_CHECKPOINT` if it is not stored.
+   */
+  corrupt(id: number): void {
+    const c = this.#checkpoints.get(id);
+    if (!c) throw new CheckpointError('NO_CHECKPOINT', `corrupt(${id}): no checkpoint ${id} in memory`);
+    const store = c.stores.find((s) => s.bytes.byteLength > 0);
+    if (store) {
+      const i = store.bytes.byteLength >> 1;
+      store.bytes[i] = (store.bytes[i] ?? 0) ^ 0xff;
+    } else {
+      c.damaged = true;
+    }
+  }
+
+  /**
+   * Test hook: the next {@link save} rejects with `error` (default: a `CheckpointError` `IO`)
+   * and stores nothing, as a crash during a checkpoint write would. Saves after it work again.
+   */
+  failNextSave(error?: unknown): void {
+    this.#failNext = {
+      error: error ?? new CheckpointError('IO', 'simulated failure of a checkpoint write (MemoryCheckpointStorage.failNextSave)'),
+    };
+  }
+}
+
+function problemOf(c: Stored): string | undefined {
+  if (c.damaged) return 'manifest: damaged (MemoryCheckpointStorage.corrupt)';
+  for (const s of c.stores) {
+    const actual = crc32(s.bytes) >>> 0;
+    if (actual !== s.crc32) return `store ${JSON.stringify(s.name)}: checksum mismatch: crc32 ${hex(actual)}, saved ${hex(s.crc32)}`;
+  }
+  return undefined;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+function copyJson(v: Json | Readonly<Record<string, Json>>): Json {
+  return JSON.parse(JSON.stringify(v)) as Json;
+}
+
+function copySources(sources: Readonly<Record<string, SourceCheckpoint>>): Record<string, SourceCheckpoint> {
+  return Object.fromEntries(
+    Object.entries(sources).map(([name, s]) => [
+      name,
+      { offset: copyJson(s.offset), maxTimestamp: s.maxTimestamp, watermark: s.watermark, sinceWatermark: s.sinceWatermark },
+    ]),
+  );
+}

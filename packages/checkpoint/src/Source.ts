@@ -1,0 +1,54 @@
+import type { Json } from './Json';
+
+/**
+ * Input that can be replayed from an offset: what makes exactly-once recovery possible. A
+ * checkpoint stores each source's offset; after a crash the job reopens the source at it and
+ * reads exactly the values that followed.
+ *
+ * Implement it for your own input (a Kafka partition, a database table, ...); the built-ins are
+ * {@link arraySource}, {@link jsonLinesSource} and {@link generatorSource}.
+ *
+ * @typeParam T - the values read
+ *
+ * @example
+ * ```ts
+ * const numbers: Source<number> = {
+ *   describe: () => 'numbers 0..999',
+ *   open(offset) {
+ *     let next = typeof offset === 'number' ? offset : 0;
+ *     return {
+ *       read: (max) => { const out = []; while (out.length < max && next < 1000) out.push(next++); return out; },
+ *       offset: () => next,
+ *     };
+ *   },
+ * };
+ * ```
+ */
+export interface Source<T> {
+  /** A short description for logs and errors ("lines of clicks.jsonl"). */
+  describe(): string;
+  /**
+   * Opens a reader positioned at `offset` (one that an earlier reader's `offset()` returned), or
+   * at the beginning when `offset` is `undefined`. May be async.
+   */
+  open(offset: Json | undefined): SourceReader<T> | Promise<SourceReader<T>>;
+}
+
+/** An open {@link Source}. */
+export interface SourceReader<T> {
+  /**
+   * The next values, at most `max` of them and at least one unless the input is exhausted (an
+   * empty array means end of input). May be async. Throw a `CheckpointError` `SOURCE` for input
+   * that cannot be read or parsed, naming the position.
+   */
+  read(max: number): readonly T[] | Promise<readonly T[]>;
+  /**
+   * The position just after the last value returned by `read`: a reader opened at it reads the
+   * value that would have come next. Must be JSON (a manifest stores it). After a failed `read`
+   * it stays after the last value returned. Reads never overlap (the coordinator awaits each);
+   * a foreign offset given to `open` is a `SOURCE` error.
+   */
+  offset(): Json;
+  /** Releases resources (file handles). */
+  close?(): void | Promise<void>;
+}

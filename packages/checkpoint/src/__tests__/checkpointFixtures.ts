@@ -1,0 +1,52 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CheckpointData } from '../CheckpointStorage';
+
+/** Deterministic pseudo-random bytes (a stand-in for `StateSnapshot.encode()` output). */
+export function bytesOf(seed: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** A checkpoint with two stores, two sources (one never saw a record) and a sink, all depending on `id`. */
+export function sampleCheckpoint(id: number): CheckpointData {
+  return {
+    id,
+    time: 1_700_000_000_000 + id,
+    sources: {
+      clicks: { offset: { file: 'clicks.jsonl', line: id * 10 }, maxTimestamp: 5_000 + id, watermark: 4_000 + id, sinceWatermark: 3 },
+      idle: { offset: null, maxTimestamp: -Infinity, watermark: -Infinity, sinceWatermark: 0 },
+    },
+    sinks: { out: { pending: [`part-${id}`], committed: id - 1 } },
+    stores: { counts: bytesOf(id, 64), windows: bytesOf(id + 1000, 300) },
+  };
+}
+
+/** A fresh temporary directory; remove it with {@link removeTempDir}. */
+export function makeTempDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'weir-chk-test-'));
+}
+
+export async function removeTempDir(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o700).catch(() => {});
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** The padded directory name of checkpoint `id` (spelled out here, not imported, to pin the layout). */
+export function chkName(id: number): string {
+  return `chk-${String(id).padStart(12, '0')}`;
+}
+
+/** Flips one byte in the middle of a file. */
+export async function flipByte(file: string): Promise<void> {
+  const data = await fs.readFile(file);
+  const i = data.length >> 1;
+  data[i] = (data[i] ?? 0) ^ 0x01;
+  await fs.writeFile(file, data);
+}
