@@ -37,8 +37,8 @@ export function intervalOracle(steps: readonly Step<Item, Item>[], c: IntervalCa
     const v = s.el.value as Item;
     const rec = { id: v.id, k: v.k, ts: s.el.timestamp };
     const late = rec.ts <= at[i]! - c.lateness;
-    if (s.side === 'left') (late ? lateLeft : L).push(late ? v.id : (rec as never));
-    else (late ? lateRight : R).push(late ? v.id : (rec as never));
+    if (late) (s.side === 'left' ? lateLeft : lateRight).push(v.id);
+    else (s.side === 'left' ? L : R).push(rec);
   });
   const matches = (l: Rec, r: Rec): boolean => l.k === r.k && r.ts >= l.ts + c.lower && r.ts <= l.ts + c.upper;
   const rows: string[] = [];

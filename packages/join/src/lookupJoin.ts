@@ -1,0 +1,173 @@
+import type { Observable } from 'rxjs';
+import { keyPartId } from '@weir/state';
+import type { StreamElement, StreamRecord } from '@weir/stream';
+import { JoinError } from './JoinError';
+import type { JoinOptions } from './JoinOptions';
+import type { JoinedRecord } from './JoinedRecord';
+import type { JoinOperator } from './JoinOperator';
+import { joinOperator, type JoinContext, type JoinEngine } from './joinHarness';
+import { RIGHT } from './joinState';
+import { badOption, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
+
+/**
+ * The join types of {@link lookupJoin} and {@link temporalJoin}:
+ * - `inner`: a left record is emitted, with its table row, only when its key has a row;
+ * - `left`: every left record is emitted once, with `right: undefined` when its key has no row.
+ */
+export type LookupJoinType = 'inner' | 'left';
+
+/** What {@link lookupJoin} emits for each join type. */
+export type LookupJoinResult<L, R, T extends LookupJoinType> = T extends 'inner' ? JoinedRecord<L, R> : JoinedRecord<L, R | undefined>;
+
+/** Options of {@link lookupJoin}. */
+export interface LookupJoinOptions<L, R, T extends LookupJoinType = 'inner'> extends JoinOptions<L, R> {
+  /** The key of a left (stream) value to look up (string, safe integer, 64-bit bigint or Uint8Array). */
+  readonly key: (value: L) => unknown;
+  /** The key of the table row a right (changelog) value upserts or deletes. */
+  readonly tableKey: (value: R) => unknown;
+  /** The join type; default `'inner'`. */
+  readonly type?: T;
+  /**
+   * Whether a right value is a tombstone: a truthy result deletes its key's row instead of
+   * upserting it (the tombstone's value is not stored). Default: no value is a tombstone. If it
+   * throws, the record is invalid (counted, sent to `onInvalid`, or the stream errors).
+   */
+  readonly isDelete?: (value: R) => boolean;
+}
+
+const TYPES: readonly LookupJoinType[] = ['inner', 'left'];
+
+/** @internal Checks the options {@link lookupJoin} and {@link temporalJoin} share; returns the type. */
+export function resolveTableOptions(kind: string, options: LookupJoinOptions<unknown, unknown, LookupJoinType>): LookupJoinType {
+  requireFunction(kind, options, 'key', 'left value -> lookup key');
+  requireFunction(kind, options, 'tableKey', 'right value -> table key');
+  if (options.isDelete !== undefined && typeof options.isDelete !== 'function') {
+    throw badOption(kind, 'option `isDelete` must be a function (right value -> whether it deletes its key)', options.isDelete);
+  }
+  return oneOf(kind, 'type', options.type ?? 'inner', TYPES);
+}
+
+/**
+ * @internal Whether right record `el` is a tombstone: `undefined` when `isDelete` threw (the
+ * record was routed as invalid, like a rejected key).
+ */
+export function isTombstone<L, R, O>(ctx: JoinContext<L, R, O>, el: StreamRecord<R>, isDelete: ((value: R) => boolean) | undefined): boolean | undefined {
+  if (isDelete === undefined) return false;
+  try {
+    return Boolean(isDelete(el.value));
+  } catch (err) {
+    const error = new JoinError(
+      'INVALID_RECORD',
+      `${ctx.o.where}: \`isDelete\` threw for the right record at ${el.timestamp}: ${err instanceof Error ? err.message : String(err)}`,
+      el.value,
+      'right',
+      { cause: err },
+    );
+    ctx.counters.invalidRecords++;
+    if (ctx.o.onInvalid === undefined) throw error;
+    ctx.o.onInvalid(el, error);
+    return undefined;
+  }
+}
+
+/**
+ * Stream-table lookup join (Kafka Streams' KStream-KTable join): each left record is joined with
+ * the current row of its key in a table kept from the right input, a changelog of upserts.
+ *
+ * **Table.** A right value `r` becomes the row of key `tableKey(r)`, replacing any earlier row; a
+ * value for which `isDelete(r)` is truthy deletes the key's row. Right records apply in arrival
+ * order, whatever their timestamps; the table carries no event-time promise, so right records are
+ * never late and the right input's watermarks are ignored.
+ *
+ * **Output.** Each left record `l` is joined at once, in arrival order, with the row of `key(l)`
+ * at that moment (later table changes never revise it): `inner` emits `{ left, right }` only when
+ * the key has a row; `left` emits `{ left, right: undefined }` when it has none. Each output is
+ * stamped with the left record's timestamp. The forwarded watermark is the left input's watermark
+ * (the right input's is ignored; when the left input completes the watermark becomes `+Infinity`).
+ *
+ * **Lateness.** A left record is never late for a lookup: it joins the current table whatever its
+ * time, so it is never dropped nor sent to `onLateLeft` (`onLateLeft` / `onLateRight` are never
+ * called). But since its output keeps the record's time, a left record at or below the left
+ * watermark gives an output record at or below the forwarded watermark: late for the next
+ * operator, which applies its own lateness rule to it.
+ *
+ * **State.** Only the table: one row per key in `store` (no left row is held). A lookup is a
+ * `Map` probe of the decoded table, O(1); a table change is O(1) plus one store write (at once,
+ * or at the next barrier with `cacheSize`); restore decodes the table, O(n).
+ * Invalid keys and table values that cannot be stored go to `onInvalid`.
+ *
+ * @param table$ - the table's changelog (elements; its watermarks are ignored, its barriers align
+ *   with the left input's)
+ * @param options - see {@link LookupJoinOptions}
+ *
+ * @example
+ * ```ts
+ * // orders enriched with the customer as known when the order is processed
+ * orders$.pipe(
+ *   lookupJoin(customers$, {
+ *     key: (o) => o.customerId,
+ *     tableKey: (c) => c.id,
+ *     isDelete: (c) => c.deleted === true,
+ *     type: 'left',
+ *     store,
+ *   }),
+ * ); // StreamElement<JoinedRecord<Order, Customer | undefined>>
+ * ```
+ */
+export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
+  table$: Observable<StreamElement<R>>,
+  options: LookupJoinOptions<L, R, T>,
+): JoinOperator<L, LookupJoinResult<L, R, T>> {
+  const kind = 'lookupJoin';
+  const o = resolveJoinOptions(kind, options);
+  const type = resolveTableOptions(kind, options as LookupJoinOptions<unknown, unknown, LookupJoinType>);
+  const { key: keyFn, tableKey, isDelete } = options;
+  const outer = type === 'left';
+  type Out = JoinedRecord<L, R | undefined>;
+
+  return joinOperator<L, R, Out>(
+    o,
+    table$,
+    (ctx): JoinEngine<L, R> => {
+      const table = ctx.buffer<R>(RIGHT, false);
+      ctx.counters.heldRight = () => table.size;
+
+      return {
+        load() {
+          table.load();
+        },
+
+        onLeft(el: StreamRecord<L>) {
+          const key = ctx.keyOf('left', el, keyFn, 'key');
+          if (key === undefined) return;
+          const row = table.floor(keyPartId(key), 0);
+          if (row !== undefined) ctx.emit({ left: el.value, right: row.value }, el.timestamp, true);
+          else if (outer) ctx.emit({ left: el.value, right: undefined }, el.timestamp, false);
+        },
+
+        onRight(el: StreamRecord<R>) {
+          const key = ctx.keyOf('right', el, tableKey, 'tableKey');
+          if (key === undefined) return;
+          const tombstone = isTombstone(ctx, el, isDelete);
+          if (tombstone === undefined) return;
+          const id = keyPartId(key);
+          if (tombstone) {
+            const row = table.floor(id, 0);
+            if (row !== undefined) table.remove(row);
+          } else ctx.store('right', el, () => table.add(key, id, 0, 0, el.value, 0));
+        },
+
+        advance() {
+          // nothing waits for time
+        },
+
+        outputWatermark: (wm) => wm,
+
+        flush() {
+          table.flush();
+        },
+      };
+    },
+    'left',
+  ) as unknown as JoinOperator<L, LookupJoinResult<L, R, T>>;
+}
