@@ -26,7 +26,7 @@ export interface Row<V> extends Cached {
 }
 
 /** One key's rows, sorted by (ts, seq), live from `head`. */
-interface KeyRows<V> {
+export interface KeyRows<V> {
   rows: Row<V>[];
   head: number;
 }
@@ -39,6 +39,7 @@ export class SideBuffer<V> {
   private readonly cache: WriteBackCache<Row<V>>;
   /** Rows held. */
   size = 0;
+  private scratch = new Uint8Array(256);
 
   constructor(
     private readonly store: StateStore,
@@ -122,7 +123,7 @@ export class SideBuffer<V> {
   }
 
   /** The live rows of key `id`, sorted by (ts, seq), from index `head` of `rows`. */
-  rowsOf(id: unknown): { readonly rows: readonly Row<V>[]; readonly head: number } | undefined {
+  rowsOf(id: unknown): Readonly<KeyRows<V>> | undefined {
     return this.byKey.get(id);
   }
 
@@ -217,10 +218,12 @@ export class SideBuffer<V> {
 
   private write(row: Row<V>): void {
     const body = encodeValue(row.value, this.where);
-    const out = new Uint8Array(body.length + 1);
+    // store.put copies its arguments: build the value in a reused buffer, the key in place
+    if (this.scratch.length < body.length + 1) this.scratch = new Uint8Array(Math.max(2 * this.scratch.length, body.length + 1));
+    const out = this.scratch.subarray(0, body.length + 1);
     out[0] = row.flags;
     out.set(body, 1);
-    this.store.put(this.keys.row(this.section, row.key, row.ts, row.seq), out);
+    this.store.put(this.keys.rowView(this.section, row.key, row.ts, row.seq), out);
     row.persisted = true;
   }
 
@@ -229,7 +232,7 @@ export class SideBuffer<V> {
     this.size--;
     this.cache.drop(row);
     if (row.persisted) {
-      this.store.delete(this.keys.row(this.section, row.key, row.ts, row.seq));
+      this.store.delete(this.keys.rowView(this.section, row.key, row.ts, row.seq));
       row.persisted = false;
     }
   }
@@ -243,7 +246,7 @@ export class SideBuffer<V> {
   }
 
   /** The first index >= head whose row has ts >= t. */
-  private lowerBoundTs(list: KeyRows<V>, t: number): number {
+  lowerBoundTs(list: Readonly<KeyRows<V>>, t: number): number {
     const rows = list.rows;
     let lo = list.head;
     let hi = rows.length;

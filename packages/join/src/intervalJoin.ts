@@ -110,6 +110,8 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
   const type = oneOf(kind, 'type', options.type ?? 'inner', TYPES);
   const lateness = nonNegativeMs(kind, 'allowedLateness', options.allowedLateness ?? 0);
   const m = intervalMatch(options.lowerBound, options.upperBound, lateness);
+  const lower = options.lowerBound;
+  const upper = options.upperBound;
   const { leftKey, rightKey } = options;
   const pairs = type === 'inner' || type === 'left' || type === 'right' || type === 'full';
   const outerLeft = type === 'left' || type === 'full';
@@ -137,16 +139,23 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
         const id = keyPartId(key);
         let matched = false;
         let firstMatch = 0;
-        const [lo, hi] = m.rightRangeOf(t);
-        rights.forRange(id, lo, hi, (r) => {
-          if (!matched) firstMatch = r.ts;
-          matched = true;
-          if (pairs) ctx.emit({ left: el.value, right: r.value }, Math.max(t, r.ts), true);
-          if (outerRight && (r.flags & MATCHED) === 0) {
-            r.flags |= MATCHED;
-            rights.changed(r);
+        // the right rows of this key in [t + lowerBound, t + upperBound]: O(log m + k)
+        const list = rights.rowsOf(id);
+        if (list !== undefined) {
+          const rows = list.rows;
+          const hi = t + upper;
+          for (let i = rights.lowerBoundTs(list, t + lower); i < rows.length; i++) {
+            const r = rows[i]!;
+            if (r.ts > hi) break;
+            if (!matched) firstMatch = r.ts;
+            matched = true;
+            if (pairs) ctx.emit({ left: el.value, right: r.value }, t > r.ts ? t : r.ts, true);
+            if (outerRight && (r.flags & MATCHED) === 0) {
+              r.flags |= MATCHED;
+              rights.changed(r);
+            }
           }
-        });
+        }
         if (type === 'semi' && matched) {
           ctx.emit({ left: el.value, right: undefined }, Math.max(t, firstMatch), false);
           return; // emitted once: nothing left to wait for
@@ -162,17 +171,24 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
         if (key === undefined) return;
         const id = keyPartId(key);
         let matched = false;
-        const [lo, hi] = m.leftRangeOf(t);
-        lefts.forRange(id, lo, hi, (l) => {
-          matched = true;
-          if (pairs) {
-            ctx.emit({ left: l.value, right: el.value }, Math.max(t, l.ts), true);
-            if (outerLeft && (l.flags & MATCHED) === 0) {
-              l.flags |= MATCHED;
-              lefts.changed(l);
-            }
-          } else found.push(l);
-        });
+        // the left rows of this key in [t - upperBound, t - lowerBound]
+        const list = lefts.rowsOf(id);
+        if (list !== undefined) {
+          const rows = list.rows;
+          const hi = t - lower;
+          for (let i = lefts.lowerBoundTs(list, t - upper); i < rows.length; i++) {
+            const l = rows[i]!;
+            if (l.ts > hi) break;
+            matched = true;
+            if (pairs) {
+              ctx.emit({ left: l.value, right: el.value }, t > l.ts ? t : l.ts, true);
+              if (outerLeft && (l.flags & MATCHED) === 0) {
+                l.flags |= MATCHED;
+                lefts.changed(l);
+              }
+            } else found.push(l);
+          }
+        }
         if (found.length > 0) {
           // semi: each waiting left row is emitted now, once; anti: they can never be emitted.
           for (const l of found) {

@@ -31,10 +31,22 @@ export class JoinKeys {
 
   /** The key of one row. */
   row(tag: number, key: KeyPart, ts: number, seq: number): Uint8Array {
+    return this.writeRow(tag, key, ts, seq).finish();
+  }
+
+  /**
+   * The key of one row without a copy: valid until the next key is built. For store calls, which
+   * copy (put) or only read (delete) their key.
+   */
+  rowView(tag: number, key: KeyPart, ts: number, seq: number): Uint8Array {
+    return this.writeRow(tag, key, ts, seq).view();
+  }
+
+  private writeRow(tag: number, key: KeyPart, ts: number, seq: number): KeyWriter {
     const w = this.writer.reset().raw(this.prefix).byte(tag);
     if (typeof key === 'string') w.string(key);
     else if (key instanceof Uint8Array) w.bytes(key);
     else w.int(key);
-    return w.int(ts).int(seq).finish();
+    return w.int(ts).int(seq);
   }
 }
