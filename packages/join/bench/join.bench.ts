@@ -3,20 +3,23 @@
 // Join throughput on one core (one synchronous pipeline), events counted across both inputs:
 // - interval join, inner and full outer, bounds +-5 s, 10k keys: orders (left) and payments
 //   (right); 80% of orders get a payment within +-4 s, the rest of the payments have random keys.
-//   5% of events arrive up to 1 s out of order; watermarks trail by 1 s (withEventTime). Event
-//   time advances 1 s per 1,000 events on each side. Peak store entries are sampled every 10k events.
-// - lookup join of a stream against a 100k-key table (loaded first), inner and left.
+//   5% of events arrive up to 1 s out of order; watermarks trail by 1 s (bounded out-of-orderness,
+//   as withEventTime). Event time advances 1 s per 1,000 events on each side. Peak store entries
+//   are sampled every 8k events. A checkpoint barrier goes into both inputs every 100k events.
+// - lookup join of 1M stream records against a 100k-key table (loaded first; 9% of lookups miss),
+//   inner and left; events/s counts the table's 100k records too.
 // - as-of join (backward) of trades against quotes, 10k keys.
+// Every weir operator runs write-through (cacheSize 0, the default) and with a 50k write-back cache.
 // - a steady run of --long events (default 10M) of the full interval join, sampling the store's
 //   len() to show it stays flat.
 // Beside each, in the same run: a hand-written join over Maps (no RxJS, no store): the floor.
 // Prints a table; writes bench/results/join.json.
 //
 // Options: --events 1000000  --keys 10000  --repeat 3  --long 10000000
-import { Subject, type OperatorFunction } from 'rxjs';
+import { Subject, type Observable, type OperatorFunction } from 'rxjs';
 import { InMemoryStore, type StateStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
-import { intervalJoin } from '../src';
+import { asofJoin, intervalJoin, lookupJoin } from '../src';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
 const args = process.argv.slice(2);
@@ -69,69 +72,120 @@ function ordersAndPayments(pairs: number, seed: number): { left: Ev[]; right: Ev
   return { left: arrivalOrder(left, rand), right: arrivalOrder(right, rand) };
 }
 
-/** Pushes both sides alternately through `op`; returns output records and peak store entries. */
-function drive<O>(left: Ev[], right: Ev[], op: (right$: Subject<StreamElement<Ev>>['asObservable'] extends () => infer X ? X : never) => OperatorFunction<StreamElement<Ev>, StreamElement<O>>, store: StateStore): { results: number; peakEntries: number } {
-  const l = new Subject<Ev>();
-  const r = new Subject<Ev>();
+const BARRIER_EVERY = 100_000; // events across both inputs: a checkpoint barrier on both sides
+
+/**
+ * Pushes `right` (all of it first when `rightFirst`, a table) and `left`, alternately otherwise,
+ * through `op`, with a checkpoint barrier on both inputs every 100k events (so a write-back cache
+ * is flushed as in a real job); returns output records and peak store entries.
+ */
+function drive<O>(left: Ev[], right: Ev[], op: (right$: Observable<StreamElement<Ev>>) => OperatorFunction<StreamElement<Ev>, StreamElement<O>>, store: StateStore, rightFirst = false): { results: number; peakEntries: number } {
+  const l = new Subject<StreamElement<Ev>>();
+  const r = new Subject<StreamElement<Ev>>();
   let results = 0;
   let peakEntries = 0;
-  const right$ = r.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }));
-  l.pipe(withEventTime((e: Ev) => e.ts, { maxOutOfOrderness: BOUND }), op(right$ as never)).subscribe((el) => {
+  l.pipe(op(r)).subscribe((el) => {
     if (el.kind === 'record') results++;
   });
-  const n = Math.max(left.length, right.length);
-  for (let i = 0; i < n; i++) {
-    if (i < left.length) l.next(left[i]!);
-    if (i < right.length) r.next(right[i]!);
-    if ((i & 8191) === 0) {
+  const wm = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const maxTs = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const push = (side: 0 | 1, e: Ev): void => {
+    const s = side === 0 ? l : r;
+    s.next({ kind: 'record', value: e, timestamp: e.ts });
+    if (e.ts > maxTs[side]!) {
+      maxTs[side] = e.ts;
+      const w = e.ts - BOUND - 1;
+      if (w > wm[side]!) {
+        wm[side] = w;
+        s.next({ kind: 'watermark', timestamp: w });
+      }
+    }
+  };
+  let events = 0;
+  let checkpoint = 0;
+  const tick = (): void => {
+    if (++events % BARRIER_EVERY === 0) {
+      checkpoint++;
+      l.next({ kind: 'barrier', checkpointId: checkpoint });
+      r.next({ kind: 'barrier', checkpointId: checkpoint });
+    }
+    if ((events & 8191) === 0) {
       const len = store.len();
       if (len > peakEntries) peakEntries = len;
+    }
+  };
+  if (rightFirst) {
+    for (const e of right) {
+      push(1, e);
+      tick();
+    }
+  }
+  const n = Math.max(left.length, rightFirst ? 0 : right.length);
+  for (let i = 0; i < n; i++) {
+    if (i < left.length) {
+      push(0, left[i]!);
+      tick();
+    }
+    if (!rightFirst && i < right.length) {
+      push(1, right[i]!);
+      tick();
     }
   }
   l.complete();
   r.complete();
+  const len = store.len();
+  if (len > peakEntries) peakEntries = len;
   return { results, peakEntries };
 }
 
 // ---- the floor: a hand-written interval join over Maps ----
 
 function handInterval(left: Ev[], right: Ev[], full: boolean): number {
+  // Per side: rows by key (arrays in arrival order) and a FIFO by arrival for expiry. Expiry
+  // waits for the FIFO's head, which is nearly time-ordered input's usual shortcut.
   interface HRow {
-    e: Ev;
+    readonly e: Ev;
     matched: boolean;
     gone: boolean;
   }
-  const sides = [new Map<number, HRow[]>(), new Map<number, HRow[]>()];
+  const byKey = [new Map<number, HRow[]>(), new Map<number, HRow[]>()];
   const fifo: HRow[][] = [[], []];
+  const heads = [0, 0];
   const maxTs = [-Infinity, -Infinity];
   let results = 0;
   const expire = (side: number, upTo: number): void => {
     const q = fifo[side]!;
-    let i = 0;
-    while (i < q.length && q[i]!.e.ts <= upTo) {
-      const row = q[i++]!;
+    let h = heads[side]!;
+    while (h < q.length && q[h]!.e.ts <= upTo) {
+      const row = q[h++]!;
       row.gone = true;
       if (full && !row.matched) results++;
+      const list = byKey[side]!.get(row.e.key)!;
+      const i = list.indexOf(row);
+      list.splice(i, 1);
+      if (list.length === 0) byKey[side]!.delete(row.e.key);
     }
-    if (i > 0) fifo[side] = q.slice(i);
+    if (h > 4096 && h * 2 > q.length) {
+      fifo[side] = q.slice(h);
+      h = 0;
+    }
+    heads[side] = h;
   };
   const add = (side: number, e: Ev): void => {
-    const other = sides[1 - side]!.get(e.key);
     const row: HRow = { e, matched: false, gone: false };
+    const other = byKey[1 - side]!.get(e.key);
     if (other !== undefined) {
-      const live = other.filter((o) => !o.gone);
-      for (const o of live) {
-        const ok = side === 0 ? o.e.ts >= e.ts - BOUNDS && o.e.ts <= e.ts + BOUNDS : e.ts >= o.e.ts - BOUNDS && e.ts <= o.e.ts + BOUNDS;
-        if (ok) {
+      for (const o of other) {
+        const d = side === 0 ? o.e.ts - e.ts : e.ts - o.e.ts; // right time - left time
+        if (d >= -BOUNDS && d <= BOUNDS) {
           results++;
           o.matched = true;
           row.matched = true;
         }
       }
-      sides[1 - side]!.set(e.key, live);
     }
-    let mine = sides[side]!.get(e.key);
-    if (mine === undefined) sides[side]!.set(e.key, (mine = []));
+    let mine = byKey[side]!.get(e.key);
+    if (mine === undefined) byKey[side]!.set(e.key, (mine = []));
     mine.push(row);
     fifo[side]!.push(row);
     if (e.ts > maxTs[side]!) {
@@ -151,10 +205,58 @@ function handInterval(left: Ev[], right: Ev[], full: boolean): number {
   return results;
 }
 
+function handLookup(stream: Ev[], table: Ev[], outer: boolean): number {
+  const rows = new Map<number, Ev>();
+  for (const t of table) rows.set(t.key, t);
+  let results = 0;
+  for (const e of stream) if (rows.has(e.key) || outer) results++;
+  return results;
+}
+
+function handAsof(trades: Ev[], quotes: Ev[]): number {
+  // backward: the latest quote at or before each trade, once the watermark passes the trade
+  const latest = new Map<number, Ev[]>();
+  const pending: Ev[] = [];
+  let head = 0;
+  let results = 0;
+  const maxTs = [-Infinity, -Infinity];
+  const flush = (wm: number): void => {
+    pending.sort((a, b) => a.ts - b.ts);
+    while (head < pending.length && pending[head]!.ts <= wm) {
+      const t = pending[head++]!;
+      const qs = latest.get(t.key);
+      if (qs !== undefined && qs.some((q) => q.ts <= t.ts)) results++;
+    }
+    pending.splice(0, head);
+    head = 0;
+  };
+  const n = Math.max(trades.length, quotes.length);
+  for (let i = 0; i < n; i++) {
+    const t = trades[i];
+    if (t !== undefined) {
+      pending.push(t);
+      maxTs[0] = Math.max(maxTs[0]!, t.ts);
+    }
+    const q = quotes[i];
+    if (q !== undefined) {
+      let qs = latest.get(q.key);
+      if (qs === undefined) latest.set(q.key, (qs = []));
+      qs.push(q);
+      if (qs.length > 8) qs.shift();
+      maxTs[1] = Math.max(maxTs[1]!, q.ts);
+    }
+    if ((i & 1023) === 0) flush(Math.min(maxTs[0]!, maxTs[1]!) - BOUND - 1);
+  }
+  flush(Infinity);
+  return results;
+}
+
 interface Case {
   scenario: string;
   subject: string;
   target?: number;
+  /** Events the case processes (default EVENTS; a lookup also loads its table first). */
+  events?: number;
   run(): { results: number; peakEntries?: number };
 }
 
@@ -175,6 +277,42 @@ for (const type of ['inner', 'full'] as const) {
   cases.push({ scenario: `interval ${type} +-5s`, subject: 'hand-written Map join', run: () => ({ results: handInterval(pairs.left, pairs.right, type === 'full') }) });
 }
 
+// lookup join: a 100k-key table loaded first, then EVENTS stream records with random keys
+const table: Ev[] = Array.from({ length: TABLE_KEYS }, (_, i) => ({ key: i, ts: 0, v: i }));
+const lookups: Ev[] = (() => {
+  const rand = rng(3);
+  return Array.from({ length: EVENTS }, (_, i) => ({ key: Math.floor(rand() * TABLE_KEYS * 1.1), ts: 1_000 + i, v: i }));
+})();
+for (const type of ['inner', 'left'] as const) {
+  for (const cacheSize of [0, 50_000]) {
+    cases.push({
+      scenario: `lookup ${type}, 100k-key table`,
+      subject: `weir lookupJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+      target: 1_500_000,
+      events: EVENTS,
+      run: () => {
+        const store = new InMemoryStore();
+        return drive(lookups, table, (right$) => lookupJoin(right$, { key: (e: Ev) => e.key, tableKey: (e: Ev) => e.key, type, store, cacheSize }), store, true);
+      },
+    });
+  }
+  cases.push({ scenario: `lookup ${type}, 100k-key table`, subject: 'hand-written Map join', events: EVENTS, run: () => ({ results: handLookup(lookups, table, type === 'left') }) });
+}
+
+// as-of join, backward: trades (left) with the latest quote (right) of their key
+const market = ordersAndPayments(EVENTS / 2, 5);
+for (const cacheSize of [0, 50_000]) {
+  cases.push({
+    scenario: 'as-of backward',
+    subject: `weir asofJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+    run: () => {
+      const store = new InMemoryStore();
+      return drive(market.left, market.right, (right$) => asofJoin(right$, { key: (e: Ev) => e.key, direction: 'backward', type: 'inner', store, cacheSize }), store);
+    },
+  });
+}
+cases.push({ scenario: 'as-of backward', subject: 'hand-written Map join', run: () => ({ results: handAsof(market.left, market.right) }) });
+
 interface Row {
   scenario: string;
   subject: string;
@@ -194,7 +332,7 @@ for (const c of cases) {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
-  rows.push({ scenario: c.scenario, subject: c.subject, eventsPerSec: EVENTS / (median / 1000), results: last.results, ...(last.peakEntries === undefined ? {} : { peakStoreEntries: last.peakEntries }), ...(c.target === undefined ? {} : { target: c.target }) });
+  rows.push({ scenario: c.scenario, subject: c.subject, eventsPerSec: (c.scenario.startsWith('lookup') ? EVENTS + TABLE_KEYS : EVENTS) / (median / 1000), results: last.results, ...(last.peakEntries === undefined ? {} : { peakStoreEntries: last.peakEntries }), ...(c.target === undefined ? {} : { target: c.target }) });
   process.stdout.write('.');
 }
 

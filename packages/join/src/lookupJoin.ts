@@ -140,7 +140,7 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
         onLeft(el: StreamRecord<L>) {
           const key = ctx.keyOf('left', el, keyFn, 'key');
           if (key === undefined) return;
-          const row = table.floor(keyPartId(key), 0);
+          const row = table.first(keyPartId(key));
           if (row !== undefined) ctx.emit({ left: el.value, right: row.value }, el.timestamp, true);
           else if (outer) ctx.emit({ left: el.value, right: undefined }, el.timestamp, false);
         },
@@ -152,7 +152,7 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
           if (tombstone === undefined) return;
           const id = keyPartId(key);
           if (tombstone) {
-            const row = table.floor(id, 0);
+            const row = table.first(id);
             if (row !== undefined) table.remove(row);
           } else ctx.store('right', el, () => table.add(key, id, 0, 0, el.value, 0));
         },
