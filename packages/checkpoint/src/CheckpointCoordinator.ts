@@ -32,6 +32,23 @@ export interface CheckpointCoordinatorOptions {
   readonly log?: (message: string) => void;
   /** The processing-time clock (ms) for interval triggers and metrics; default `Date.now`. */
   readonly now?: () => number;
+  /** Called after each checkpoint is persisted and committed, with its figures. */
+  readonly onCheckpoint?: (report: CheckpointReport) => void;
+}
+
+/** What {@link CheckpointCoordinatorOptions.onCheckpoint} receives for each completed checkpoint. */
+export interface CheckpointReport {
+  readonly id: number;
+  /** Trigger to committed, ms. */
+  readonly durationMs: number;
+  /** Trigger to the last acknowledgement, ms. */
+  readonly alignmentMs: number;
+  /** Time the record path stood still injecting the barriers, ms. */
+  readonly pauseMs: number;
+  /** Encoded bytes of the stores. */
+  readonly sizeBytes: number;
+  /** Entries in the stores. */
+  readonly entries: number;
 }
 
 /** Options of {@link CheckpointCoordinator.source}: how event time is assigned. */
@@ -70,6 +87,10 @@ interface Pending {
   readonly sinkStates: Map<string, Promise<Json>>;
   readonly done: Array<(id: number) => void>;
   complete: boolean;
+  sizeBytes: number;
+  entries: number;
+  pauseMs: number;
+  alignmentMs: number;
 }
 
 /** A source as the coordinator drives it. */
@@ -273,7 +294,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (bytes !== undefined) {
       const now = this.#o.now ?? Date.now;
       const t0 = now();
-      store.restore(StateSnapshot.decode(bytes));
+      store.restore(bytes); // decoded by the store (InMemoryStore builds its index while decoding)
       this.#counters.restoreMs += now() - t0;
     }
     this.#stores.set(name, store);
@@ -516,13 +537,18 @@ export class CheckpointCoordinator implements CheckpointHook {
       sinkStates: new Map(),
       done: this.#requested,
       complete: false,
+      sizeBytes: 0,
+      entries: 0,
+      pauseMs: 0,
+      alignmentMs: 0,
     };
     this.#requested = [];
     this.#pending.set(id, p);
     this.#counters.checkpointsTriggered++;
     const t0 = performance.now();
     for (const s of this.#sources) s.subscriber?.next({ kind: 'barrier', checkpointId: id });
-    this.#counters.lastPauseMs = performance.now() - t0;
+    p.pauseMs = performance.now() - t0;
+    this.#counters.lastPauseMs = p.pauseMs;
     this.#maybeComplete(p);
     return id;
   }
@@ -533,7 +559,8 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (p.sinkStates.size < this.#sinks.length) return;
     p.complete = true;
     const now = this.#o.now ?? Date.now;
-    this.#counters.lastAlignmentMs = now() - p.startedAt;
+    p.alignmentMs = now() - p.startedAt;
+    this.#counters.lastAlignmentMs = p.alignmentMs;
     for (const name of this.#stores.keys()) {
       if (!p.snapshots.has(name)) {
         this.#fail(new CheckpointError('STATE', `store '${name}' was not reported at checkpoint ${p.id}: pass \`checkpoint: job\` to the operator that uses it`));
@@ -551,10 +578,14 @@ export class CheckpointCoordinator implements CheckpointHook {
       for (const [name, state] of p.sinkStates) sinks[name] = await state;
       const stores: Record<string, Uint8Array> = {};
       let bytes = 0;
+      let entries = 0;
       for (const [name, snap] of p.snapshots) {
         stores[name] = await encodeYielding(snap);
         bytes += stores[name].length;
+        entries += snap.len();
       }
+      p.sizeBytes = bytes;
+      p.entries = entries;
       await this.#o.storage.save({ id: p.id, time: p.time, sources: p.sources, sinks, stores });
       this.#counters.lastSizeBytes = bytes;
     } catch (err) {
@@ -577,6 +608,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     this.#counters.lastCompletedId = p.id;
     this.#counters.lastDurationMs = now() - p.startedAt;
     for (const resolve of p.done) resolve(p.id);
+    this.#o.onCheckpoint?.({ id: p.id, durationMs: this.#counters.lastDurationMs, alignmentMs: p.alignmentMs, pauseMs: p.pauseMs, sizeBytes: p.sizeBytes, entries: p.entries });
   }
 
   async #awaitCheckpoint(id: number): Promise<void> {

@@ -2,7 +2,7 @@ export { CheckpointError } from './CheckpointError';
 export type { CheckpointErrorCode } from './CheckpointError';
 export type { Json } from './Json';
 export { CheckpointCoordinator } from './CheckpointCoordinator';
-export type { CheckpointCoordinatorOptions, CoordinatedSourceOptions, JobSummary } from './CheckpointCoordinator';
+export type { CheckpointCoordinatorOptions, CheckpointReport, CoordinatedSourceOptions, JobSummary } from './CheckpointCoordinator';
 export type { CheckpointMetrics, CheckpointMetricsSnapshot } from './CheckpointMetrics';
 export type { CheckpointStorage, CheckpointData, CheckpointInfo, SourceCheckpoint } from './CheckpointStorage';
 export { FileCheckpointStorage, checkpointDirName } from './FileCheckpointStorage';

@@ -2,7 +2,7 @@ import type BTree from 'sorted-btree';
 import type { Entry, StateStore } from './StateStore';
 import { HashIndex, hashBytes, hashLatin1 } from './HashIndex';
 import { Cell, cellKey, nextEpoch } from './Cell';
-import { StateSnapshot, newCellTree, snapshotOfTree, snapshotTree, toSnapshot } from './StateSnapshot';
+import { StateSnapshot, decodeSnapshot, newCellTree, snapshotOfTree, snapshotTree, toSnapshot, type DecodedEntries } from './StateSnapshot';
 import { assertBytes, bytesToLatin1, copyBytes } from './bytes';
 
 const NO_ENTRIES: readonly Entry[] = [];
@@ -207,13 +207,32 @@ export class InMemoryStore implements StateStore {
    * {@inheritDoc StateStore.restore}
    */
   restore(snapshot: StateSnapshot | Uint8Array): void {
+    if (snapshot instanceof Uint8Array) {
+      // From bytes: the decoder hands over each entry's key, cell and hash as it goes, so the
+      // hash index is built without walking the new tree again.
+      let got: DecodedEntries | undefined;
+      const snap = decodeSnapshot(snapshot, (count) => (got = { strs: new Array<string>(count), cells: new Array<Cell>(count), hashes: new Int32Array(count) }));
+      const tree = snapshotTree(snap).clone();
+      tree.unfreeze();
+      this.index = HashIndex.build(got!.strs, got!.cells, got!.hashes);
+      this.tree = tree;
+      this.bytes = snap.sizeBytes();
+      return;
+    }
     const snap = toSnapshot(snapshot, 'InMemoryStore.restore');
     const tree = snapshotTree(snap).clone();
     tree.unfreeze();
-    const index = new HashIndex(tree.size);
+    const n = tree.size;
+    const strs: string[] = new Array<string>(n);
+    const cells: Cell[] = new Array<Cell>(n);
+    const hashes = new Int32Array(n);
+    let i = 0;
     tree.forEachPair((str, cell) => {
-      index.insert(str, cell.v, cell, hashLatin1(str));
+      strs[i] = str;
+      cells[i] = cell;
+      hashes[i++] = hashLatin1(str);
     });
+    const index = HashIndex.build(strs, cells, hashes);
     this.tree = tree;
     this.index = index;
     this.bytes = snap.sizeBytes();

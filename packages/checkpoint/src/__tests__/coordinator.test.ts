@@ -215,3 +215,20 @@ describe('CheckpointCoordinator: a join job', () => {
     }
   });
 });
+
+describe('CheckpointCoordinator reports', () => {
+  it('reports every completed checkpoint with its figures, and keeps its metrics', async () => {
+    const reports: import('../index').CheckpointReport[] = [];
+    const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage(), interval: { events: 100 }, batchSize: 10, onCheckpoint: (r) => reports.push(r) });
+    const sink = collectingSink<Counted>();
+    const summary = await job.run(windowJob(job, arraySource(clicks(450)), sink));
+    expect(reports.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    for (const r of reports) {
+      expect(r.sizeBytes).toBeGreaterThan(16);
+      expect(r.entries).toBeGreaterThanOrEqual(1);
+      expect(r.pauseMs).toBeGreaterThanOrEqual(0);
+      expect(r.durationMs).toBeGreaterThanOrEqual(r.alignmentMs);
+    }
+    expect(summary.metrics).toMatchObject({ checkpointsTriggered: 5, checkpointsCompleted: 5, checkpointsFailed: 0, lastCompletedId: 5, lastSizeBytes: reports[4]!.sizeBytes });
+  });
+});
