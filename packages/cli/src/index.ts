@@ -1,0 +1,23 @@
+// @weir/cli: the `weir` command-line tool, and its commands as functions (for tests and for
+// embedding in other tools): each takes its options and a CliIO and returns the exit code.
+export { run, main, HELP } from './cli';
+export { checkpointsCommand, checkpointsTable, checkpointJson } from './commands/checkpoints';
+export type { CheckpointsOptions } from './commands/checkpoints';
+export { inspectCommand, DEFAULT_LIMIT } from './commands/inspect';
+export type { InspectOptions } from './commands/inspect';
+export { CliError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './io';
+export type { CliIO } from './io';
+export {
+  formatTable,
+  formatBytes,
+  formatTime,
+  formatKey,
+  formatKeyPart,
+  formatValue,
+  formatData,
+  decodeKey,
+  hexLiteral,
+  parseHex,
+  hasPrefix,
+} from './format';
+export type { DecodedKey } from './format';
