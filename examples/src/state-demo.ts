@@ -1,4 +1,4 @@
-// A small job on @weir/state alone (the window and join operators come next): count page views
+// A small job on @weir/state alone (the see window-job and join-job for full jobs): count page views
 // per page per minute from a generated click stream, keep the counts in an InMemoryStore under
 // order-preserving keys, "crash" halfway, restore from the last checkpoint's bytes and finish.
 // The result is checked against a run that never crashed.
