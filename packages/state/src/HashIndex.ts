@@ -101,7 +101,7 @@ export class HashIndex {
     const index = new HashIndex(n);
     index.strs = strs;
     index.cells = cells;
-    index.values = cells.map((c) => c.v);
+    index.values = new Array<Uint8Array | undefined>(n); // filled from the cells on first read
     index.count = n;
     // Counting sort of the ids by the top bits of their home slot.
     const mask = index.mask;
@@ -271,7 +271,7 @@ export class HashIndex {
       if (str === undefined) continue;
       remap[id] = strs.length + 1;
       strs.push(str);
-      values.push(this.values[id]!);
+      values.push(this.values[id] ?? this.cells[id]!.v);
       cells.push(this.cells[id]!);
     }
     const ints = this.ints;

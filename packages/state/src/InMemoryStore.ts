@@ -80,7 +80,10 @@ export class InMemoryStore implements StateStore {
     assertBytes(key, 'key', 'InMemoryStore.get');
     const index = this.index;
     const slot = index.find(key, hashBytes(key));
-    return slot < 0 ? undefined : index.values[index.idAt(slot)];
+    if (slot < 0) return undefined;
+    const id = index.idAt(slot);
+    const v = index.values[id];
+    return v !== undefined ? v : (index.values[id] = index.cells[id]!.v);
   }
 
   /** {@inheritDoc StateStore.contains} */
@@ -99,7 +102,7 @@ export class InMemoryStore implements StateStore {
     const v = copyBytes(value);
     if (slot >= 0) {
       const id = index.idAt(slot);
-      this.bytes += v.length - index.values[id]!.length;
+      this.bytes += v.length - index.cells[id]!.size;
       index.values[id] = v;
       const cell = index.cells[id]!;
       if (cell.e === this.epoch) {
@@ -126,7 +129,7 @@ export class InMemoryStore implements StateStore {
     if (slot < 0) return false;
     const id = index.idAt(slot);
     const str = index.strs[id]!;
-    this.bytes -= str.length + index.values[id]!.length;
+    this.bytes -= str.length + index.cells[id]!.size;
     this.tree.delete(str);
     index.removeSlot(slot);
     return true;

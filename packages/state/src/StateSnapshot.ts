@@ -73,7 +73,7 @@ export class StateSnapshot {
       const v = copyBytes(value);
       const str = bytesToLatin1(k);
       const old = tree.get(str);
-      if (old !== undefined) size -= str.length + old.v.length;
+      if (old !== undefined) size -= str.length + old.size;
       tree.set(str, new Cell(k, v, FROZEN_EPOCH));
       size += k.length + v.length;
     }
@@ -264,11 +264,11 @@ export function decodeSnapshot(bytes: Uint8Array, collect: ((count: number) => D
     if (valueLen < 0) throw corrupt(`entry ${i}: bad value length`);
     pos = varintEnd(data, pos);
     if (pos + valueLen > end) throw corrupt(`entry ${i}: value runs past the end`);
-    const value = data.subarray(pos, pos + valueLen);
+    const valueAt = pos;
     pos += valueLen;
     if (previous !== undefined && !(str > previous)) throw corrupt(`entry ${i}: keys out of order`);
     previous = str;
-    const cell = new Cell(undefined, value, FROZEN_EPOCH);
+    const cell = Cell.lazy(data, valueAt, valueLen, FROZEN_EPOCH);
     tree.set(str, cell);
     if (out !== undefined) {
       out.strs[i] = str;
