@@ -264,8 +264,9 @@ export class CheckpointCoordinator implements CheckpointHook {
     const now = options.now ?? Date.now;
     const t0 = now();
     // New checkpoints number on from the highest id stored, valid or not (a corrupt newer one included).
-    const highestId = (await options.storage.list()).reduce((max, info) => Math.max(max, info.id), 0);
-    const restored = await loadLatestCheckpoint(options.storage, options.log);
+    const listed = await options.storage.list();
+    const highestId = listed.reduce((max, info) => Math.max(max, info.id), 0);
+    const restored = await loadLatestCheckpoint(options.storage, options.log, listed);
     if (restored !== undefined) options.log?.(`restoring checkpoint ${restored.id} from ${options.storage.describe()}`);
     return new CheckpointCoordinator(options, restored, now() - t0, highestId);
   }

@@ -1,5 +1,5 @@
 import { CheckpointError } from './CheckpointError';
-import type { CheckpointData, CheckpointStorage } from './CheckpointStorage';
+import type { CheckpointData, CheckpointInfo, CheckpointStorage } from './CheckpointStorage';
 
 /**
  * Loads the newest complete, valid checkpoint of `storage` (DESIGN.md §4 step 5): tries them
@@ -14,6 +14,8 @@ import type { CheckpointData, CheckpointStorage } from './CheckpointStorage';
  * @param storage - where the checkpoints are
  * @param log - receives a line per skipped checkpoint, and one naming the checkpoint restored
  *   after skipping
+ * @param listed - what `storage.list()` returned, if the caller has it already (saves reading
+ *   and checking every checkpoint a second time)
  * @returns the checkpoint, or `undefined` when there is no valid one (a first run)
  *
  * @example
@@ -25,8 +27,9 @@ import type { CheckpointData, CheckpointStorage } from './CheckpointStorage';
 export async function loadLatestCheckpoint(
   storage: CheckpointStorage,
   log: (message: string) => void = () => {},
+  listed?: readonly CheckpointInfo[],
 ): Promise<CheckpointData | undefined> {
-  const infos = [...(await storage.list())].sort((a, b) => b.id - a.id);
+  const infos = [...(listed ?? (await storage.list()))].sort((a, b) => b.id - a.id);
   let skipped = 0;
   for (const info of infos) {
     if (!info.valid) {
