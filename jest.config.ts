@@ -15,6 +15,8 @@ const config: Config = {
     '^@weir/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // what the example jobs write when run (data, checkpoints, results) is not part of the tests
+  modulePathIgnorePatterns: ['<rootDir>/examples/output/'],
 };
 
 export default config;

@@ -26,7 +26,7 @@ const MANIFEST = 'manifest.json';
 const ID_DIGITS = 12;
 const CHK_NAME = /^chk-(\d+)$/;
 const TMP_NAME = /^\.tmp-chk-(\d+)-/;
-const STORE_FILE = /^store-(0|[1-9]\d*)\.snap$/;
+const STORE_FILE = /^store-(0|[1-9]\d*)\.state$/;
 const CHECKSUM_TAIL = /"checksum": "([0-9a-f]{8})"\n}\n$/;
 const CHECKSUM_PLACEHOLDER = '00000000';
 const DEFAULT_RETAIN = 3;
@@ -36,7 +36,7 @@ const DEFAULT_RETAIN = 3;
  * temporary directory, fsynced, renamed into place), and the newest `retain` are kept.
  *
  * **Layout.** `dir/chk-<id, zero-padded to 12 digits>/` holds `manifest.json` and one file per
- * store, `store-<i>.snap` (the encoded snapshot as given; store names can be any string, so files
+ * store, `store-<i>.state` (the encoded snapshot as given; store names can be any string, so files
  * are numbered and the manifest maps names to files). The manifest is pretty-printed JSON:
  * `{ format: 'weir-checkpoint', version: 1, id, time, sources, sinks, stores: [{ name, file,
  * bytes, crc32 }], checksum }`. Numbers of `time` and `sources` that JSON cannot hold (±Infinity,
@@ -134,7 +134,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
   /**
    * Every `chk-<id>` directory of `dir`, newest (highest id) first, each checked by reading all
    * its files once. A damaged one has `valid: false` and a `reason` naming the file
-   * (`"store-1.snap: checksum mismatch ..."`); when its manifest is unreadable its `time` is
+   * (`"store-1.state: checksum mismatch ..."`); when its manifest is unreadable its `time` is
    * `NaN` and `stores` and `sources` are empty. Temporary directories are ignored; a missing
    * `dir` lists nothing; an unreadable one rejects with `CheckpointError` `IO`.
    */
@@ -446,7 +446,7 @@ function chkIds(names: readonly string[]): number[] {
 function planSave(checkpoint: CheckpointData): SavePlan {
   const stores = Object.entries(checkpoint.stores).map(([name, data], i) => ({
     name,
-    file: `store-${i}.snap`,
+    file: `store-${i}.state`,
     data,
     bytes: data.byteLength,
     crc32: crc32(data) >>> 0,
@@ -527,7 +527,7 @@ function decodeManifest(raw: Buffer, id: number): Manifest {
     if (!isPlainObject(s)) throw new Corrupt(`${where}: expected an object`);
     const { name, file, bytes, crc32: crc } = s;
     if (typeof name !== 'string') throw new Corrupt(`${where}.name: expected a string`);
-    if (typeof file !== 'string' || !STORE_FILE.test(file)) throw new Corrupt(`${where}.file: expected store-<n>.snap, got ${JSON.stringify(file)}`);
+    if (typeof file !== 'string' || !STORE_FILE.test(file)) throw new Corrupt(`${where}.file: expected store-<n>.state, got ${JSON.stringify(file)}`);
     if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new Corrupt(`${where}.bytes: expected a byte count`);
     if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) throw new Corrupt(`${where}.crc32: expected an unsigned 32-bit integer`);
     if (names.has(name)) throw new Corrupt(`${where}: store ${JSON.stringify(name)} appears twice`);

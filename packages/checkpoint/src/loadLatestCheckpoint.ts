@@ -5,7 +5,7 @@ import type { CheckpointData, CheckpointInfo, CheckpointStorage } from './Checkp
  * Loads the newest complete, valid checkpoint of `storage` (DESIGN.md §4 step 5): tries them
  * newest first, skipping each one that {@link CheckpointStorage.list} reports invalid or whose
  * {@link CheckpointStorage.load} rejects with `CheckpointError` `CORRUPT_CHECKPOINT` (or
- * `NO_CHECKPOINT`: pruned meanwhile), and logs why (`"skipping checkpoint 12: store-1.snap:
+ * `NO_CHECKPOINT`: pruned meanwhile), and logs why (`"skipping checkpoint 12: store-1.state:
  * checksum mismatch ..."`).
  *
  * Any other failure (`IO`: the file system refused) rejects rather than falling back, so a

@@ -56,9 +56,9 @@ describe('FileCheckpointStorage layout', () => {
     expect(await fs.readdir(dir)).toEqual(['chk-000000000042']);
     expect(checkpointDirName(42)).toBe('chk-000000000042');
     const chk = path.join(dir, 'chk-000000000042');
-    expect((await fs.readdir(chk)).sort()).toEqual(['manifest.json', 'store-0.snap', 'store-1.snap']);
-    expect(new Uint8Array(await fs.readFile(path.join(chk, 'store-0.snap')))).toEqual(checkpoint.stores.counts);
-    expect(new Uint8Array(await fs.readFile(path.join(chk, 'store-1.snap')))).toEqual(checkpoint.stores.windows);
+    expect((await fs.readdir(chk)).sort()).toEqual(['manifest.json', 'store-0.state', 'store-1.state']);
+    expect(new Uint8Array(await fs.readFile(path.join(chk, 'store-0.state')))).toEqual(checkpoint.stores.counts);
+    expect(new Uint8Array(await fs.readFile(path.join(chk, 'store-1.state')))).toEqual(checkpoint.stores.windows);
 
     const text = await fs.readFile(path.join(chk, 'manifest.json'), 'utf8');
     expect(text).toMatch(/^{\n {2}"format": "weir-checkpoint",\n {2}"version": 1,\n/);
@@ -73,8 +73,8 @@ describe('FileCheckpointStorage layout', () => {
       },
       sinks: checkpoint.sinks,
       stores: [
-        { name: 'counts', file: 'store-0.snap', bytes: 64, crc32: crc32(checkpoint.stores.counts!) >>> 0 },
-        { name: 'windows', file: 'store-1.snap', bytes: 300, crc32: crc32(checkpoint.stores.windows!) >>> 0 },
+        { name: 'counts', file: 'store-0.state', bytes: 64, crc32: crc32(checkpoint.stores.counts!) >>> 0 },
+        { name: 'windows', file: 'store-1.state', bytes: 300, crc32: crc32(checkpoint.stores.windows!) >>> 0 },
       ],
     });
     expect(manifest.checksum).toMatch(/^[0-9a-f]{8}$/);
@@ -104,10 +104,10 @@ describe('FileCheckpointStorage layout', () => {
 
   it('numbers store files by position, whatever the store names', async () => {
     const s = storage();
-    await s.save({ ...sampleCheckpoint(1), stores: { '../../escape': bytesOf(1, 4), 'store-1.snap': bytesOf(2, 4), 'manifest.json': bytesOf(3, 4) } });
-    expect((await fs.readdir(path.join(dir, chkName(1)))).sort()).toEqual(['manifest.json', 'store-0.snap', 'store-1.snap', 'store-2.snap']);
+    await s.save({ ...sampleCheckpoint(1), stores: { '../../escape': bytesOf(1, 4), 'store-1.state': bytesOf(2, 4), 'manifest.json': bytesOf(3, 4) } });
+    expect((await fs.readdir(path.join(dir, chkName(1)))).sort()).toEqual(['manifest.json', 'store-0.state', 'store-1.state', 'store-2.state']);
     expect(await fs.readdir(root)).toEqual(['checkpoints']);
-    expect(Object.keys((await s.load(1)).stores)).toEqual(['../../escape', 'store-1.snap', 'manifest.json']);
+    expect(Object.keys((await s.load(1)).stores)).toEqual(['../../escape', 'store-1.state', 'manifest.json']);
   });
 
   it('pads ids beyond 12 digits without breaking the order', async () => {
@@ -149,7 +149,7 @@ describe('FileCheckpointStorage layout', () => {
     await s.save({ ...sampleCheckpoint(1), stores: { only: bytesOf(9, 9) } });
     expect(log).toHaveBeenCalledWith(expect.stringMatching(/^replacing existing checkpoint 1 in /));
     expect(await fs.readdir(dir)).toEqual([chkName(1)]);
-    expect((await fs.readdir(path.join(dir, chkName(1)))).sort()).toEqual(['manifest.json', 'store-0.snap']);
+    expect((await fs.readdir(path.join(dir, chkName(1)))).sort()).toEqual(['manifest.json', 'store-0.state']);
     expect(Object.keys((await s.load(1)).stores)).toEqual(['only']);
   });
 });
@@ -162,7 +162,7 @@ describe('FileCheckpointStorage temporary directories (a crash during a write)',
     await s.save(sampleCheckpoint(2));
     // Crashed while writing 3: one store file, no manifest.
     await fs.mkdir(path.join(dir, '.tmp-chk-000000000003-aaaa'));
-    await fs.writeFile(path.join(dir, '.tmp-chk-000000000003-aaaa', 'store-0.snap'), bytesOf(3, 64));
+    await fs.writeFile(path.join(dir, '.tmp-chk-000000000003-aaaa', 'store-0.state'), bytesOf(3, 64));
     // Crashed between writing 3 completely and the rename: complete, but never renamed.
     await fs.cp(path.join(dir, chkName(2)), path.join(dir, '.tmp-chk-000000000003-bbbb'), { recursive: true });
     // A later id (not ours to remove yet), a non-canonical name and an unrelated file.
@@ -188,11 +188,11 @@ describe('FileCheckpointStorage damage on disk', () => {
   // load refuses it naming the file, and loadLatestCheckpoint logs the reason and restores 1.
   const chk2 = (...parts: string[]): string => path.join(dir, chkName(2), ...parts);
   const cases: Array<[string, () => Promise<void>, RegExp]> = [
-    ['a flipped byte in a store file', () => flipByte(chk2('store-1.snap')), /^store-1\.snap: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)$/],
-    ['a truncated store file', () => fs.truncate(chk2('store-1.snap'), 150), /^store-1\.snap: truncated: 150 bytes, the manifest says 300 \(store "windows"\)$/],
-    ['a store file grown longer', () => fs.appendFile(chk2('store-0.snap'), 'x'), /^store-0\.snap: 65 bytes, the manifest says 64/],
-    ['a deleted store file', () => fs.rm(chk2('store-0.snap')), /^store-0\.snap: missing \(store "counts"\)$/],
-    ['a store file that is a directory', async () => { await fs.rm(chk2('store-0.snap')); await fs.mkdir(chk2('store-0.snap')); }, /^store-0\.snap: not a file/],
+    ['a flipped byte in a store file', () => flipByte(chk2('store-1.state')), /^store-1\.state: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)$/],
+    ['a truncated store file', () => fs.truncate(chk2('store-1.state'), 150), /^store-1\.state: truncated: 150 bytes, the manifest says 300 \(store "windows"\)$/],
+    ['a store file grown longer', () => fs.appendFile(chk2('store-0.state'), 'x'), /^store-0\.state: 65 bytes, the manifest says 64/],
+    ['a deleted store file', () => fs.rm(chk2('store-0.state')), /^store-0\.state: missing \(store "counts"\)$/],
+    ['a store file that is a directory', async () => { await fs.rm(chk2('store-0.state')); await fs.mkdir(chk2('store-0.state')); }, /^store-0\.state: not a file/],
     ['a manifest that is not JSON', () => fs.writeFile(chk2('manifest.json'), '{"format": "weir-checkpoint", '), /^manifest\.json: not valid JSON \(/],
     ['an empty manifest', () => fs.writeFile(chk2('manifest.json'), ''), /^manifest\.json: not valid JSON/],
     ['a manifest that is not UTF-8', () => fs.writeFile(chk2('manifest.json'), Buffer.from([0x7b, 0xff, 0x7d])), /^manifest\.json: not valid UTF-8$/],
@@ -228,8 +228,8 @@ describe('FileCheckpointStorage damage on disk', () => {
     ['an unsupported version', () => editManifest(2, (m) => (m.version = 2)), /^manifest\.json: version 2 is not supported \(expected 1\)$/],
     [
       'a store file outside the checkpoint',
-      () => editManifest(2, (m) => ((m.stores as Array<Record<string, unknown>>)[0]!.file = `../${chkName(1)}/store-0.snap`)),
-      /^manifest\.json: stores\[0\]\.file: expected store-<n>\.snap, got "\.\.\/chk-000000000001\/store-0\.snap"$/,
+      () => editManifest(2, (m) => ((m.stores as Array<Record<string, unknown>>)[0]!.file = `../${chkName(1)}/store-0.state`)),
+      /^manifest\.json: stores\[0\]\.file: expected store-<n>\.state, got "\.\.\/chk-000000000001\/store-0\.state"$/,
     ],
     ['a store listed twice', () => editManifest(2, (m) => ((m.stores as Array<Record<string, unknown>>)[1]!.name = 'counts')), /^manifest\.json: stores\[1\]: store "counts" appears twice$/],
     ['a bad crc32 field', () => editManifest(2, (m) => ((m.stores as Array<Record<string, unknown>>)[1]!.crc32 = -1)), /^manifest\.json: stores\[1\]\.crc32: expected an unsigned 32-bit integer$/],
@@ -262,7 +262,7 @@ describe('FileCheckpointStorage damage on disk', () => {
   it('keeps what the manifest says of a checkpoint whose store file is damaged', async () => {
     const s = storage();
     await s.save(sampleCheckpoint(1));
-    await flipByte(path.join(dir, chkName(1), 'store-0.snap'));
+    await flipByte(path.join(dir, chkName(1), 'store-0.state'));
     const [info] = await s.list();
     expect(info).toMatchObject({ id: 1, time: sampleCheckpoint(1).time, bytes: 364, valid: false });
     expect(info!.stores.map((x) => x.name)).toEqual(['counts', 'windows']);

@@ -33,13 +33,13 @@ function fileHarness(): Harness {
       return storage;
     },
     async corrupt(storage, id) {
-      await flipByte(path.join(dirs.get(storage)!, chkName(id), 'store-0.snap'));
+      await flipByte(path.join(dirs.get(storage)!, chkName(id), 'store-0.state'));
     },
     async crashDuringSave(storage, checkpoint) {
       // A crash after the first store file was written, before the manifest and the rename.
       const tmp = path.join(dirs.get(storage)!, `.tmp-chk-${String(checkpoint.id).padStart(12, '0')}-deadbeef`);
       await fs.mkdir(tmp, { recursive: true });
-      await fs.writeFile(path.join(tmp, 'store-0.snap'), Object.values(checkpoint.stores)[0] ?? new Uint8Array(0));
+      await fs.writeFile(path.join(tmp, 'store-0.state'), Object.values(checkpoint.stores)[0] ?? new Uint8Array(0));
     },
     async cleanup() {
       for (const root of roots) await removeTempDir(root);
@@ -106,7 +106,7 @@ describe.each([
           '../escape': bytesOf(3, 5),
           ['__proto__']: bytesOf(4, 7), // computed: an own property, not the prototype
           constructor: new Uint8Array(0),
-          'store-0.snap': bytesOf(5, 3),
+          'store-0.state': bytesOf(5, 3),
           'ünïcødé ✓ 🚀': bytesOf(6, 64),
           ' ': new Uint8Array([0, 255, 0]),
         },

@@ -32,12 +32,12 @@ describe('loadLatestCheckpoint', () => {
   });
 
   it('skips checkpoints listed invalid without loading them, logging their reason', async () => {
-    const s = scripted([info(3, false, 'store-1.snap: checksum mismatch'), info(2, false), info(1)], sampleCheckpoint);
+    const s = scripted([info(3, false, 'store-1.state: checksum mismatch'), info(2, false), info(1)], sampleCheckpoint);
     const log = jest.fn();
     expect((await loadLatestCheckpoint(s, log))?.id).toBe(1);
     expect(s.loaded).toEqual([1]);
     expect(log.mock.calls).toEqual([
-      ['skipping checkpoint 3: store-1.snap: checksum mismatch'],
+      ['skipping checkpoint 3: store-1.state: checksum mismatch'],
       ['skipping checkpoint 2: invalid'],
       ['restoring checkpoint 1 (scripted checkpoints), after skipping 2 newer one(s)'],
     ]);
@@ -45,14 +45,14 @@ describe('loadLatestCheckpoint', () => {
 
   it('falls back when load finds a checkpoint corrupt or gone after list said it was fine', async () => {
     const s = scripted([info(3), info(2), info(1)], (id) => {
-      if (id === 3) throw new CheckpointError('CORRUPT_CHECKPOINT', 'checkpoint 3 is corrupt: store-0.snap: missing');
+      if (id === 3) throw new CheckpointError('CORRUPT_CHECKPOINT', 'checkpoint 3 is corrupt: store-0.state: missing');
       if (id === 2) throw new CheckpointError('NO_CHECKPOINT', 'no checkpoint 2');
       return sampleCheckpoint(id);
     });
     const log = jest.fn();
     expect((await loadLatestCheckpoint(s, log))?.id).toBe(1);
     expect(log.mock.calls.map(([m]) => m)).toEqual([
-      'skipping checkpoint 3: checkpoint 3 is corrupt: store-0.snap: missing',
+      'skipping checkpoint 3: checkpoint 3 is corrupt: store-0.state: missing',
       'skipping checkpoint 2: no checkpoint 2',
       expect.stringMatching(/^restoring checkpoint 1/),
     ]);

@@ -56,16 +56,16 @@ describe('weir checkpoints', () => {
   });
 
   it('shows a damaged store file as INVALID with the reason', async () => {
-    await flipByte(path.join(chkDir(dir, 2), 'store-0.snap'));
+    await flipByte(path.join(chkDir(dir, 2), 'store-0.state'));
     const r = await capture((io) => checkpointsCommand({ dir }, io));
     expect(r).toMatchObject({ code: 0, err: '' });
     const lines = r.out.split('\n');
-    expect(lines[1]).toMatch(/^2 .* INVALID: store-0\.snap: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)$/);
+    expect(lines[1]).toMatch(/^2 .* INVALID: store-0\.state: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)$/);
     expect(lines[2]).toMatch(/ ok$/);
 
     const json = await capture((io) => checkpointsCommand({ dir, json: true }, io));
     const [two, one] = JSON.parse(json.out) as Array<Record<string, unknown>>;
-    expect(two).toMatchObject({ id: 2, valid: false, reason: expect.stringMatching(/^store-0\.snap: checksum mismatch/) });
+    expect(two).toMatchObject({ id: 2, valid: false, reason: expect.stringMatching(/^store-0\.state: checksum mismatch/) });
     expect(one).toMatchObject({ id: 1, valid: true });
   });
 

@@ -128,8 +128,8 @@ store windows: 6 entries, 282 B, 4 with prefix x'${VIEWS_GROUPS}'
   });
 
   describe('a damaged checkpoint', () => {
-    beforeEach(() => flipByte(path.join(chkDir(dir, 2), 'store-0.snap')));
-    const REASON = /store-0\.snap: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)/;
+    beforeEach(() => flipByte(path.join(chkDir(dir, 2), 'store-0.state')));
+    const REASON = /store-0\.state: checksum mismatch: crc32 0x[0-9a-f]{8}, the manifest says 0x[0-9a-f]{8} \(store "windows"\)/;
 
     it('without an id: names the skipped checkpoint and its reason, then shows the newest valid one', async () => {
       const r = await inspect();
@@ -150,13 +150,13 @@ store windows: 6 entries, 282 B, 4 with prefix x'${VIEWS_GROUPS}'
     });
 
     it('when no checkpoint is valid: says so after naming each one', async () => {
-      await fs.writeFile(path.join(chkDir(dir, 1), 'store-1.snap'), 'truncated');
+      await fs.writeFile(path.join(chkDir(dir, 1), 'store-1.state'), 'truncated');
       const r = await inspect();
       expect(r).toMatchObject({ code: 1, out: '' });
       const lines = r.err.trimEnd().split('\n');
       expect(lines).toHaveLength(3);
-      expect(lines[0]).toMatch(/^weir: skipping checkpoint 2: store-0\.snap: checksum mismatch/);
-      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.snap: truncated: 9 bytes, the manifest says 271 (store "joins")');
+      expect(lines[0]).toMatch(/^weir: skipping checkpoint 2: store-0\.state: checksum mismatch/);
+      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.state: truncated: 9 bytes, the manifest says 271 (store "joins")');
       expect(lines[2]).toBe(`weir: no valid checkpoint in ${dir}: all 2 are invalid (see \`weir checkpoints ${dir}\`)`);
     });
   });

@@ -26,7 +26,7 @@ export interface CheckpointsOptions {
  * const code = await checkpointsCommand({ dir: './checkpoints' }, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
  * // ID  TIME                      SIZE   STORES                        SOURCES               STATUS
  * // 2   2024-01-02T03:04:07.000Z  622 B  windows: 282 B, joins: 340 B  {"views":{"line":5}}  ok
- * // 1   2024-01-02T03:04:06.000Z  503 B  windows: 232 B, joins: 271 B  {"views":{"line":4}}  INVALID: store-0.snap: checksum mismatch: ...
+ * // 1   2024-01-02T03:04:06.000Z  503 B  windows: 232 B, joins: 271 B  {"views":{"line":4}}  INVALID: store-0.state: checksum mismatch: ...
  * ```
  */
 export async function checkpointsCommand(options: CheckpointsOptions, io: CliIO): Promise<number> {
