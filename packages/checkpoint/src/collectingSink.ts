@@ -1,4 +1,5 @@
 import { describeValue } from '@weir/stream';
+import { parsePartSinkState } from './partSinkState';
 import { CheckpointError } from './CheckpointError';
 import type { Json } from './Json';
 import type { Sink, SinkWriter } from './Sink';
@@ -65,7 +66,7 @@ export function collectingSink<T>(): CollectingSink<T> {
       pendingParts.clear();
       return -1;
     }
-    const state = parseState(restored);
+    const state = parsePartSinkState(restored);
     if (state === undefined) {
       throw new CheckpointError('SINK', `${where}: cannot recover from ${describeValue(restored)}: expected { upTo, pending: [ids] } as returned by preCommit`);
     }
@@ -131,17 +132,4 @@ export function collectingSink<T>(): CollectingSink<T> {
       };
     },
   };
-}
-
-function parseState(state: Json): { upTo: number; pending: number[] } | undefined {
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
-  const { upTo, pending } = state as { readonly [key: string]: Json };
-  if (typeof upTo !== 'number' || !Number.isSafeInteger(upTo) || upTo < 0) return undefined;
-  if (!Array.isArray(pending)) return undefined;
-  const ids: number[] = [];
-  for (const id of pending as readonly Json[]) {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || id > upTo) return undefined;
-    ids.push(id);
-  }
-  return { upTo, pending: ids };
 }

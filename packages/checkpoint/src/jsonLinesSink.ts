@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parsePartSinkState } from './partSinkState';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describeValue } from '@weir/stream';
@@ -150,7 +151,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
       await syncDir();
       return { upTo: -1 };
     }
-    const state = parseState(restored);
+    const state = parsePartSinkState(restored);
     if (state === undefined) {
       throw new CheckpointError('SINK', `${where}: cannot recover from ${describeValue(restored)}: expected { upTo, pending: [ids] } as returned by preCommit`);
     }
@@ -366,17 +367,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function parseState(state: Json): { upTo: number; pending: number[] } | undefined {
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
-  const { upTo, pending } = state as { readonly [key: string]: Json };
-  if (typeof upTo !== 'number' || !Number.isSafeInteger(upTo) || upTo < 0) return undefined;
-  if (!Array.isArray(pending)) return undefined;
-  const ids: number[] = [];
-  for (const id of pending as readonly Json[]) {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || id > upTo) return undefined;
-    ids.push(id);
-  }
-  return { upTo, pending: ids };
 }

@@ -43,10 +43,6 @@ export class JoinKeys {
   }
 
   private writeRow(tag: number, key: KeyPart, ts: number, seq: number): KeyWriter {
-    const w = this.writer.reset().raw(this.prefix).byte(tag);
-    if (typeof key === 'string') w.string(key);
-    else if (key instanceof Uint8Array) w.bytes(key);
-    else w.int(key);
-    return w.int(ts).int(seq);
+    return this.writer.reset().raw(this.prefix).byte(tag).part(key).int(ts).int(seq);
   }
 }

@@ -1,5 +1,6 @@
 import { StateError } from './StateError';
 import { describeValue } from './bytes';
+import type { KeyPart } from './keyCodec';
 
 /** Tag byte of a byte-string component. Tags order mixed-type components: bytes < string < int. */
 export const TAG_BYTES = 0x01;
@@ -72,6 +73,23 @@ export class KeyWriter {
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
     return this;
+  }
+
+  /**
+   * Appends a component of whichever kind `part` is: {@link KeyWriter.string}, {@link KeyWriter.int}
+   * or {@link KeyWriter.bytes}; anything else throws `SERIALIZATION`. For operators whose keys
+   * hold a user's group or join key.
+   *
+   * @example
+   * ```ts
+   * w.reset().raw(prefix).part(userKey).int(windowEnd).finish();
+   * ```
+   */
+  part(part: KeyPart): this {
+    if (typeof part === 'string') return this.string(part);
+    if (typeof part === 'number' || typeof part === 'bigint') return this.int(part);
+    if (part instanceof Uint8Array) return this.bytes(part);
+    throw new StateError('SERIALIZATION', `KeyWriter.part: a key part must be a number, bigint, string or Uint8Array, got ${describeValue(part)}`);
   }
 
   /**

@@ -73,15 +73,13 @@ export function encodeTuple(parts: readonly KeyPart[]): Uint8Array {
 
 /** Appends one {@link KeyPart} to a writer, dispatching on its type. */
 export function writePart(w: KeyWriter, part: KeyPart, where: string): void {
-  if (typeof part === 'string') w.string(part);
-  else if (typeof part === 'number' || typeof part === 'bigint') w.int(part);
-  else if (part instanceof Uint8Array) w.bytes(part);
-  else {
+  if (typeof part !== 'string' && typeof part !== 'number' && typeof part !== 'bigint' && !(part instanceof Uint8Array)) {
     throw new StateError(
       'SERIALIZATION',
       `${where}: a key part must be a number, bigint, string or Uint8Array, got ${describeValue(part)}`,
     );
   }
+  w.part(part);
 }
 
 /**

@@ -162,3 +162,15 @@ describe('order-preserving key codecs', () => {
     expect(() => decodeI64(Uint8Array.of(1, 2, 3))).toThrow(/need 8 bytes/);
   });
 });
+
+describe('KeyWriter.part', () => {
+  it('writes each kind of key part like its own method, and refuses anything else', () => {
+    const w = new KeyWriter();
+    const via = (p: KeyPart): Uint8Array => w.reset().part(p).finish();
+    expect(via('ada')).toEqual(new KeyWriter().string('ada').finish());
+    expect(via(-42)).toEqual(new KeyWriter().int(-42).finish());
+    expect(via(2n ** 62n)).toEqual(new KeyWriter().int(2n ** 62n).finish());
+    expect(via(new Uint8Array([0, 1]))).toEqual(new KeyWriter().bytes(new Uint8Array([0, 1])).finish());
+    expect(() => w.reset().part({} as never)).toThrow(/KeyWriter.part: a key part must be/);
+  });
+});

@@ -38,21 +38,14 @@ export class WindowKeys {
   }
 
   group(end: number, start: number, key: KeyPart): Uint8Array {
-    const w = this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start);
-    return writeKeyPart(w, key).finish();
+    return this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start).part(key).finish();
   }
 
   session(key: KeyPart, start: number): Uint8Array {
-    const w = this.writer.reset().raw(this.prefix).byte(SESSION);
-    return writeKeyPart(w, key).int(start).finish();
+    return this.writer.reset().raw(this.prefix).byte(SESSION).part(key).int(start).finish();
   }
 }
 
-function writeKeyPart(w: KeyWriter, key: KeyPart): KeyWriter {
-  if (typeof key === 'string') return w.string(key);
-  if (key instanceof Uint8Array) return w.bytes(key);
-  return w.int(key);
-}
 
 /** Writes the 7-byte group header into `out`. */
 export function writeHeader(out: Uint8Array, seq: number, flags: number): void {
