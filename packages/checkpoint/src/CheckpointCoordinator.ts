@@ -216,8 +216,7 @@ class SinkRun<T> {
  * const clicks$ = job.source('clicks', jsonLinesSource<Click>('clicks.jsonl'), { timestamp: (c) => c.ts, maxOutOfOrderness: 5_000 });
  * const views$ = clicks$.pipe(
  *   tumblingWindow({ size: 60_000, key: (c) => c.page, aggregate: count(), store: job.store('views'), name: 'views', checkpoint: job }),
- *   values(),
- * );
+ * ); // a stream of elements, not values: the sink needs the barriers
  * await job.run(views$.pipe(job.sink('out', jsonLinesSink('out'))));
  * ```
  */
@@ -480,7 +479,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     }
   }
 
-  /** {@inheritDoc @weir/stream#CheckpointHook.register} */
+  /** Counts an operator instance in (see `CheckpointHook.register`): checkpoints wait for its snapshot. */
   register(operator: string): () => void {
     this.#operators.set(operator, (this.#operators.get(operator) ?? 0) + 1);
     return () => {
@@ -490,7 +489,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     };
   }
 
-  /** {@inheritDoc @weir/stream#CheckpointHook.snapshotTaken} */
+  /** Takes an operator's snapshot for a checkpoint (see `CheckpointHook.snapshotTaken`). O(1). */
   snapshotTaken(report: OperatorSnapshot): void {
     const p = this.#pending.get(report.checkpointId);
     if (p === undefined) throw new CheckpointError('STATE', `operator '${report.operator}' reported checkpoint ${report.checkpointId}, which the coordinator did not trigger`);

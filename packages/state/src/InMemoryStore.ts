@@ -197,7 +197,11 @@ export class InMemoryStore implements StateStore {
     return this.bytes;
   }
 
-  /** O(1): shares the copy-on-write tree with the snapshot. {@inheritDoc StateStore.snapshot} */
+  /**
+   * {@inheritDoc StateStore.snapshot}
+   *
+   * @remarks O(1): shares the copy-on-write tree with the snapshot.
+   */
   snapshot(): StateSnapshot {
     this.epoch = nextEpoch();
     const view = this.tree.clone();
@@ -206,8 +210,10 @@ export class InMemoryStore implements StateStore {
   }
 
   /**
-   * O(n): the snapshot's tree is shared (O(1)) and the hash index rebuilt from it.
    * {@inheritDoc StateStore.restore}
+   *
+   * @remarks O(n): a snapshot's tree is shared (O(1)) and the hash index rebuilt from it; bytes
+   * are decoded and the index built as they are, with each value's array made on first read.
    */
   restore(snapshot: StateSnapshot | Uint8Array): void {
     if (snapshot instanceof Uint8Array) {

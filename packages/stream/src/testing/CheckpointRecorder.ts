@@ -20,7 +20,7 @@ export class CheckpointRecorder implements CheckpointHook {
   readonly reports: OperatorSnapshot[] = [];
   readonly #registered = new Map<string, number>();
 
-  /** {@inheritDoc CheckpointHook.register} */
+  /** Records that `operator` started (see `CheckpointHook.register`); the returned function records that it stopped. */
   register(operator: string): () => void {
     this.#registered.set(operator, (this.#registered.get(operator) ?? 0) + 1);
     let active = true;
@@ -33,7 +33,7 @@ export class CheckpointRecorder implements CheckpointHook {
     };
   }
 
-  /** {@inheritDoc CheckpointHook.snapshotTaken} */
+  /** Keeps the snapshot an operator reported (see `CheckpointHook.snapshotTaken`). */
   snapshotTaken(report: OperatorSnapshot): void {
     this.reports.push(report);
   }
