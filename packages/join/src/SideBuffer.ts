@@ -141,6 +141,11 @@ export class SideBuffer<V> {
     }
   }
 
+  /** Every live row, key by key. */
+  *all(): IterableIterator<Row<V>> {
+    for (const list of this.byKey.values()) for (let i = list.head; i < list.rows.length; i++) yield list.rows[i]!;
+  }
+
   /** The first live row of key `id` (a table's only row), or undefined. O(1). */
   first(id: unknown): Row<V> | undefined {
     const list = this.byKey.get(id);
