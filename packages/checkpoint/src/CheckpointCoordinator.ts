@@ -266,7 +266,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     const listed = await options.storage.list();
     const highestId = listed.reduce((max, info) => Math.max(max, info.id), 0);
     const restored = await loadLatestCheckpoint(options.storage, options.log, listed);
-    if (restored !== undefined) options.log?.(`restoring checkpoint ${restored.id} from ${options.storage.describe()}`);
+    if (restored !== undefined && restored.id === highestId) options.log?.(`restoring checkpoint ${restored.id} from ${options.storage.describe()}`); // after skipping, loadLatestCheckpoint said so
     return new CheckpointCoordinator(options, restored, now() - t0, highestId);
   }
 

@@ -12,7 +12,7 @@ import { windowOperator, type Engine, type EngineContext } from './windowHarness
 
 /** Options of {@link sessionWindow}. */
 export interface SessionWindowOptions<T, K extends GroupKey, A, R> extends WindowOptions<T, K, A, R> {
-  /** Inactivity that ends a session, ms: records at most `gap` apart share a session. */
+  /** Inactivity that ends a session, ms: records less than `gap` apart share a session. */
   readonly gap: number;
 }
 
@@ -57,10 +57,10 @@ function accBytesOf(v: Uint8Array): Uint8Array {
 /**
  * Aggregates records per key into sessions: bursts of activity separated by at least `gap` ms of
  * event time without records. A record at `t` opens the window `[t, t + gap)`; windows of one key
- * that overlap or touch merge (as in Flink and Kafka Streams: records exactly `gap` apart share a
- * session), so a late record (within the allowed lateness) can bridge two sessions into one, and a
- * session that was already emitted and whose window changes is retracted. (Unlike
- * {@link mergeSessions}, which merges overlapping windows only.)
+ * that overlap merge (as {@link mergeSessions} does), so records less than `gap` apart share a
+ * session and records exactly `gap` apart do not (Flink also merges windows that only touch). A
+ * late record (within the allowed lateness) can bridge two sessions into one, and a session that
+ * was already emitted and whose window changes is retracted.
  *
  * Cost per record: O(log s) for s sessions of the record's key plus O(log n) for the timer heap;
  * in-order records extend a session with one in-place store write.
