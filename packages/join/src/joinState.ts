@@ -9,26 +9,14 @@
 //                                                                      versions (seq = 0)
 // Rows of one key are contiguous and in time order, so a probe is a range scan of one key's rows
 // between two timestamps, and restore reads each key's rows in order.
-import { KeyWriter, encodeString, type KeyPart } from '@weir/state';
+import { OperatorKeys, type KeyWriter, type KeyPart } from '@weir/state';
 
 export const META = 0x00;
 export const LEFT = 0x01;
 export const RIGHT = 0x02;
 
 /** Builds the keys of one join operator instance. */
-export class JoinKeys {
-  readonly prefix: Uint8Array;
-  private readonly writer = new KeyWriter(64);
-
-  constructor(name: string) {
-    this.prefix = encodeString(name);
-  }
-
-  /** The key of a section (META), or the prefix of all its rows (LEFT, RIGHT). */
-  section(tag: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(tag).finish();
-  }
-
+export class JoinKeys extends OperatorKeys {
   /** The key of one row. */
   row(tag: number, key: KeyPart, ts: number, seq: number): Uint8Array {
     return this.writeRow(tag, key, ts, seq).finish();

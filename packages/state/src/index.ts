@@ -12,3 +12,4 @@ export { compareBytes } from './bytes';
 export { asKeyPart, keyPartId } from './keyPart';
 export { WriteBackCache } from './WriteBackCache';
 export type { Cached } from './WriteBackCache';
+export { OperatorKeys } from './OperatorKeys';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   KeyWriter,
+  OperatorKeys,
   StateError,
   compareBytes,
   decodeI64,
@@ -172,5 +173,23 @@ describe('KeyWriter.part', () => {
     expect(via(2n ** 62n)).toEqual(new KeyWriter().int(2n ** 62n).finish());
     expect(via(new Uint8Array([0, 1]))).toEqual(new KeyWriter().bytes(new Uint8Array([0, 1])).finish());
     expect(() => w.reset().part({} as never)).toThrow(/KeyWriter.part: a key part must be/);
+  });
+});
+
+describe('OperatorKeys', () => {
+  class CounterKeys extends OperatorKeys {
+    count(key: string): Uint8Array {
+      return this.writer.reset().raw(this.prefix).byte(0x01).string(key).finish();
+    }
+  }
+
+  it('prefixes every key with the operator name and a section tag', () => {
+    const a = new CounterKeys('a');
+    expect(a.prefix).toEqual(encodeTuple(['a']));
+    expect(a.section(0x01)).toEqual(Uint8Array.from([...encodeTuple(['a']), 0x01]));
+    const k = a.count('x');
+    expect(compareBytes(k.subarray(0, a.section(0x01).length), a.section(0x01))).toBe(0);
+    // another operator's keys never share the prefix, even when its name extends this one's
+    expect(compareBytes(new CounterKeys('ab').count('x').subarray(0, a.prefix.length), a.prefix)).not.toBe(0);
   });
 });

@@ -8,7 +8,7 @@
 //   GROUP   name 02 int(end) int(start) key -> [seq(6) flags(1) acc...] (accumulators, by window end:
 //                                                                        time order for restore)
 //   SESSION name 03 key int(start)          -> [seq(6) flags(1) int(end) acc...]
-import { KeyWriter, StateError, decodeTuple, encodeString, type KeyPart, type StateStore } from '@weir/state';
+import { OperatorKeys, StateError, decodeTuple, type KeyPart, type StateStore } from '@weir/state';
 
 export const META = 0x00;
 export const FIRED = 0x01;
@@ -21,18 +21,7 @@ export const FLAG_EMITTED = 1;
 export const FLAG_CHANGED = 2;
 
 /** Builds the keys of one operator instance. */
-export class WindowKeys {
-  readonly prefix: Uint8Array;
-  private readonly writer = new KeyWriter(64);
-
-  constructor(name: string) {
-    this.prefix = encodeString(name);
-  }
-
-  section(tag: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(tag).finish();
-  }
-
+export class WindowKeys extends OperatorKeys {
   fired(end: number, start: number): Uint8Array {
     return this.writer.reset().raw(this.prefix).byte(FIRED).int(end).int(start).finish();
   }
