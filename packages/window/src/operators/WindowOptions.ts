@@ -36,7 +36,11 @@ export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOp
    * operator sharing a store a distinct name.
    */
   readonly name?: string;
-  /** How long after a window's end (ms of event time) late records still update it. Default 0. */
+  /**
+   * How long after a window's end (ms of event time) late records still update it. Default 0.
+   * The operator forwards each watermark minus `allowedLateness`, so no result it emits is late
+   * downstream (idle markers likewise; completion still forwards +Infinity).
+   */
   readonly allowedLateness?: number;
   /** When results are emitted; see {@link EmitMode}. Default `'watermark'`. */
   readonly emit?: EmitMode;

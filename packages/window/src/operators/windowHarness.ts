@@ -128,10 +128,14 @@ export function windowOperator<T, K extends GroupKey, A, R>(
               counters.recordsIn++;
               engine.onRecord(el);
             } else if (el.kind === 'watermark') {
-              if (el.idle === true) subscriber.next(el);
+              // Forwarded minus the allowed lateness: a window kept for late records can still
+              // emit a result stamped down to watermark - lateness + 1, which must not be late for
+              // the next operator.
+              const lateness = o.allowedLateness;
+              if (el.idle === true) subscriber.next(lateness === 0 ? el : { kind: 'watermark', timestamp: el.timestamp - lateness, idle: true });
               else if (el.timestamp > watermark) {
                 advance(el.timestamp);
-                subscriber.next(el);
+                subscriber.next(lateness === 0 ? el : { kind: 'watermark', timestamp: el.timestamp - lateness });
               }
             } else if (el.kind === 'barrier') {
               handleBarrier(el, subscriber, { operator: o.name, store: o.store, flush, checkpoint: o.checkpoint });

@@ -207,8 +207,9 @@ interface WinState {
  *   end - 1 <= wm emits at once; insert first, update after;
  * - 'final': each (key, window) emits one insert when wm first reaches end - 1 + lateness;
  * - 'changelog': each addition emits (retract previous)? + insert, in the record's window order;
- * - windows with end - 1 + lateness <= wm are dropped; the advancing watermark follows its results;
- * - completion acts as a +Infinity watermark.
+ * - windows with end - 1 + lateness <= wm are dropped; the advancing watermark follows its results,
+ *   forwarded as wm - lateness (so no result, stamped at least wm - lateness + 1, is late downstream);
+ * - completion acts as a +Infinity watermark (forwarded as +Infinity).
  */
 export function oracle(elements: readonly StreamElement<Rec>[], o: OracleOptions): OracleResult {
   const L = o.lateness;
@@ -279,7 +280,7 @@ export function oracle(elements: readonly StreamElement<Rec>[], o: OracleOptions
     } else if (el.kind === 'watermark') {
       if (el.timestamp > wm) {
         advance(el.timestamp, out);
-        out.push(el);
+        out.push({ kind: 'watermark', timestamp: el.timestamp - L });
       }
     } else {
       out.push(el); // barriers pass through

@@ -37,18 +37,25 @@ function commonChecks(s: Scenario, o: OracleResult, r: Run): void {
   // (e) no state left after the +Infinity watermark (no barrier ran, so not even the meta entry)
   expect(r.storeLen).toBe(0);
   expect(r.metrics.openWindows).toBe(0);
-  // advancing watermarks are forwarded, each after the results it triggered; others dropped
+  // advancing watermarks are forwarded minus the lateness (+Infinity unchanged), each after the
+  // results it triggered; others dropped
   let wm = Number.NEGATIVE_INFINITY;
+  let forwarded = Number.NEGATIVE_INFINITY;
   const endWm = [...els, { kind: 'watermark', timestamp: Number.POSITIVE_INFINITY } as const];
   r.steps.forEach((out, i) => {
     const el = endWm[i]!;
     const advancing = el.kind === 'watermark' && el.timestamp > wm;
     if (advancing) wm = el.timestamp;
     const wms = out.filter((e) => e.kind === 'watermark');
-    expect(wms).toEqual(advancing ? [{ kind: 'watermark', timestamp: wm }] : []);
+    expect(wms).toEqual(advancing ? [{ kind: 'watermark', timestamp: wm - s.lateness }] : []);
     if (advancing) expect(out[out.length - 1]).toEqual(wms[0]);
-    // every result is stamped end - 1
-    for (const e of out) if (e.kind === 'record') expect(e.timestamp).toBe(e.value.end - 1);
+    for (const e of out) {
+      if (e.kind === 'watermark') forwarded = e.timestamp;
+      if (e.kind !== 'record') continue;
+      // every result is stamped end - 1, and is not late downstream
+      expect(e.timestamp).toBe(e.value.end - 1);
+      expect(e.timestamp).toBeGreaterThan(forwarded);
+    }
   });
 }
 

@@ -72,9 +72,9 @@ describe('calendarWindow', () => {
       [],
       [],
       [],
-      [r('a', U(2024, 0, 31, 23), mar, 1), W(apr - 1)],
+      [r('a', U(2024, 0, 31, 23), mar, 1), W(apr - 1 - H)], // forwarded minus the lateness
       [],
-      [r('a', mar, apr, 2), r('b', mar, apr, 1), W(apr - 1 + H)],
+      [r('a', mar, apr, 2), r('b', mar, apr, 1), W(apr - 1)], // stamped apr - 1, above apr - 1 - H
       [],
       [W(INF)],
     ]);

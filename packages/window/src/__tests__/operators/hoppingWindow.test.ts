@@ -64,11 +64,11 @@ describe('hoppingWindow', () => {
     const steps = drive(op, [ev('a', 0, 7), watermark(11), ev('a', 0, 8), watermark(12), ev('a', 0, 9), watermark(14)]);
     expect(steps).toEqual([
       [],
-      [r('a', 0, 10, 1), W(11)],
-      [r('a', 0, 10, 2, 'update')],
-      [W(12)],
+      [r('a', 0, 10, 1), W(8)], // watermarks are forwarded minus the lateness: 11 - 3
+      [r('a', 0, 10, 2, 'update')], // stamped 9, above the forwarded 8
+      [W(9)],
       [],
-      [r('a', 5, 15, 3), W(14)],
+      [r('a', 5, 15, 3), W(11)],
       [W(INF)],
     ]);
   });

@@ -10,6 +10,8 @@
 //   onLate and state is unchanged;
 // - 'watermark': fire when wm >= end - 1 (insert, or update for the same identity); extending or
 //   merging an emitted session retracts it first; purge when wm >= end - 1 + allowedLateness;
+// - an advancing watermark is forwarded, after its results, as wm - allowedLateness (so no result
+//   is late downstream); completion forwards +Infinity;
 // - 'final': one insert when wm >= end - 1 + allowedLateness;
 // - 'changelog': retract of each emitted affected session, then insert, on every change.
 import fc from 'fast-check';
@@ -162,7 +164,7 @@ export class SessionModel {
     if (el.kind === 'watermark') {
       if (!(el.timestamp > this.wm)) return [];
       this.wm = el.timestamp;
-      return [...this.#fire(), el as Out];
+      return [...this.#fire(), watermark(el.timestamp - this.o.allowedLateness) as Out];
     }
     return [el as Out];
   }

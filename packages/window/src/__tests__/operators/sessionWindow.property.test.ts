@@ -150,6 +150,7 @@ describe('sessionWindow (properties)', () => {
           step.forEach((o, j) => {
             if (o.kind === 'record') {
               expect(o.timestamp).toBe(o.value.end - 1);
+              expect(o.timestamp).toBeGreaterThan(wmOut); // not late downstream (watermarks go out minus the lateness)
               if (emit === 'watermark' && o.value.kind !== 'retract') expect(o.value.end - 1).toBeLessThanOrEqual(wmIn);
               if (emit === 'final') expect(o.value.end - 1 + input.allowedLateness).toBeLessThanOrEqual(wmIn);
             } else if (o.kind === 'watermark') {

@@ -67,9 +67,9 @@ describe('sessionWindow', () => {
       expect(steps).toEqual([
         [],
         [],
-        [r('a', 0, 5, 1), r('a', 8, 13, 2), W(12)],
+        [r('a', 0, 5, 1), r('a', 8, 13, 2), W(2)], // forwarded minus the lateness: 12 - 10
         [r('a', 0, 5, 1, 'retract'), r('a', 8, 13, 2, 'retract'), r('a', 0, 13, 7)], // end - 1 = 12 <= wm: at once
-        [W(30)],
+        [W(20)],
         [W(INF)],
       ]);
       expect(late).toEqual([]);
@@ -79,7 +79,7 @@ describe('sessionWindow', () => {
       const o = op(new InMemoryStore(), { allowedLateness: 11 });
       // [0, 5) and [10, 15), both fired at 14 ([0, 5) kept until 4 + 11); a record at 5 has [5, 10)
       const steps = drive(o, [ev('a', 1, 0), ev('a', 2, 10), watermark(14), ev('a', 4, 5), watermark(30)]);
-      expect(steps[2]).toEqual([r('a', 0, 5, 1), r('a', 10, 15, 2), W(14)]);
+      expect(steps[2]).toEqual([r('a', 0, 5, 1), r('a', 10, 15, 2), W(3)]); // forwarded minus the lateness: 14 - 11
       expect(steps[3]).toEqual([r('a', 5, 10, 4)]); // its own session, already past its end: at once
     });
 
@@ -90,13 +90,14 @@ describe('sessionWindow', () => {
 
     it('an on-time record exactly `gap` after a fired, still kept session opens a new one: nothing is retracted', () => {
       const steps = drive(op(new InMemoryStore(), { allowedLateness: 1 }), [ev('a', 1, 0), watermark(4), ev('a', 2, 5), watermark(9)]);
-      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(4)], [], [r('a', 5, 10, 2), W(9)], [W(INF)]]);
+      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(3)], [], [r('a', 5, 10, 2), W(8)], [W(INF)]]);
     });
 
     it('an on-time record can only extend a fired session if it overlaps it, which needs allowed lateness', () => {
       const steps = drive(op(new InMemoryStore(), { allowedLateness: 2 }), [ev('a', 1, 0), watermark(4), ev('a', 2, 4), watermark(9)]);
       // a@4 is behind the watermark (4) but within the lateness: [4, 9) overlaps [0, 5)
-      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(4)], [r('a', 0, 5, 1, 'retract')], [r('a', 0, 9, 3), W(9)], [W(INF)]]);
+      // watermarks are forwarded minus the lateness, so the retraction (stamped 4) is not late downstream
+      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(2)], [r('a', 0, 5, 1, 'retract')], [r('a', 0, 9, 3), W(7)], [W(INF)]]);
     });
 
     it('with allowedLateness 0 a fired session is purged at once; a record exactly `gap` later opens a new session, as in batch', () => {
@@ -119,9 +120,9 @@ describe('sessionWindow', () => {
       const steps = drive(o, [ev('a', 1, 0), watermark(4), ev('a', 2, 1), watermark(7), ev('a', 3, 1), ev('a', 4, 2)]);
       expect(steps).toEqual([
         [],
-        [r('a', 0, 5, 1), W(4)],
+        [r('a', 0, 5, 1), W(2)], // forwarded minus the lateness: 4 - 2
         [r('a', 0, 5, 1, 'retract')], // the record at 1 extends the fired [0, 5) to [0, 6)
-        [r('a', 0, 6, 3), W(7)], // fires, and is purged (5 + 2 <= 7)
+        [r('a', 0, 6, 3), W(5)], // fires, and is purged (5 + 2 <= 7)
         [], // late
         [r('a', 2, 7, 4)], // [2, 7): 6 + 2 > 7, not late; [0, 6) is gone, so a new session, fired at once
         [W(INF)],
@@ -141,7 +142,8 @@ describe('sessionWindow', () => {
 
     it('a record inside a fired session within the allowed lateness (same window) re-fires it at once as an update', () => {
       const steps = drive(op(new InMemoryStore(), { allowedLateness: 5 }), [ev('a', 1, 0), ev('a', 2, 3), watermark(8), ev('a', 4, 2), ev('a', 8, 3), watermark(13)]);
-      expect(steps).toEqual([[], [], [r('a', 0, 8, 3), W(8)], [r('a', 0, 8, 7, 'update')], [r('a', 0, 8, 15, 'update')], [W(13)], [W(INF)]]);
+      // watermarks are forwarded minus the lateness (8 - 5, 13 - 5): the updates (stamped 7) are not late downstream
+      expect(steps).toEqual([[], [], [r('a', 0, 8, 3), W(3)], [r('a', 0, 8, 7, 'update')], [r('a', 0, 8, 15, 'update')], [W(8)], [W(INF)]]);
     });
 
     it('drops watermarks that do not advance, forwards advancing ones after the results they trigger', () => {
@@ -202,7 +204,8 @@ describe('sessionWindow', () => {
       const o = op(new InMemoryStore(), { emit: 'final', allowedLateness: 3, onLate: (x) => late.push(x) });
       // a: [0, 8) fires at 10; b: [2, 7) fires at 9
       const steps = drive(o, [ev('a', 1, 0), ev('a', 2, 3), ev('b', 4, 2), watermark(7), watermark(9), ev('a', 8, 1), ev('b', 16, 2), watermark(10)]);
-      expect(steps).toEqual([[], [], [], [W(7)], [r('b', 2, 7, 4), W(9)], [], [], [r('a', 0, 8, 11), W(10)], [W(INF)]]);
+      // watermarks are forwarded minus the lateness (3)
+      expect(steps).toEqual([[], [], [], [W(4)], [r('b', 2, 7, 4), W(6)], [], [], [r('a', 0, 8, 11), W(7)], [W(INF)]]);
       expect(late).toEqual([ev('b', 16, 2)]);
     });
 
@@ -210,7 +213,7 @@ describe('sessionWindow', () => {
       const o = op(new InMemoryStore(), { emit: 'final', allowedLateness: 10 });
       // [0, 5) and [8, 13); a@4 has [4, 9), overlapping both
       const steps = drive(o, [ev('a', 1, 0), ev('a', 2, 8), watermark(13), ev('a', 4, 4), watermark(24)]);
-      expect(steps).toEqual([[], [], [W(13)], [], [r('a', 0, 13, 7), W(24)], [W(INF)]]);
+      expect(steps).toEqual([[], [], [W(3)], [], [r('a', 0, 13, 7), W(14)], [W(INF)]]); // watermarks forwarded minus 10
     });
   });
 
@@ -240,7 +243,7 @@ describe('sessionWindow', () => {
     it('the retraction of an extended session carries its old value, not the new one', () => {
       const o = sessionWindow<Ev, string, any, number[]>({ gap: 5, allowedLateness: 10, key: (e) => e.k as string, aggregate: collect((e: Ev) => e.v), store: new InMemoryStore() });
       const steps = drive(o, [ev('a', 1, 0), watermark(4), ev('a', 2, 2), watermark(6)]);
-      expect(steps).toEqual([[], [r('a', 0, 5, [1]), W(4)], [r('a', 0, 5, [1], 'retract')], [r('a', 0, 7, [1, 2]), W(6)], [W(INF)]]);
+      expect(steps).toEqual([[], [r('a', 0, 5, [1]), W(-6)], [r('a', 0, 5, [1], 'retract')], [r('a', 0, 7, [1, 2]), W(-4)], [W(INF)]]); // watermarks forwarded minus 10
     });
   });
 
