@@ -34,6 +34,12 @@ export interface CheckpointCoordinatorOptions {
   readonly now?: () => number;
   /** Called after each checkpoint is persisted and committed, with its figures. */
   readonly onCheckpoint?: (report: CheckpointReport) => void;
+  /**
+   * What to do when the storage holds checkpoints but none of them is valid: `'fail'` (the
+   * default) rejects with `CORRUPT_CHECKPOINT`, since starting over would make the sinks discard
+   * the output the job committed so far; `'start-fresh'` starts from the beginning anyway.
+   */
+  readonly ifAllCorrupt?: 'fail' | 'start-fresh';
 }
 
 /** What {@link CheckpointCoordinatorOptions.onCheckpoint} receives for each completed checkpoint. */
@@ -266,6 +272,14 @@ export class CheckpointCoordinator implements CheckpointHook {
     const listed = await options.storage.list();
     const highestId = listed.reduce((max, info) => Math.max(max, info.id), 0);
     const restored = await loadLatestCheckpoint(options.storage, options.log, listed);
+    if (restored === undefined && listed.length > 0 && (options.ifAllCorrupt ?? 'fail') === 'fail') {
+      throw new CheckpointError(
+        'CORRUPT_CHECKPOINT',
+        `CheckpointCoordinator.open: none of the ${listed.length} checkpoint(s) in ${options.storage.describe()} is valid ` +
+          `(newest: ${listed[0]!.id}, ${listed[0]!.reason ?? 'unreadable'}); starting over would discard the committed output. ` +
+          "Delete the checkpoints (and the output) to start over, or pass ifAllCorrupt: 'start-fresh'.",
+      );
+    }
     if (restored !== undefined && restored.id === highestId) options.log?.(`restoring checkpoint ${restored.id} from ${options.storage.describe()}`); // after skipping, loadLatestCheckpoint said so
     return new CheckpointCoordinator(options, restored, now() - t0, highestId);
   }
@@ -680,6 +694,7 @@ function validateOptions(o: CheckpointCoordinatorOptions): void {
     if (ms !== undefined && (typeof ms !== 'number' || !(ms > 0))) throw bad('`interval.ms` must be a positive number of milliseconds', ms);
   }
   if (o.batchSize !== undefined && (!Number.isSafeInteger(o.batchSize) || o.batchSize < 1)) throw bad('`batchSize` must be a positive integer', o.batchSize);
+  if (o.ifAllCorrupt !== undefined && o.ifAllCorrupt !== 'fail' && o.ifAllCorrupt !== 'start-fresh') throw bad("`ifAllCorrupt` must be 'fail' or 'start-fresh'", o.ifAllCorrupt);
   if (o.storeFactory !== undefined && typeof o.storeFactory !== 'function') throw bad('`storeFactory` must be a function (name -> StateStore)', o.storeFactory);
 }
 

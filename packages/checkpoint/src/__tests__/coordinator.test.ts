@@ -232,3 +232,21 @@ describe('CheckpointCoordinator reports', () => {
     expect(summary.metrics).toMatchObject({ checkpointsTriggered: 5, checkpointsCompleted: 5, checkpointsFailed: 0, lastCompletedId: 5, lastSizeBytes: reports[4]!.sizeBytes });
   });
 });
+
+describe('CheckpointCoordinator with every checkpoint corrupt', () => {
+  it('refuses to start over (the sinks would discard committed output) unless told to', async () => {
+    const storage = new MemoryCheckpointStorage({ retain: 2 });
+    const sink = collectingSink<Counted>();
+    await expect(runWindowJob(storage, crashingAfter(arraySource(clicks(300)), 20), sink)).rejects.toThrow(/simulated crash/);
+    const ids = (await storage.list()).map((c) => c.id);
+    expect(ids.length).toBe(2);
+    for (const id of ids) storage.corrupt(id);
+    const err = await CheckpointCoordinator.open({ storage }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as CheckpointError).code).toBe('CORRUPT_CHECKPOINT');
+    expect((err as Error).message).toMatch(/none of the 2 checkpoint\(s\) .* is valid .*ifAllCorrupt: 'start-fresh'/);
+    const fresh = await CheckpointCoordinator.open({ storage, ifAllCorrupt: 'start-fresh' });
+    expect(fresh.restoredFrom).toBeUndefined();
+    await expect(CheckpointCoordinator.open({ storage, ifAllCorrupt: 'maybe' as never })).rejects.toThrow(/ifAllCorrupt/);
+  });
+});
