@@ -231,6 +231,8 @@ export class CheckpointCoordinator implements CheckpointHook {
   readonly metrics: CheckpointMetrics;
   readonly #counters = new CheckpointCounters();
   readonly #o: CheckpointCoordinatorOptions;
+  /** The processing-time clock (`options.now`, or `Date.now`). */
+  readonly #now: () => number;
   readonly #restored: CheckpointData | undefined;
   readonly #stores = new Map<string, StateStore>();
   readonly #storeNames = new Map<StateStore, string>();
@@ -247,6 +249,7 @@ export class CheckpointCoordinator implements CheckpointHook {
 
   private constructor(options: CheckpointCoordinatorOptions, restored: CheckpointData | undefined, restoreMs: number, highestId: number) {
     this.#o = options;
+    this.#now = options.now ?? Date.now;
     this.#restored = restored;
     this.#lastId = Math.max(highestId, restored?.id ?? 0);
     this.#counters.restoredFrom = restored?.id;
@@ -306,10 +309,9 @@ export class CheckpointCoordinator implements CheckpointHook {
     store = (this.#o.storeFactory ?? (() => new InMemoryStore()))(name);
     const bytes = this.#restored?.stores[name];
     if (bytes !== undefined) {
-      const now = this.#o.now ?? Date.now;
-      const t0 = now();
+      const t0 = this.#now();
       store.restore(bytes); // decoded by the store (InMemoryStore builds its index while decoding)
-      this.#counters.restoreMs += now() - t0;
+      this.#counters.restoreMs += this.#now() - t0;
     }
     this.#stores.set(name, store);
     this.#storeNames.set(store, name);
@@ -435,12 +437,11 @@ export class CheckpointCoordinator implements CheckpointHook {
         if (s.subscriber === undefined) throw new CheckpointError('STATE', `source '${s.name}' is not part of any output passed to run()`);
         if (this.#restored !== undefined && s.watermark > Number.NEGATIVE_INFINITY) s.subscriber.next({ kind: 'watermark', timestamp: s.watermark });
       }
-      const now = this.#o.now ?? Date.now;
       const batch = this.#o.batchSize ?? 1_000;
       const everyEvents = this.#o.interval?.events ?? (this.#o.interval?.ms === undefined ? DEFAULT_EVENTS : Infinity);
       const everyMs = this.#o.interval?.ms ?? Infinity;
       let sinceCheckpoint = 0;
-      let lastCheckpointAt = now();
+      let lastCheckpointAt = this.#now();
       let recordsRead = 0;
       for (;;) {
         this.#throwIfFailed();
@@ -456,10 +457,10 @@ export class CheckpointCoordinator implements CheckpointHook {
         }
         this.#throwIfFailed();
         if (live === 0) break;
-        if (sinceCheckpoint >= everyEvents || now() - lastCheckpointAt >= everyMs || this.#requested.length > 0) {
+        if (sinceCheckpoint >= everyEvents || this.#now() - lastCheckpointAt >= everyMs || this.#requested.length > 0) {
           this.#trigger();
           sinceCheckpoint = 0;
-          lastCheckpointAt = now();
+          lastCheckpointAt = this.#now();
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -536,14 +537,13 @@ export class CheckpointCoordinator implements CheckpointHook {
 
   /** Injects barrier n into every source, now. Returns n. */
   #trigger(): number {
-    const now = this.#o.now ?? Date.now;
     const id = ++this.#lastId;
     const sources: Record<string, SourceCheckpoint> = {};
     for (const s of this.#sources) sources[s.name] = s.state();
     const p: Pending = {
       id,
       time: Date.now(),
-      startedAt: now(),
+      startedAt: this.#now(),
       sources,
       operators: new Set(this.#operators.keys()),
       acked: new Set(),
@@ -572,8 +572,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     for (const op of p.operators) if (!p.acked.has(op)) return;
     if (p.sinkStates.size < this.#sinks.length) return;
     p.complete = true;
-    const now = this.#o.now ?? Date.now;
-    p.alignmentMs = now() - p.startedAt;
+    p.alignmentMs = this.#now() - p.startedAt;
     this.#counters.lastAlignmentMs = p.alignmentMs;
     for (const name of this.#stores.keys()) {
       if (!p.snapshots.has(name)) {
@@ -586,7 +585,6 @@ export class CheckpointCoordinator implements CheckpointHook {
 
   async #persist(p: Pending): Promise<void> {
     if (this.#failure !== undefined) return;
-    const now = this.#o.now ?? Date.now;
     try {
       const sinks: Record<string, Json> = {};
       for (const [name, state] of p.sinkStates) sinks[name] = await state;
@@ -620,7 +618,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     this.#lastCompleted = p.id;
     this.#counters.checkpointsCompleted++;
     this.#counters.lastCompletedId = p.id;
-    this.#counters.lastDurationMs = now() - p.startedAt;
+    this.#counters.lastDurationMs = this.#now() - p.startedAt;
     for (const resolve of p.done) resolve(p.id);
     this.#o.onCheckpoint?.({ id: p.id, durationMs: this.#counters.lastDurationMs, alignmentMs: p.alignmentMs, pauseMs: p.pauseMs, sizeBytes: p.sizeBytes, entries: p.entries });
   }

@@ -146,12 +146,6 @@ export class SideBuffer<V> {
     for (const list of this.byKey.values()) for (let i = list.head; i < list.rows.length; i++) yield list.rows[i]!;
   }
 
-  /** The first live row of key `id` (a table's only row), or undefined. O(1). */
-  first(id: unknown): Row<V> | undefined {
-    const list = this.byKey.get(id);
-    return list === undefined ? undefined : list.rows[list.head];
-  }
-
   /** The last row of key `id` with ts <= t, or undefined. O(log m). */
   floor(id: unknown, t: number): Row<V> | undefined {
     const list = this.byKey.get(id);

@@ -110,8 +110,9 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
   const type = oneOf(kind, 'type', options.type ?? 'inner', TYPES);
   const lateness = nonNegativeMs(kind, 'allowedLateness', options.allowedLateness ?? 0);
   const m = intervalMatch(options.lowerBound, options.upperBound, lateness);
-  const lower = options.lowerBound;
-  const upper = options.upperBound;
+  // the probes below inline rightRangeOf / leftRangeOf (no tuple per record)
+  const lower = m.lowerBound;
+  const upper = m.upperBound;
   const { leftKey, rightKey } = options;
   const pairs = type === 'inner' || type === 'left' || type === 'right' || type === 'full';
   const outerLeft = type === 'left' || type === 'full';
@@ -202,13 +203,13 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
 
       advance(wm: number) {
         // Rows whose every possible partner would now be late leave state.
-        lefts.expire(wm - options.upperBound - lateness, (l) => {
+        lefts.expire(m.leftExpiredBy(wm), (l) => {
           if ((outerLeft || type === 'anti') && (l.flags & MATCHED) === 0) {
             ctx.emit({ left: l.value, right: undefined }, m.unmatchedLeftTime(l.ts), false);
           }
           lefts.remove(l);
         });
-        rights.expire(wm + options.lowerBound - lateness, (r) => {
+        rights.expire(m.rightExpiredBy(wm), (r) => {
           if (outerRight && (r.flags & MATCHED) === 0) {
             ctx.emit({ left: undefined, right: r.value }, m.unmatchedRightTime(r.ts), false);
           }

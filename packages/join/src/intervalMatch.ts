@@ -10,6 +10,7 @@
  * m.matches(10_000, 14_000);      // true
  * m.rightRangeOf(10_000);         // [5000, 15000]
  * m.leftExpiresAt(10_000);        // 15000: at watermark 15000 no right row can match it any more
+ * m.leftExpiredBy(15_000);        // 10000: the inverse
  * ```
  */
 export interface IntervalMatch {
@@ -30,6 +31,13 @@ export interface IntervalMatch {
   leftExpiresAt(tl: number): number;
   /** Likewise for a right row: `tr - lowerBound + allowedLateness`. */
   rightExpiresAt(tr: number): number;
+  /**
+   * The inverse of {@link IntervalMatch.leftExpiresAt}: at watermark `wm`, every left row at or
+   * before this time has expired (`wm - upperBound - allowedLateness`).
+   */
+  leftExpiredBy(wm: number): number;
+  /** Likewise for right rows: `wm + lowerBound - allowedLateness`. */
+  rightExpiredBy(wm: number): number;
   /**
    * The event time of an unmatched left row (outer and anti rows): `tl + max(0, upperBound)`,
    * the latest time any match of it could have had, so it is never behind the output watermark.
@@ -57,6 +65,8 @@ export function intervalMatch(lowerBound: number, upperBound: number, allowedLat
     leftRangeOf: (tr) => [tr - upperBound, tr - lowerBound],
     leftExpiresAt: (tl) => tl + upperBound + allowedLateness,
     rightExpiresAt: (tr) => tr - lowerBound + allowedLateness,
+    leftExpiredBy: (wm) => wm - upperBound - allowedLateness,
+    rightExpiredBy: (wm) => wm + lowerBound - allowedLateness,
     unmatchedLeftTime: (tl) => tl + Math.max(0, upperBound),
     unmatchedRightTime: (tr) => tr + Math.max(0, -lowerBound),
   };

@@ -1,5 +1,5 @@
 // Internal: validates the options every join shares, once, at operator creation.
-import type { StateStore } from '@weir/state';
+import { isStateStore, type StateStore } from '@weir/state';
 import { describeValue, type CheckpointHook, type StreamRecord } from '@weir/stream';
 import { JoinError } from './JoinError';
 import type { JoinOptions } from './JoinOptions';
@@ -45,10 +45,7 @@ export function nonNegativeMs(kind: string, name: string, value: unknown): numbe
 /** Checks the options every join shares. */
 export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R>): ResolvedJoinOptions<L, R> {
   if (typeof options !== 'object' || options === null) throw badOption(kind, 'options must be an object', options);
-  const store = options.store as Partial<StateStore> | undefined;
-  if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.put !== 'function' || typeof store.snapshot !== 'function') {
-    throw badOption(kind, 'option `store` must be a StateStore (new InMemoryStore(), say)', store);
-  }
+  if (!isStateStore(options.store)) throw badOption(kind, 'option `store` must be a StateStore (new InMemoryStore(), say)', options.store);
   const name = options.name ?? kind;
   if (typeof name !== 'string' || name.length === 0) throw badOption(kind, 'option `name` must be a non-empty string', name);
   const cacheSize = options.cacheSize ?? 0;

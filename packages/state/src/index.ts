@@ -13,3 +13,4 @@ export { asKeyPart, keyPartId } from './keyPart';
 export { WriteBackCache } from './WriteBackCache';
 export type { Cached } from './WriteBackCache';
 export { OperatorKeys } from './OperatorKeys';
+export { isStateStore } from './isStateStore';

@@ -1,4 +1,4 @@
-import { asKeyPart } from '@weir/state';
+import { asKeyPart, isStateStore } from '@weir/state';
 // Internal: validates window operator options once, at operator creation.
 import type { StateStore } from '@weir/state';
 import type { CheckpointHook, StreamRecord } from '@weir/stream';
@@ -46,10 +46,7 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
   ) {
     throw bad('option `aggregate` must be an Aggregate (count(), sum(...), aggregate({...}))', agg);
   }
-  const store = options.store as Partial<StateStore> | undefined;
-  if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.put !== 'function' || typeof store.snapshot !== 'function') {
-    throw bad('option `store` must be a StateStore (new InMemoryStore(), say)', store);
-  }
+  if (!isStateStore(options.store)) throw bad('option `store` must be a StateStore (new InMemoryStore(), say)', options.store);
   const name = options.name ?? operator;
   if (typeof name !== 'string' || name.length === 0) throw bad('option `name` must be a non-empty string', name);
   const allowedLateness = options.allowedLateness ?? 0;
