@@ -1,38 +1,7 @@
 // The batch oracle of the as-of join: plain loops over every non-late record, written without
 // the operator's rules module.
-import fc from 'fast-check';
 import type { AsofDirection, AsofJoinType } from '../index';
 import { watermarksAtArrival, type Item, type Step } from './joinDriver';
-
-/**
- * Like `scriptArb`, but scripts of up to `maxLength` steps at full size (scriptArb's default size
- * keeps them under ~10 steps), over few keys and a short time span, so that left records often
- * have several right records around them, ties in distance and same-time right records.
- */
-export function asofScriptArb(options: { keys?: number; maxTs?: number; maxLength?: number } = {}): fc.Arbitrary<Step<Item, Item>[]> {
-  const keys = options.keys ?? 2;
-  const maxTs = options.maxTs ?? 40;
-  const op = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('record' as const), side: fc.constantFrom('left' as const, 'right' as const), k: fc.integer({ min: 0, max: keys - 1 }), ts: fc.integer({ min: 0, max: maxTs }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('watermark' as const), side: fc.constantFrom('left' as const, 'right' as const), ts: fc.integer({ min: -5, max: maxTs + 5 }) }) },
-  );
-  return fc.array(op, { maxLength: options.maxLength ?? 50, size: 'max' }).map((ops) => {
-    let nl = 0;
-    let nr = 0;
-    const wm = { left: -Infinity, right: -Infinity };
-    const steps: Step<Item, Item>[] = [];
-    for (const o of ops) {
-      if (o.kind === 'record') {
-        const id = o.side === 'left' ? `l${nl++}` : `r${nr++}`;
-        steps.push({ side: o.side, el: { kind: 'record', value: { id, k: o.k }, timestamp: o.ts } });
-      } else if (o.ts > wm[o.side]) {
-        wm[o.side] = o.ts;
-        steps.push({ side: o.side, el: { kind: 'watermark', timestamp: o.ts } });
-      }
-    }
-    return steps;
-  });
-}
 
 export interface AsofCase {
   readonly direction: AsofDirection;

@@ -129,14 +129,25 @@ export interface Item {
 }
 
 /**
- * A random two-input script: records with small keys and times 0..`maxTs`, out of order, and
- * per-side watermarks that only move forward. Ids are `l0, l1, ...` and `r0, r1, ...`.
+ * A random two-input script of up to `maxLength` steps: records with small keys and times
+ * 0..`maxTs`, out of order, and per-side watermarks that only move forward. Ids are `l0, l1, ...`
+ * and `r0, r1, ...`; with `tombstones`, some right records carry `del: true` (table changes).
  */
-export function scriptArb(options: { keys?: number; maxTs?: number; maxLength?: number } = {}): fc.Arbitrary<Step<Item, Item>[]> {
+export function scriptArb(options: { keys?: number; maxTs?: number; maxLength?: number; tombstones?: boolean } = {}): fc.Arbitrary<Step<Item, Item & { readonly del?: true }>[]> {
   const keys = options.keys ?? 3;
   const maxTs = options.maxTs ?? 60;
   const op = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('record' as const), side: fc.constantFrom('left' as const, 'right' as const), k: fc.integer({ min: 0, max: keys - 1 }), ts: fc.integer({ min: 0, max: maxTs }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('record' as const),
+        side: fc.constantFrom('left' as const, 'right' as const),
+        k: fc.integer({ min: 0, max: keys - 1 }),
+        ts: fc.integer({ min: 0, max: maxTs }),
+        // with `tombstones`, about one right record in four deletes its key (table joins)
+        del: fc.integer({ min: 0, max: 3 }).map((d) => options.tombstones === true && d === 0),
+      }),
+    },
     // watermarks start anywhere near the beginning and move forward in small steps, so the join's
     // watermark (the minimum of both sides') moves in most scripts, and records are late often
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('watermark' as const), side: fc.constantFrom('left' as const, 'right' as const), ts: fc.integer({ min: -5, max: 10 }), step: fc.integer({ min: 1, max: 8 }) }) },
@@ -145,11 +156,12 @@ export function scriptArb(options: { keys?: number; maxTs?: number; maxLength?: 
     let nl = 0;
     let nr = 0;
     const wm = { left: -Infinity, right: -Infinity };
-    const steps: Step<Item, Item>[] = [];
+    const steps: Step<Item, Item & { readonly del?: true }>[] = [];
     for (const o of ops) {
       if (o.kind === 'record') {
         const id = o.side === 'left' ? `l${nl++}` : `r${nr++}`;
-        steps.push({ side: o.side, el: { kind: 'record', value: { id, k: o.k }, timestamp: o.ts } });
+        const value = o.side === 'right' && o.del ? { id, k: o.k, del: true as const } : { id, k: o.k };
+        steps.push({ side: o.side, el: { kind: 'record', value, timestamp: o.ts } });
       } else {
         wm[o.side] = wm[o.side] === -Infinity ? o.ts : wm[o.side] + o.step;
         steps.push({ side: o.side, el: { kind: 'watermark', timestamp: wm[o.side] } });
