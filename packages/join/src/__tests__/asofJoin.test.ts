@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { InMemoryStore, type StateStore } from '@weir/state';
-import { barrier, record, watermark, type StreamElement } from '@weir/stream';
+import { barrier, isRecord, record, watermark, type StreamElement } from '@weir/stream';
 import { CheckpointRecorder } from '@weir/stream/testing';
 import { JoinError, asofJoin, type AsofDirection, type AsofJoinResult, type AsofJoinType } from '../index';
 import { JoinDriver, expectNothingLate, onLeft, onRight, runJoin, type Step } from './joinDriver';
@@ -16,7 +16,6 @@ interface Quote {
   bid: number;
 }
 
-const records = <T>(out: readonly StreamElement<T>[]) => out.filter((el) => el.kind === 'record');
 const watermarks = <T>(out: readonly StreamElement<T>[]) => out.flatMap((el) => (el.kind === 'watermark' ? [el.timestamp] : []));
 
 describe('asofJoin: trades with the latest quote (backward)', () => {
@@ -36,7 +35,7 @@ describe('asofJoin: trades with the latest quote (backward)', () => {
   ];
 
   it('joins each trade with the quote in force at its time, stamped with the trade time', () => {
-    expect(records(runJoin(withQuote(), steps))).toEqual([
+    expect((runJoin(withQuote(), steps)).filter(isRecord)).toEqual([
       record({ left: { symbol: 'ACME', price: 10 }, right: { symbol: 'ACME', bid: 10 } }, 2 * SEC),
       record({ left: { symbol: 'ACME', price: 12 }, right: { symbol: 'ACME', bid: 11 } }, 4 * SEC),
       record({ left: { symbol: 'INIT', price: 6 }, right: { symbol: 'INIT', bid: 4 } }, 9 * SEC),
@@ -44,8 +43,8 @@ describe('asofJoin: trades with the latest quote (backward)', () => {
   });
 
   it('type left also emits the trade without a quote; a tolerance drops stale quotes', () => {
-    expect(records(runJoin(withQuote(undefined, 'left'), steps))).toContainEqual(record({ left: { symbol: 'INIT', price: 5 }, right: undefined }, 2 * SEC));
-    const fresh = records(runJoin(withQuote(3 * SEC, 'left'), steps));
+    expect((runJoin(withQuote(undefined, 'left'), steps)).filter(isRecord)).toContainEqual(record({ left: { symbol: 'INIT', price: 5 }, right: undefined }, 2 * SEC));
+    const fresh = (runJoin(withQuote(3 * SEC, 'left'), steps)).filter(isRecord);
     expect(fresh).toContainEqual(record({ left: { symbol: 'INIT', price: 6 }, right: undefined }, 9 * SEC)); // 4 s > 3 s
     expect(fresh).toContainEqual(record({ left: { symbol: 'ACME', price: 12 }, right: { symbol: 'ACME', bid: 11 } }, 4 * SEC));
   });
@@ -56,11 +55,11 @@ describe('asofJoin: trades with the latest quote (backward)', () => {
     d.push(onLeft(record({ symbol: 'ACME', price: 12 }, 4 * SEC)));
     d.push(onLeft(watermark(3 * SEC)));
     d.push(onRight(watermark(3 * SEC)));
-    expect(records(d.out)).toEqual([]);
+    expect((d.out).filter(isRecord)).toEqual([]);
     d.push(onRight(record({ symbol: 'ACME', bid: 11 }, 4 * SEC))); // same time as the trade: counts
     d.push(onLeft(watermark(4 * SEC)));
     d.push(onRight(watermark(4 * SEC)));
-    expect(records(d.out)).toEqual([record({ left: { symbol: 'ACME', price: 12 }, right: { symbol: 'ACME', bid: 11 } }, 4 * SEC)]);
+    expect((d.out).filter(isRecord)).toEqual([record({ left: { symbol: 'ACME', price: 12 }, right: { symbol: 'ACME', bid: 11 } }, 4 * SEC)]);
     expect(watermarks(d.out)).toEqual([3 * SEC, 4 * SEC]);
     expectNothingLate(d.out);
   });
@@ -71,7 +70,7 @@ describe('asofJoin: trades with the latest quote (backward)', () => {
       onRight(record({ symbol: 'ACME', bid: 12 }, 1 * SEC)), // a correction
       onLeft(record({ symbol: 'ACME', price: 11 }, 2 * SEC)),
     ]);
-    expect(records(out)).toEqual([record({ left: { symbol: 'ACME', price: 11 }, right: { symbol: 'ACME', bid: 12 } }, 2 * SEC)]);
+    expect((out).filter(isRecord)).toEqual([record({ left: { symbol: 'ACME', price: 11 }, right: { symbol: 'ACME', bid: 12 } }, 2 * SEC)]);
   });
 });
 
@@ -102,7 +101,7 @@ describe('asofJoin: orders with the exchange rate valid at order time', () => {
         onRight(watermark(2 * DAY)),
       ],
     );
-    expect(records(out).map((el) => [el.value.left.id, el.value.right?.toEur, el.timestamp])).toEqual([
+    expect((out).filter(isRecord).map((el) => [el.value.left.id, el.value.right?.toEur, el.timestamp])).toEqual([
       [4, undefined, -3_600_000],
       [1, 0.9, 0.5 * DAY],
       [2, 0.92, 1 * DAY],
@@ -118,7 +117,7 @@ describe('asofJoin: forward and nearest', () => {
   }
   const make = (direction: AsofDirection, extra: Record<string, unknown> = {}, store: StateStore = new InMemoryStore()) => (right$: Subject<StreamElement<Ev>>) =>
     asofJoin<Ev, Ev, AsofJoinType>(right$, { key: (v) => v.k, direction, store, name: 'aj', ...extra });
-  const ids = (out: readonly StreamElement<{ left: Ev; right: Ev | undefined }>[]) => records(out).map((el) => `${el.value.left.id}|${el.value.right?.id ?? '-'}@${el.timestamp}`);
+  const ids = (out: readonly StreamElement<{ left: Ev; right: Ev | undefined }>[]) => (out).filter(isRecord).map((el) => `${el.value.left.id}|${el.value.right?.id ?? '-'}@${el.timestamp}`);
 
   it('forward: emits as soon as a right record at or after the left one is below the watermark', () => {
     const d = new JoinDriver(make('forward'));
@@ -271,7 +270,7 @@ describe('asofJoin options and bad input', () => {
       ['d', 'INVALID_RECORD', 'right'],
       ['e', 'INVALID_RECORD', 'left'],
     ]);
-    expect(records(d.out).map((el) => [el.value.left.id, el.value.right.id])).toEqual([['g', 'f']]);
+    expect((d.out).filter(isRecord).map((el) => [el.value.left.id, el.value.right.id])).toEqual([['g', 'f']]);
     expect(d.out.at(-1)).toEqual(watermark(Infinity));
   });
 });

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { InMemoryStore, type StateStore } from '@weir/state';
-import { record, watermark, type StreamElement, type StreamRecord } from '@weir/stream';
+import { isRecord, record, watermark, type StreamElement } from '@weir/stream';
 import { JoinError, lookupJoin, type LookupJoinOptions, type LookupJoinType } from '../index';
 import { JoinDriver, onLeft, onRight, runJoin, type Step } from './joinDriver';
 
@@ -26,7 +26,6 @@ function enriched(type: LookupJoinType, store: StateStore = new InMemoryStore(),
     });
 }
 
-const records = <T>(out: readonly StreamElement<T>[]): StreamRecord<T>[] => out.filter((el): el is StreamRecord<T> => el.kind === 'record');
 
 describe('lookupJoin: orders enriched with the customer known when the order is processed', () => {
   const ada = { id: 'c1', name: 'Ada' };
@@ -44,7 +43,7 @@ describe('lookupJoin: orders enriched with the customer known when the order is 
 
   it('inner: each order with the customer row current at its arrival; misses are dropped', () => {
     const out = runJoin(enriched('inner'), steps);
-    expect(records(out)).toEqual([
+    expect((out).filter(isRecord)).toEqual([
       record({ left: { orderId: 2, customerId: 'c1' }, right: ada }, 200),
       record({ left: { orderId: 3, customerId: 'c1' }, right: adaRenamed }, 150),
     ]);
@@ -52,7 +51,7 @@ describe('lookupJoin: orders enriched with the customer known when the order is 
 
   it('left: every order once, with right undefined for a missing or deleted customer', () => {
     const out = runJoin(enriched('left'), steps);
-    expect(records(out)).toEqual([
+    expect((out).filter(isRecord)).toEqual([
       record({ left: { orderId: 1, customerId: 'c1' }, right: undefined }, 100),
       record({ left: { orderId: 2, customerId: 'c1' }, right: ada }, 200),
       record({ left: { orderId: 3, customerId: 'c1' }, right: adaRenamed }, 150),
@@ -146,7 +145,7 @@ describe('lookupJoin: bad options and bad records', () => {
       onLeft(record({ orderId: 1, customerId: 1.5 as never }, 0)),
       onLeft(record({ orderId: 2, customerId: 'c1' }, 0)),
     ]);
-    expect(records(out)).toEqual([record({ left: { orderId: 2, customerId: 'c1' }, right: undefined }, 0)]);
+    expect((out).filter(isRecord)).toEqual([record({ left: { orderId: 2, customerId: 'c1' }, right: undefined }, 0)]);
     expect(invalid.map(([, e]) => [e.code, e.side])).toEqual([
       ['INVALID_KEY', 'right'],
       ['INVALID_KEY', 'left'],
@@ -170,7 +169,7 @@ describe('lookupJoin: bad options and bad records', () => {
       onLeft(record({ orderId: 1, customerId: 'c1' }, 0)),
       onLeft(record({ orderId: 2, customerId: 'c2' }, 0)),
     ]);
-    expect(records(out).map((r) => r.value.right)).toEqual([undefined, undefined]);
+    expect((out).filter(isRecord).map((r) => r.value.right)).toEqual([undefined, undefined]);
     expect(invalid.map((e) => [e.code, e.side])).toEqual([
       ['INVALID_RECORD', 'right'],
       ['INVALID_RECORD', 'right'],

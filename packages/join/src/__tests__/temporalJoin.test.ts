@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { InMemoryStore, type StateStore } from '@weir/state';
-import { record, watermark, type StreamElement, type StreamRecord } from '@weir/stream';
+import { isRecord, record, watermark, type StreamElement } from '@weir/stream';
 import { JoinError, temporalJoin, type TemporalJoinOptions, type TemporalJoinType } from '../index';
 import { JoinKeys, LEFT, RIGHT } from '../joinState';
 import { JoinDriver, onLeft, onRight, runJoin, type Step } from './joinDriver';
@@ -28,13 +28,12 @@ function converted(type: TemporalJoinType, store: StateStore = new InMemoryStore
     });
 }
 
-const records = <T>(out: readonly StreamElement<T>[]): StreamRecord<T>[] => out.filter((el): el is StreamRecord<T> => el.kind === 'record');
 const order = (orderId: number, currency: string, t: number): Step<Order, Rate> => onLeft(record({ orderId, currency, amount: 100 }, t));
 const rate = (currency: string, value: number, t: number): Step<Order, Rate> => onRight(record({ currency, rate: value }, t));
 const both = (t: number): Step<Order, Rate>[] => [onLeft(watermark(t)), onRight(watermark(t))];
 /** `orderId@t:rate` per output record (`-` for no rate). */
 const summary = (out: readonly StreamElement<{ left: Order; right: Rate | undefined }>[]): string[] =>
-  records(out).map((r) => `${r.value.left.orderId}@${r.timestamp}:${r.value.right?.rate ?? '-'}`);
+  (out).filter(isRecord).map((r) => `${r.value.left.orderId}@${r.timestamp}:${r.value.right?.rate ?? '-'}`);
 const pendingLeftRows = (store: StateStore, name: string): number => [...store.prefixScan(new JoinKeys(name).section(LEFT))].length;
 const versionRows = (store: StateStore, name: string): number => [...store.prefixScan(new JoinKeys(name).section(RIGHT))].length;
 
@@ -157,7 +156,7 @@ describe('temporalJoin: state stays bounded', () => {
     // versions later than W - retention (15 ms of them), one older per key, 5 ms of waiting orders
     expect(maxLen).toBeLessThanOrEqual(25);
     expect(maxHeld).toBeLessThanOrEqual(6);
-    expect(records(d.out)).toHaveLength(4_995); // every order up to the last watermark (4,994)
+    expect((d.out).filter(isRecord)).toHaveLength(4_995); // every order up to the last watermark (4,994)
     d.complete();
     expect(pendingLeftRows(store, 'fx')).toBe(0);
     expect(versionRows(store, 'fx')).toBeLessThanOrEqual(3);
