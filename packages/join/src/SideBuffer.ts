@@ -39,6 +39,8 @@ export class SideBuffer<V> {
   private readonly cache: WriteBackCache<Row<V>>;
   /** Rows held. */
   size = 0;
+  /** Keys in `byKey` whose list is empty (kept for reuse, swept when they outnumber the rest). */
+  private empty = 0;
   private scratch = new Uint8Array(256);
 
   constructor(
@@ -81,6 +83,7 @@ export class SideBuffer<V> {
     const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirty: false };
     this.cache.changed(row); // may throw before anything changed
     if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
+    else if (list.head === list.rows.length) this.empty--;
     const rows = list.rows;
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length === list.head || !before(row, last)) rows.push(row);
@@ -204,6 +207,7 @@ export class SideBuffer<V> {
     this.byKey.clear();
     this.heap.clear();
     this.size = 0;
+    this.empty = 0;
     const prefixLength = this.keys.prefix.length + 1;
     for (const [k, v] of this.store.prefixScan(this.keys.section(this.section))) {
       const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
@@ -243,11 +247,21 @@ export class SideBuffer<V> {
   }
 
   private compact(id: unknown, list: KeyRows<V>): void {
-    if (list.head === list.rows.length) this.byKey.delete(id);
-    else if (list.head > 16 && list.head * 2 > list.rows.length) {
+    if (list.head === list.rows.length) {
+      // Keep the emptied list: a key that comes back (most do, soon) reuses it instead of a Map
+      // delete and insert. Sweep the empty ones when they outnumber the live keys.
+      list.rows.length = 0;
+      list.head = 0;
+      if (++this.empty > 1024 && this.empty * 2 > this.byKey.size) this.sweep();
+    } else if (list.head > 16 && list.head * 2 > list.rows.length) {
       list.rows = list.rows.slice(list.head);
       list.head = 0;
     }
+  }
+
+  private sweep(): void {
+    for (const [id, list] of this.byKey) if (list.head === list.rows.length) this.byKey.delete(id);
+    this.empty = 0;
   }
 
   /** The first index >= head whose row has ts >= t. */
