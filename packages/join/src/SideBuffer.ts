@@ -80,7 +80,7 @@ export class SideBuffer<V> {
         return prev;
       }
     }
-    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirty: false };
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirty: false, cacheSlot: -1 };
     this.cache.changed(row); // may throw before anything changed
     if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
     else if (list.head === list.rows.length) this.empty--;
@@ -213,7 +213,7 @@ export class SideBuffer<V> {
       const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
-      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirty: false };
+      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirty: false, cacheSlot: -1 };
       let list = this.byKey.get(id);
       if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
       list.rows.push(row); // the store's order is the key's (ts, seq) order

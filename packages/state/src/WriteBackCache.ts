@@ -4,6 +4,8 @@
 export interface Cached {
   /** Changed since last written to the store. */
   dirty: boolean;
+  /** Where the entry waits in the cache while dirty (the cache owns it; start it at -1). */
+  cacheSlot: number;
 }
 
 /**
@@ -11,9 +13,12 @@ export interface Cached {
  * {@link StateStore} (DESIGN.md §3): entries changed since they were last written wait here until
  * more than `capacity` are waiting (then all are written) or the operator flushes them at a
  * checkpoint barrier. With capacity 0 every change is written at once (write-through). Entries
- * purged while waiting are dropped, never written. O(1) per change, amortised.
+ * purged while waiting are dropped, never written, and the cache lets go of them at once (a
+ * dropped entry swaps places with the last waiting one), so short-lived entries die young
+ * instead of being kept alive, and copied by every young-generation GC, until the next flush.
+ * O(1) per change and per drop; a flush is O(waiting).
  *
- * @typeParam E - the cached entry: anything with a `dirty` flag the cache owns
+ * @typeParam E - the cached entry: anything with the `dirty` flag and `cacheSlot` the cache owns
  *
  * @example
  * ```ts
@@ -26,8 +31,11 @@ export interface Cached {
  */
 export class WriteBackCache<E extends Cached> {
   private waiting: E[] = [];
-  private count = 0; // entries in `waiting` still dirty
 
+  /**
+   * @param capacity - how many changed entries may wait (0: write every change at once)
+   * @param write - writes one entry to the store
+   */
   constructor(
     private readonly capacity: number,
     private readonly write: (entry: E) => void,
@@ -41,26 +49,43 @@ export class WriteBackCache<E extends Cached> {
     }
     if (entry.dirty) return;
     entry.dirty = true;
+    entry.cacheSlot = this.waiting.length;
     this.waiting.push(entry);
-    if (++this.count > this.capacity) this.flush();
-    else if (this.waiting.length > 2 * this.capacity + 1024) this.waiting = this.waiting.filter((e) => e.dirty);
+    if (this.waiting.length > this.capacity) this.flush();
   }
 
-  /** Forgets an entry that is being purged: it will not be written. */
+  /** Forgets a waiting change (the entry left the operator's state): it will not be written. O(1). */
   drop(entry: E): void {
     if (!entry.dirty) return;
     entry.dirty = false;
-    this.count--;
+    const i = entry.cacheSlot;
+    entry.cacheSlot = -1;
+    const last = this.waiting.pop()!;
+    if (last !== entry) {
+      this.waiting[i] = last;
+      last.cacheSlot = i;
+    }
   }
 
-  /** Writes every waiting entry. */
+  /** Writes every waiting change, in the order they were queued (as moved by drops). */
   flush(): void {
-    for (const entry of this.waiting) {
-      if (!entry.dirty) continue;
-      entry.dirty = false;
-      this.write(entry);
-    }
+    const waiting = this.waiting;
     this.waiting = [];
-    this.count = 0;
+    let i = 0;
+    try {
+      for (; i < waiting.length; i++) {
+        const entry = waiting[i]!;
+        entry.dirty = false;
+        entry.cacheSlot = -1;
+        this.write(entry);
+      }
+    } finally {
+      // a write threw: the entries after it keep waiting
+      for (let j = i + 1; j < waiting.length; j++) {
+        const entry = waiting[j]!;
+        entry.cacheSlot = this.waiting.length;
+        this.waiting.push(entry);
+      }
+    }
   }
 }

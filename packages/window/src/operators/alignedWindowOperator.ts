@@ -29,6 +29,7 @@ interface Group<K, A> {
   readonly end: number;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
+  cacheSlot: number;
 }
 
 interface Slot<K, A> {
@@ -168,6 +169,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
             start: e.start,
             end,
             dirty: false,
+            cacheSlot: -1,
           });
         }
       }
@@ -216,6 +218,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           start: w.start,
           end: w.end,
           dirty: false,
+          cacheSlot: -1,
         };
       }
       const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;

@@ -30,6 +30,7 @@ interface Group<K, A> {
   readonly paneEnd: number;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
+  cacheSlot: number;
 }
 
 interface Pane<K, A> {
@@ -165,7 +166,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          pane.groups.set(keyPartId(key), { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false });
+          pane.groups.set(keyPartId(key), { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false, cacheSlot: -1 });
         }
       }
       recomputeDue(ctx.watermark());
@@ -222,6 +223,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
           paneStart: pane.start,
           paneEnd: pane.end,
           dirty: false,
+          cacheSlot: -1,
         };
       }
       if (!ctx.fold(g, isNew, el)) return;

@@ -37,6 +37,7 @@ interface Session<K, A> {
   lastEmittedBytes: Uint8Array | undefined;
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
+  cacheSlot: number;
 }
 
 interface Timer<K, A> {
@@ -209,6 +210,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmitted: emittedBytes === undefined ? undefined : decodeValue(emittedBytes, where),
         lastEmittedBytes: emittedBytes,
         dirty: false,
+        cacheSlot: -1,
       };
       const mk = keyPartId(key);
       let list = byKey.get(mk);
@@ -298,6 +300,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmitted: undefined,
         lastEmittedBytes: undefined,
         dirty: false,
+        cacheSlot: -1,
       };
       const current = byKey.get(mk) ?? [];
       let i = 0;
