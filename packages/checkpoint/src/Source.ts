@@ -43,7 +43,22 @@ export interface SourceReader<T> {
    */
   read(max: number): readonly T[] | Promise<readonly T[]>;
   /**
-   * The position just after the last value returned by `read`: a reader opened at it reads the
+   * Optional, faster form of {@link SourceReader.read} (Flink's `pollNext(output)`): hands the
+   * next values, at most `max` of them, to `emit` one at a time as it produces them, and returns
+   * how many it handed over (0 means end of input). The coordinator uses it when present.
+   *
+   * Implement it for sources that create their values (generators, decoders): each value then
+   * goes downstream and can die young, instead of waiting in an array for the rest of the batch.
+   * Measured on Nexmark q1 (Node 20): values held in arrays of 1,000 made V8 allocate the value
+   * objects straight into the old generation (allocation-site pretenuring), 1.2M instead of
+   * 4.4M events/s.
+   *
+   * `emit` may throw (a bad timestamp): let it propagate; {@link SourceReader.offset} must then
+   * stand after the value whose `emit` threw.
+   */
+  readEach?(max: number, emit: (value: T) => void): number | Promise<number>;
+  /**
+   * The position just after the last value returned by `read` (or handed to `emit`): a reader opened at it reads the
    * value that would have come next. Must be JSON (a manifest stores it). After a failed `read`
    * it stays after the last value returned. Reads never overlap (the coordinator awaits each);
    * a foreign offset given to `open` is a `SOURCE` error.

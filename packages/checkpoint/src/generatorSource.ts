@@ -28,7 +28,7 @@ export interface GeneratorSourceOptions<T> {
  * sequence exactly, whatever number of `random()` calls each value made. An offset that is not
  * of this shape, or lies beyond `count`, throws a `CheckpointError` `SOURCE`.
  *
- * **Cost.** `read(max)` calls `generate` once per value returned; each `random()` is a few
+ * **Cost.** `read(max)` and `readEach(max, emit)` call `generate` once per value; each `random()` is a few
  * integer operations. An error thrown by `generate` becomes a `CheckpointError` `SOURCE` naming
  * the index (the reader's offset stays at the last value returned).
  *
@@ -107,6 +107,30 @@ export function generatorSource<T>(options: GeneratorSourceOptions<T>): Source<T
           }
           index = end;
           return out;
+        },
+        readEach(max: number, emit: (value: T) => void): number {
+          if (!Number.isSafeInteger(max) || max < 1) {
+            throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): readEach(max) needs a positive integer, got ${describeValue(max)}`);
+          }
+          const start = index;
+          const end = Math.min(count, index + max);
+          const saved = new Int32Array(4);
+          while (index < end) {
+            saved.set(state);
+            drawing = true;
+            let value: T;
+            try {
+              value = generate(index, random);
+            } catch (err) {
+              state.set(saved); // the offset stays after the last value handed over
+              throw new CheckpointError('SOURCE', `${kind} (${description}): generate threw for index ${index}: ${String(err)}`, { cause: err });
+            } finally {
+              drawing = false;
+            }
+            index++;
+            emit(value);
+          }
+          return index - start;
         },
         offset: () => ({ index, state: [state[0]! >>> 0, state[1]! >>> 0, state[2]! >>> 0, state[3]! >>> 0] }),
       };

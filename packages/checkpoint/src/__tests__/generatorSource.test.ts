@@ -161,4 +161,56 @@ describe('generatorSource', () => {
     const reader = await generatorSource({ count: Infinity, seed: 1, generate: (i) => i }).open(undefined);
     for (const bad of [0, -1, 2.5, Infinity, NaN]) expect(caught(() => reader.read(bad)).code).toBe('INVALID_ARGUMENT');
   });
+
+  describe('readEach (values handed over one at a time)', () => {
+    const gen = (fail: () => boolean) =>
+      generatorSource({ count: 50, seed: 3, generate: (i, random) => {
+        const r = random() + random() * (i % 3); // a varying number of draws per value
+        if (fail() && i === 17) throw new Error('boom');
+        return r;
+      } });
+
+    it('hands over exactly the values read() returns, in any batch sizes, and resumes from its offset', async () => {
+      const straight = await readFrom(gen(() => false), undefined, () => 50);
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 10 }), async (sizes) => {
+          const reader = await gen(() => false).open(undefined);
+          const got: number[] = [];
+          for (const n of sizes) {
+            const handed = await reader.readEach!(n, (v) => got.push(v));
+            expect(handed).toBe(Math.min(n, 50 - (got.length - handed)));
+          }
+          expect(got).toEqual(straight.values.slice(0, got.length));
+          const rest = await readFrom(gen(() => false), JSON.parse(JSON.stringify(reader.offset())) as Json, () => 7);
+          expect([...got, ...rest.values]).toEqual(straight.values);
+        }),
+        { numRuns: 50 },
+      );
+      const reader = await gen(() => false).open({ index: 50, state: (straight.offset as { state: number[] }).state });
+      expect(await reader.readEach!(5, () => undefined)).toBe(0); // end of input
+    });
+
+    it('when emit throws, the offset stands after that value', async () => {
+      const straight = await readFrom(gen(() => false), undefined, () => 50);
+      const reader = await gen(() => false).open(undefined);
+      const got: number[] = [];
+      expect(() => reader.readEach!(10, (v) => {
+        got.push(v);
+        if (got.length === 6) throw new Error('downstream');
+      })).toThrow('downstream');
+      const rest = await readFrom(gen(() => false), JSON.parse(JSON.stringify(reader.offset())) as Json, () => 50);
+      expect([...got, ...rest.values]).toEqual(straight.values);
+    });
+
+    it('when generate throws, the values before it are handed over and the offset stands after them', async () => {
+      const straight = await readFrom(gen(() => false), undefined, () => 50);
+      const reader = await gen(() => true).open(undefined);
+      const got: number[] = [];
+      expect(caught(() => reader.readEach!(30, (v) => got.push(v)))).toMatchObject({ code: 'SOURCE', message: expect.stringContaining('index 17') as unknown });
+      expect(got).toEqual(straight.values.slice(0, 17));
+      const rest = await readFrom(gen(() => false), JSON.parse(JSON.stringify(reader.offset())) as Json, () => 50);
+      expect([...got, ...rest.values]).toEqual(straight.values);
+      expect(caught(() => reader.readEach!(0, () => undefined)).code).toBe('INVALID_ARGUMENT');
+    });
+  });
 });
