@@ -230,7 +230,9 @@ class SinkRun<T> {
  *
  * On the record path a checkpoint costs each operator a cache flush and an O(1)
  * `store.snapshot()`; encoding (in chunks, between batches of records), checksums and file writes
- * happen asynchronously, off it. Sources take turns emitting `batchSize` records, so the
+ * happen asynchronously, off it. Once a checkpoint is persisted (or has failed) the coordinator
+ * releases the snapshots it collected (`StateSnapshot.release`: an LMDB store's snapshot holds a
+ * read transaction until then). Sources take turns emitting `batchSize` records, so the
  * interleaving of several sources (and with it every join's output) is the same in every run.
  *
  * @example
@@ -608,6 +610,16 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   async #persist(p: Pending): Promise<void> {
+    try {
+      await this.#persistAndCommit(p);
+    } finally {
+      // The snapshots are encoded (or the checkpoint is given up): let lazily-backed ones (an
+      // LMDB read transaction) go. A no-op for in-memory snapshots.
+      for (const snap of p.snapshots.values()) snap.release();
+    }
+  }
+
+  async #persistAndCommit(p: Pending): Promise<void> {
     if (this.#failure !== undefined) return;
     try {
       const sinks: Record<string, Json> = {};

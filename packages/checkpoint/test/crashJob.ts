@@ -1,6 +1,9 @@
 // The job the crash test kills: orders left-joined with payments (interval join, 0..30 s), then
 // paid and unpaid orders counted per region in tumbling 10 s windows. File sources, file sinks,
-// checkpoints every 1,000 events. Run: node -r ts-node/register crashJob.ts <data> <checkpoints> <out>
+// checkpoints every 1,000 events. Run: node -r ts-node/register crashJob.ts <data> <checkpoints> <out> [memory|lmdb]
+// With `lmdb`, every store is an LmdbStore (in <checkpoints>-lmdb/<store name>): the one line
+// that changes is the coordinator's storeFactory.
+import type { StateStore } from '@weir/state';
 import { mapRecords, type StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { intervalJoin, type JoinedRecord } from '@weir/join';
@@ -20,8 +23,13 @@ interface Payment {
 }
 
 async function main(): Promise<void> {
-  const [data, checkpoints, out] = process.argv.slice(2) as [string, string, string];
-  const job = await CheckpointCoordinator.open({ storage: new FileCheckpointStorage(checkpoints, { retain: 3 }), interval: { events: 1_000 }, batchSize: 100 });
+  const [data, checkpoints, out, store = 'memory'] = process.argv.slice(2) as [string, string, string, string?];
+  const job = await CheckpointCoordinator.open({
+    storage: new FileCheckpointStorage(checkpoints, { retain: 3 }),
+    interval: { events: 1_000 },
+    batchSize: 100,
+    ...(store === 'lmdb' ? { storeFactory: await lmdbStores(`${checkpoints}-lmdb`) } : {}),
+  });
   const orders$ = job.source('orders', jsonLinesSource<Order>(join(data, 'orders.jsonl')), { timestamp: (o) => o.ts, maxOutOfOrderness: 2_000 });
   const payments$ = job.source('payments', jsonLinesSource<Payment>(join(data, 'payments.jsonl')), { timestamp: (p) => p.ts, maxOutOfOrderness: 2_000 });
   const joined$ = orders$.pipe(
@@ -35,6 +43,12 @@ async function main(): Promise<void> {
   process.stdout.write('started\n');
   await job.run(joined$.pipe(job.sink('joined', jsonLinesSink(join(out, 'joined')))), counts$.pipe(job.sink('counts', jsonLinesSink(join(out, 'counts')))));
   process.stdout.write('done\n');
+}
+
+/** The store factory that puts every store on LMDB (loaded only when asked for). */
+async function lmdbStores(dir: string): Promise<(name: string) => StateStore> {
+  const { LmdbStore } = await import('@weir/state-lmdb');
+  return (name) => new LmdbStore({ path: join(dir, name) });
 }
 
 main().catch((err: unknown) => {

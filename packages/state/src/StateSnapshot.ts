@@ -4,7 +4,7 @@ import { StateError } from './StateError';
 import type { Entry } from './StateStore';
 import { Cell, FROZEN_EPOCH, cellKey } from './Cell';
 import { hashRange } from './HashIndex';
-import { assertBytes, bytesToLatin1, copyBytes, describeValue } from './bytes';
+import { assertBytes, bytesToLatin1, compareBytes, copyBytes, describeValue } from './bytes';
 
 const MAGIC = [0x57, 0x45, 0x49, 0x52, 0x53, 0x4e, 0x41, 0x50]; // "WEIRSNAP"
 const FORMAT_VERSION = 1;
@@ -22,6 +22,36 @@ export function newCellTree(): BTree<string, Cell> {
   return new BTree<string, Cell>(undefined, compareLatin1);
 }
 
+/**
+ * What a lazily-backed snapshot reads its entries from (see {@link StateSnapshot.fromSource}): a
+ * store's own point-in-time view, such as an LMDB read transaction, that stays unchanged however
+ * the store is written afterwards.
+ *
+ * @example
+ * ```ts
+ * const frozen: Entry[] = [[Uint8Array.of(1), Uint8Array.of(2)]];
+ * const source: SnapshotSource = { len: 1, sizeBytes: 2, entries: () => frozen[Symbol.iterator]() };
+ * const snap = StateSnapshot.fromSource(source);
+ * ```
+ */
+export interface SnapshotSource {
+  /** Number of entries in the view. */
+  readonly len: number;
+  /** Bytes of keys plus values in the view. */
+  readonly sizeBytes: number;
+  /**
+   * A new iterator over the view's entries, keys in strictly increasing unsigned byte order. It
+   * may be called any number of times (each call starts over) until {@link release}. The arrays
+   * it yields must never be mutated afterwards (snapshots and stores restored from it share them).
+   */
+  entries(): Iterator<Entry>;
+  /**
+   * Frees what the view holds (a read transaction, a file). Optional; called at most once, by
+   * {@link StateSnapshot.release}. An iteration already under way may still finish.
+   */
+  release?(): void;
+}
+
 let treeOf: (snapshot: StateSnapshot) => BTree<string, Cell>;
 let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapshot;
 
@@ -31,6 +61,11 @@ let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapsho
  * Snapshots are store-independent: one taken from any {@link StateStore} can be restored into any
  * other. {@link InMemoryStore.snapshot} takes one in O(1) by sharing the store's copy-on-write
  * tree; later writes to the store copy the tree nodes they touch and never reach the snapshot.
+ *
+ * A store that keeps its own point-in-time views (an LMDB read transaction, say) wraps one with
+ * {@link StateSnapshot.fromSource}: O(1), the entries read lazily when encoded or restored. Such a
+ * snapshot holds on to its view until {@link release} is called (the checkpoint coordinator calls
+ * it once a checkpoint is persisted).
  *
  * The byte form ({@link encode} / {@link StateSnapshot.decode}) is versioned and checksummed:
  * `"WEIRSNAP"`, format version (u16), flags (u16), entry count (u32), then per entry in key order
@@ -45,17 +80,62 @@ let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapsho
  * ```
  */
 export class StateSnapshot {
-  readonly #tree: BTree<string, Cell>;
+  /** The entries, unless the snapshot reads them from a {@link SnapshotSource}. */
+  readonly #tree: BTree<string, Cell> | undefined;
+  readonly #source: SnapshotSource | undefined;
+  readonly #len: number;
   readonly #sizeBytes: number;
+  #released = false;
 
   static {
-    treeOf = (snapshot) => snapshot.#tree;
-    makeSnapshot = (tree, sizeBytes) => new StateSnapshot(tree, sizeBytes);
+    treeOf = (snapshot) => snapshot.#tree ?? snapshot.#treeFromSource();
+    makeSnapshot = (tree, sizeBytes) => new StateSnapshot(tree, undefined, tree.size, sizeBytes);
   }
 
-  private constructor(tree: BTree<string, Cell>, sizeBytes: number) {
+  private constructor(tree: BTree<string, Cell> | undefined, source: SnapshotSource | undefined, len: number, sizeBytes: number) {
     this.#tree = tree;
+    this.#source = source;
+    this.#len = len;
     this.#sizeBytes = sizeBytes;
+  }
+
+  /**
+   * A snapshot over a store's own point-in-time view, read lazily: O(1), nothing is copied.
+   * {@link entries}, {@link encode}, {@link encodeChunks} and every store's `restore` read through
+   * `source.entries()`; {@link release} calls `source.release()`. For stores whose snapshot is not
+   * a copy (an LMDB read transaction, a copy-on-write structure of their own); a store with
+   * nothing of the kind uses {@link StateSnapshot.fromEntries}.
+   *
+   * The source must keep its promises (a fixed view, strictly increasing keys, `len` and
+   * `sizeBytes` matching the entries): encoding checks them as it goes and throws `StateError`
+   * `SERIALIZATION` when they are broken, restoring throws `CORRUPTION`.
+   *
+   * @param source - the view: its entry count and byte size, an iterator factory, an optional release
+   * @throws TypeError when `source` does not have that shape
+   *
+   * @example
+   * ```ts
+   * // inside a store whose engine has read transactions
+   * snapshot(): StateSnapshot {
+   *   const txn = this.db.beginRead();
+   *   return StateSnapshot.fromSource({
+   *     len: this.count,
+   *     sizeBytes: this.bytes,
+   *     entries: () => txn.iterate(),
+   *     release: () => txn.end(),
+   *   });
+   * }
+   * ```
+   */
+  static fromSource(source: SnapshotSource): StateSnapshot {
+    const where = 'StateSnapshot.fromSource';
+    if (typeof source !== 'object' || source === null) throw new TypeError(`${where}: source must be an object, got ${describeValue(source)}`);
+    const { len, sizeBytes, entries, release } = source;
+    if (!Number.isSafeInteger(len) || len < 0) throw new TypeError(`${where}: source.len must be a non-negative integer, got ${describeValue(len)}`);
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw new TypeError(`${where}: source.sizeBytes must be a non-negative integer, got ${describeValue(sizeBytes)}`);
+    if (typeof entries !== 'function') throw new TypeError(`${where}: source.entries must be a function, got ${describeValue(entries)}`);
+    if (release !== undefined && typeof release !== 'function') throw new TypeError(`${where}: source.release must be a function when given, got ${describeValue(release)}`);
+    return new StateSnapshot(undefined, source, len, sizeBytes);
   }
 
   /**
@@ -78,12 +158,12 @@ export class StateSnapshot {
       size += k.length + v.length;
     }
     tree.freeze();
-    return new StateSnapshot(tree, size);
+    return new StateSnapshot(tree, undefined, tree.size, size);
   }
 
   /** Number of entries. O(1). */
   len(): number {
-    return this.#tree.size;
+    return this.#len;
   }
 
   /** Bytes of keys plus values. O(1). */
@@ -91,14 +171,55 @@ export class StateSnapshot {
     return this.#sizeBytes;
   }
 
-  /** The entries in key order. The arrays are shared: do not mutate them. O(1) per entry. */
+  /**
+   * The entries in key order. The arrays are shared: do not mutate them. O(1) per entry.
+   *
+   * @throws StateError `IO` for a lazily-backed snapshot after {@link release}
+   */
   *entries(): IterableIterator<Entry> {
+    if (this.#tree === undefined) {
+      const it = this.#sourceEntries('StateSnapshot.entries');
+      try {
+        for (let next = it.next(); next.done !== true; next = it.next()) yield next.value;
+      } finally {
+        it.return?.(); // the caller stopped early: let the source close its cursor
+      }
+      return;
+    }
     const pair: [string, Cell] = ['', undefined as unknown as Cell];
     for (const [str, cell] of this.#tree.entries(undefined, pair)) yield [cellKey(str, cell), cell.v];
   }
 
+  /**
+   * Lets go of what a lazily-backed snapshot ({@link StateSnapshot.fromSource}) holds, such as an
+   * LMDB read transaction (which keeps the pages of every later-overwritten entry from being
+   * reused while it is open). Afterwards reading it ({@link entries}, {@link encode},
+   * {@link encodeChunks}, `restore`) throws `StateError` `IO`. Idempotent, O(1).
+   *
+   * Whoever consumes the snapshot calls it once done with it: the checkpoint coordinator calls it
+   * for every snapshot it collected, after the checkpoint is persisted (or has failed). For
+   * snapshots held in memory (`InMemoryStore`'s, `decode`'s, `fromEntries`') it does nothing and
+   * they stay readable: garbage collection frees them.
+   *
+   * @example
+   * ```ts
+   * const snap = store.snapshot();
+   * try {
+   *   await writeFile('state.bin', snap.encode());
+   * } finally {
+   *   snap.release();
+   * }
+   * ```
+   */
+  release(): void {
+    if (this.#source === undefined || this.#released) return;
+    this.#released = true;
+    this.#source.release?.();
+  }
+
   /** Encodes the snapshot into the versioned, checksummed byte form. O(n). */
   encode(): Uint8Array {
+    if (this.#tree === undefined) return this.#encodeSource();
     const count = this.#tree.size;
     if (count > 0xffffffff) {
       throw new StateError('SERIALIZATION', `StateSnapshot.encode: ${count} entries exceed the format's limit`);
@@ -156,16 +277,15 @@ export class StateSnapshot {
     if (!Number.isSafeInteger(entriesPerChunk) || entriesPerChunk < 1) {
       throw new StateError('SERIALIZATION', `StateSnapshot.encodeChunks: entriesPerChunk must be a positive integer, got ${describeValue(entriesPerChunk)}`);
     }
-    const count = this.#tree.size;
+    const count = this.#len;
     if (count > 0xffffffff) {
       throw new StateError('SERIALIZATION', `StateSnapshot.encodeChunks: ${count} entries exceed the format's limit`);
     }
-    const header = new Uint8Array(HEADER_BYTES);
-    header.set(MAGIC, 0);
-    const view = new DataView(header.buffer);
-    view.setUint16(8, FORMAT_VERSION);
-    view.setUint16(10, 0);
-    view.setUint32(12, count);
+    if (this.#tree === undefined) {
+      yield* this.#encodeSourceChunks(entriesPerChunk);
+      return;
+    }
+    const header = headerBytes(count);
     let crc = crc32(header);
     yield header;
     const strs: string[] = [];
@@ -209,6 +329,157 @@ export class StateSnapshot {
   static decode(bytes: Uint8Array): StateSnapshot {
     return decodeSnapshot(bytes, undefined);
   }
+
+  /** A lazily-backed snapshot's entries, refused once released. */
+  #sourceEntries(where: string): Iterator<Entry> {
+    if (this.#released) {
+      throw new StateError('IO', `${where}: this snapshot was released (StateSnapshot.release), its entries can no longer be read`);
+    }
+    return this.#source!.entries();
+  }
+
+  /** {@link encode} for a lazily-backed snapshot: one pass over the source, checked as it goes. */
+  #encodeSource(): Uint8Array {
+    const count = this.#len;
+    if (count > 0xffffffff) {
+      throw new StateError('SERIALIZATION', `StateSnapshot.encode: ${count} entries exceed the format's limit`);
+    }
+    const out = new Uint8Array(HEADER_BYTES + count * 10 + this.#sizeBytes + TRAILER_BYTES);
+    out.set(headerBytes(count), 0);
+    const check = new SourceCheck('StateSnapshot.encode', 'SERIALIZATION', count, this.#sizeBytes);
+    const it = this.#sourceEntries('StateSnapshot.encode');
+    let pos = HEADER_BYTES;
+    try {
+      for (let next = it.next(); next.done !== true; next = it.next()) {
+        const [key, value] = next.value;
+        check.entry(key, value);
+        pos = writeChunk(out, pos, key);
+        pos = writeChunk(out, pos, value);
+      }
+    } finally {
+      it.return?.();
+    }
+    check.end();
+    new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(pos, crc32(out.subarray(0, pos)) >>> 0);
+    pos += TRAILER_BYTES;
+    return out.length - pos > 4096 ? out.slice(0, pos) : out.subarray(0, pos);
+  }
+
+  /** {@link encodeChunks} for a lazily-backed snapshot. */
+  *#encodeSourceChunks(entriesPerChunk: number): Generator<Uint8Array, void, undefined> {
+    const count = this.#len;
+    const it = this.#sourceEntries('StateSnapshot.encodeChunks');
+    const check = new SourceCheck('StateSnapshot.encodeChunks', 'SERIALIZATION', count, this.#sizeBytes);
+    const header = headerBytes(count);
+    let crc = crc32(header);
+    yield header;
+    const batch: Entry[] = [];
+    try {
+      for (let done = false; !done; ) {
+        batch.length = 0;
+        let bytes = 0;
+        while (batch.length < entriesPerChunk) {
+          const next = it.next();
+          if (next.done === true) {
+            done = true;
+            break;
+          }
+          const [key, value] = next.value;
+          check.entry(key, value);
+          batch.push(next.value);
+          bytes += lengthBytes(key.length) + key.length + lengthBytes(value.length) + value.length;
+        }
+        if (batch.length === 0) break;
+        const out = new Uint8Array(bytes);
+        let pos = 0;
+        for (const [key, value] of batch) {
+          pos = writeChunk(out, pos, key);
+          pos = writeChunk(out, pos, value);
+        }
+        crc = crc32(out, crc);
+        yield out;
+      }
+    } finally {
+      it.return?.();
+    }
+    check.end();
+    const trailer = new Uint8Array(TRAILER_BYTES);
+    new DataView(trailer.buffer).setUint32(0, crc >>> 0);
+    yield trailer;
+  }
+
+  /**
+   * The tree of a lazily-backed snapshot's entries (for `InMemoryStore.restore`): built from the
+   * source, checked, O(n log n). The cells share the source's arrays.
+   */
+  #treeFromSource(): BTree<string, Cell> {
+    const where = 'StateSnapshot (restoring a snapshot from StateSnapshot.fromSource)';
+    const it = this.#sourceEntries(where);
+    const check = new SourceCheck(where, 'CORRUPTION', this.#len, this.#sizeBytes);
+    const tree = newCellTree();
+    try {
+      for (let next = it.next(); next.done !== true; next = it.next()) {
+        const [key, value] = next.value;
+        check.entry(key, value);
+        tree.set(bytesToLatin1(key), new Cell(key, value, FROZEN_EPOCH));
+      }
+    } finally {
+      it.return?.();
+    }
+    check.end();
+    tree.freeze();
+    return tree;
+  }
+}
+
+/**
+ * Checks, entry by entry, that a {@link SnapshotSource} keeps its promises: byte arrays, keys
+ * strictly increasing, as many entries and bytes as it announced.
+ */
+class SourceCheck {
+  private previous: Uint8Array | undefined;
+  private count = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly where: string,
+    private readonly code: 'SERIALIZATION' | 'CORRUPTION',
+    private readonly len: number,
+    private readonly sizeBytes: number,
+  ) {}
+
+  entry(key: unknown, value: unknown): void {
+    if (!(key instanceof Uint8Array) || !(value instanceof Uint8Array)) {
+      throw new StateError(this.code, `${this.where}: the snapshot's source yielded ${describeValue(key)} => ${describeValue(value)} as entry ${this.count}, not two Uint8Arrays`);
+    }
+    if (this.previous !== undefined && compareBytes(this.previous, key) >= 0) {
+      throw new StateError(this.code, `${this.where}: the snapshot's source yielded entry ${this.count} out of key order`);
+    }
+    this.previous = key;
+    this.bytes += key.length + value.length;
+    if (++this.count > this.len || this.bytes > this.sizeBytes) this.fail();
+  }
+
+  end(): void {
+    if (this.count !== this.len || this.bytes !== this.sizeBytes) this.fail();
+  }
+
+  private fail(): never {
+    throw new StateError(
+      this.code,
+      `${this.where}: the snapshot's source announced ${this.len} entries of ${this.sizeBytes} bytes, but its entries do not add up to that (${this.count} entries of ${this.bytes} bytes read)`,
+    );
+  }
+}
+
+function headerBytes(count: number): Uint8Array {
+  const header = new Uint8Array(HEADER_BYTES);
+  header.set(MAGIC, 0);
+  const view = new DataView(header.buffer);
+  view.setUint16(8, FORMAT_VERSION);
+  view.setUint16(10, 0);
+  view.setUint32(12, count);
+  return header;
 }
 
 /** Internal: what {@link decodeSnapshot} also gathers for a store restoring the bytes. */

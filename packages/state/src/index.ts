@@ -3,6 +3,7 @@ export type { StateErrorCode } from './StateError';
 export type { StateStore, Entry } from './StateStore';
 export { InMemoryStore } from './InMemoryStore';
 export { StateSnapshot } from './StateSnapshot';
+export type { SnapshotSource } from './StateSnapshot';
 export { getTyped, putTyped, update, encodeValue, decodeValue } from './typedAccess';
 export { KeyWriter } from './KeyWriter';
 export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTuple } from './keyCodec';

@@ -1,0 +1,124 @@
+// The crash-and-resume scenario behind the crash tests: a child process runs crashJob.ts (an
+// interval join and a tumbling window over two JSON Lines files, two JSON Lines sinks,
+// checkpoints on disk) and is killed with SIGKILL at random moments, then started again, over
+// and over; the committed output must be byte-identical to that of a run that was never
+// interrupted. Seeded, so reproducible. `store` picks the job's stores: InMemoryStore (the
+// default factory) or LmdbStore (packages/state-lmdb), through the coordinator's storeFactory.
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCommittedLines } from '../src';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const JOB = join(__dirname, 'crashJob.ts');
+
+/** Which store the job runs on. */
+export type CrashStore = 'memory' | 'lmdb';
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Writes the job's input (`orders` orders, ~70% of them paid) into a new temporary directory. */
+export async function crashInput(orders: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-crash-'));
+  await mkdir(join(dir, 'data'));
+  const rand = rng(2026);
+  const lines: string[] = [];
+  const payments: Array<{ order: number; ts: number }> = [];
+  for (let i = 0; i < orders; i++) {
+    const ts = i * 20 + Math.floor(rand() * 1_500); // out of order within the 2 s bound
+    lines.push(JSON.stringify({ id: i, region: ['eu', 'us', 'apac'][i % 3], ts }));
+    if (rand() < 0.7) payments.push({ order: i, ts: ts + Math.floor(rand() * 40_000) }); // some too late to count
+  }
+  payments.sort((a, b) => a.ts - b.ts);
+  await writeFile(join(dir, 'data', 'orders.jsonl'), `${lines.join('\n')}\n`);
+  await writeFile(join(dir, 'data', 'payments.jsonl'), `${payments.map((p) => JSON.stringify(p)).join('\n')}\n`);
+  return dir;
+}
+
+export interface Outcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+  readonly stdout: string;
+}
+
+/** Runs the job; with `killAfterMs`, kills it that long after it reports it started. */
+export function runJob(data: string, checkpoints: string, out: string, store: CrashStore, killAfterMs?: number): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', JOB, data, checkpoints, out, store], {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (killAfterMs !== undefined && stdout.includes('started')) {
+        const at = killAfterMs;
+        killAfterMs = undefined;
+        setTimeout(() => child.kill('SIGKILL'), at);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout }));
+  });
+}
+
+/** The committed output of both sinks, as one string. */
+export async function committed(out: string): Promise<string> {
+  const parts = await Promise.all(['joined', 'counts'].map(async (sink) => (await readCommittedLines(join(out, sink))).join('\n')));
+  return parts.join('\n----\n');
+}
+
+/** What {@link crashAndResume} observed. */
+export interface CrashReport {
+  /** The uninterrupted run. */
+  readonly clean: Outcome;
+  readonly expected: string;
+  /** Runs killed, and runs that finished before their kill (started over from scratch). */
+  readonly killed: number;
+  readonly finishedEarly: number;
+  /** Whether a checkpoint was on disk before the final run. */
+  readonly checkpointed: boolean;
+  /** The final, uninterrupted resume. */
+  readonly final: Outcome;
+  readonly actual: string;
+}
+
+/**
+ * Runs the job once uninterrupted, then again `kills` times killed at a random moment (0-400 ms
+ * after it starts; a run that finishes first is started over from scratch, so every kill
+ * interrupts work), then lets it finish; returns both committed outputs.
+ */
+export async function crashAndResume(dir: string, store: CrashStore, kills: number, seed = 7): Promise<CrashReport> {
+  const data = join(dir, 'data');
+  const clean = await runJob(data, join(dir, `chk-clean-${store}`), join(dir, `out-clean-${store}`), store);
+  const expected = await committed(join(dir, `out-clean-${store}`));
+  const rand = rng(seed);
+  const chk = join(dir, `chk-${store}`);
+  const out = join(dir, `out-${store}`);
+  let killed = 0;
+  let finishedEarly = 0;
+  for (let attempt = 0; killed < kills && attempt < kills * 3; attempt++) {
+    const outcome = await runJob(data, chk, out, store, Math.floor(rand() * 400));
+    if (outcome.signal === 'SIGKILL') killed++;
+    else {
+      if (outcome.stderr !== '') throw new Error(`a run that was not killed failed: ${outcome.stderr}`);
+      finishedEarly++;
+      await rm(chk, { recursive: true, force: true });
+      await rm(out, { recursive: true, force: true });
+    }
+  }
+  const checkpointed = (await readdir(chk).catch(() => [] as string[])).some((f) => f.startsWith('chk-'));
+  const final = await runJob(data, chk, out, store);
+  return { clean, expected, killed, finishedEarly, checkpointed, final, actual: await committed(out) };
+}

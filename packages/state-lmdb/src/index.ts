@@ -1,0 +1,2 @@
+export { LmdbStore } from './LmdbStore';
+export type { LmdbStoreOptions, LmdbSyncMode, LmdbExisting } from './LmdbStoreOptions';
