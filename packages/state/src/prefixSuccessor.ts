@@ -19,7 +19,10 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const out = prefix.slice(0, end);
+  // a copy: a Buffer's slice() would be a view of the caller's bytes, and the increment below
+  // would change them
+  const out = new Uint8Array(end);
+  out.set(prefix.subarray(0, end));
   out[end - 1]! += 1;
   return out;
 }

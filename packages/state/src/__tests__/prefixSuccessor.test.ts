@@ -40,3 +40,13 @@ describe('prefixSuccessor', () => {
     expect(() => prefixSuccessor([1] as unknown as Uint8Array)).toThrow('prefixSuccessor: prefix must be a Uint8Array, got array of length 1');
   });
 });
+
+it('never changes the prefix it is given, a Buffer included (whose slice() is a view)', () => {
+  const buf = Buffer.from([1, 2, 0xff]);
+  const out = prefixSuccessor(buf);
+  expect([...out!]).toEqual([1, 3]);
+  expect([...buf]).toEqual([1, 2, 0xff]);
+  const arr = Uint8Array.of(7, 7);
+  prefixSuccessor(arr);
+  expect([...arr]).toEqual([7, 7]);
+});
