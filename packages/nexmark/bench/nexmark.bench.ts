@@ -72,6 +72,20 @@ function progress(label: string, total: number): (done: number) => void {
   };
 }
 
+/**
+ * A full GC before the measured run, so that it starts from a clean heap rather than in the
+ * middle of V8's incremental collection of ts-node's start-up garbage. Measured: a job that
+ * started while that collection was under way (after any await on file-system IO) made V8
+ * pretenure its per-event objects (allocation-site pretenuring), and ran 4-6x slower for its
+ * whole life (q1 under the coordinator: 0.9M instead of 6M events/s, in 4 runs of 4). See
+ * docs/performance.md.
+ */
+function settleHeap(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run the Nexmark benchmark with node --expose-gc (npm run bench:nexmark does)');
+  gc();
+}
+
 let peakRss = 0;
 const sampleRss = (): void => {
   const rss = process.memoryUsage.rss();
@@ -98,6 +112,7 @@ async function runPlain(queryName: string): Promise<RunResult> {
   const query = NEXMARK_QUERIES.find((q) => q.name === queryName)!;
   const ctx: QueryContext = { store: () => new InMemoryStore(), cacheSize: CACHE };
   let results = 0;
+  settleHeap();
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
     generated(EVENTS, progress(`${queryName} plain`, EVENTS))
@@ -168,6 +183,7 @@ async function runCheckpointed(queryName: string): Promise<RunResult> {
     const report = progress(`${queryName} checkpointed`, EVENTS);
     const events$ = job.source('nexmark', counted(nexmarkSource({ events: EVENTS }), report), { timestamp: eventTime, maxOutOfOrderness: 0 });
     const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: CACHE };
+    settleHeap();
     const t0 = performance.now();
     await job.run(events$.pipe(query.build(ctx), job.sink('out', countingSink(() => results++))));
     const seconds = (performance.now() - t0) / 1000;
