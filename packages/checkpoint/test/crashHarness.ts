@@ -47,6 +47,8 @@ export interface Outcome {
   readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
   readonly stdout: string;
+  /** ms from the job reporting it started to its exit (NaN if it never started). */
+  readonly ranMs: number;
 }
 
 /** Runs the job; with `killAfterMs`, kills it that long after it reports it started. */
@@ -59,8 +61,10 @@ export function runJob(data: string, checkpoints: string, out: string, store: Cr
     });
     let stdout = '';
     let stderr = '';
+    let startedAt = Number.NaN;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      if (Number.isNaN(startedAt) && stdout.includes('started')) startedAt = performance.now();
       if (killAfterMs !== undefined && stdout.includes('started')) {
         const at = killAfterMs;
         killAfterMs = undefined;
@@ -69,7 +73,7 @@ export function runJob(data: string, checkpoints: string, out: string, store: Cr
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout }));
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout, ranMs: performance.now() - startedAt }));
   });
 }
 
@@ -95,21 +99,23 @@ export interface CrashReport {
 }
 
 /**
- * Runs the job once uninterrupted, then again `kills` times killed at a random moment (0-400 ms
- * after it starts; a run that finishes first is started over from scratch, so every kill
+ * Runs the job once uninterrupted, then again `kills` times killed at a random moment (within
+ * the first half of the uninterrupted run's time, at least 400 ms, so that a slow or busy machine
+ * still reaches checkpoints between kills; a run that finishes first is started over from scratch, so every kill
  * interrupts work), then lets it finish; returns both committed outputs.
  */
 export async function crashAndResume(dir: string, store: CrashStore, kills: number, seed = 7): Promise<CrashReport> {
   const data = join(dir, 'data');
   const clean = await runJob(data, join(dir, `chk-clean-${store}`), join(dir, `out-clean-${store}`), store);
   const expected = await committed(join(dir, `out-clean-${store}`));
+  const killWindowMs = Number.isFinite(clean.ranMs) ? Math.max(400, clean.ranMs / 2) : 400;
   const rand = rng(seed);
   const chk = join(dir, `chk-${store}`);
   const out = join(dir, `out-${store}`);
   let killed = 0;
   let finishedEarly = 0;
   for (let attempt = 0; killed < kills && attempt < kills * 3; attempt++) {
-    const outcome = await runJob(data, chk, out, store, Math.floor(rand() * 400));
+    const outcome = await runJob(data, chk, out, store, Math.floor(rand() * killWindowMs));
     if (outcome.signal === 'SIGKILL') killed++;
     else {
       if (outcome.stderr !== '') throw new Error(`a run that was not killed failed: ${outcome.stderr}`);
