@@ -19,7 +19,16 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
-/** Throws a clear TypeError unless `value` is a Uint8Array (Buffer included). */
+/**
+ * Throws a TypeError naming the method, the argument and the value unless `value` is a
+ * Uint8Array (Buffer included): the check every `StateStore` method makes of its byte
+ * arguments, for custom stores to reuse. O(1).
+ *
+ * @example
+ * ```ts
+ * assertBytes(key, 'key', 'MyStore.get'); // TypeError: MyStore.get: key must be a Uint8Array, got string "a"
+ * ```
+ */
 export function assertBytes(value: unknown, what: string, where: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(`${where}: ${what} must be a Uint8Array, got ${describeValue(value)}`);

@@ -9,7 +9,7 @@ export { KeyWriter } from './KeyWriter';
 export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTuple } from './keyCodec';
 export type { KeyPart } from './keyCodec';
 export { prefixSuccessor } from './prefixSuccessor';
-export { compareBytes } from './bytes';
+export { compareBytes, assertBytes } from './bytes';
 export { asKeyPart, keyPartId } from './keyPart';
 export { WriteBackCache } from './WriteBackCache';
 export type { Cached } from './WriteBackCache';
