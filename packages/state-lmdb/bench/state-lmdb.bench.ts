@@ -29,6 +29,7 @@ import { withEventTime } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { LmdbStore } from '../src';
 import { machineInfo, printTable, writeResults, type MachineInfo } from '../../../bench/lib/report';
+import { cycle, makeKey, rand, randomBytes, shuffled } from '../../../bench/lib/keys';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -51,42 +52,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => pr
 let dbs = 0;
 const lmdbStore = (options: { writeBatch?: number } = {}): LmdbStore => new LmdbStore({ path: join(DIR, `db-${dbs++}`), mapSize: 256 * 2 ** 30, ...options });
 
-let seed = 0x9e3779b9;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed >>> 0;
-}
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = rand() & 0xff;
-  return out;
-}
-function makeKey(group: number): Uint8Array {
-  const k = randomBytes(KEY_BYTES);
-  k[0] = group >>> 24;
-  k[1] = (group >>> 16) & 0xff;
-  k[2] = (group >>> 8) & 0xff;
-  k[3] = group & 0xff;
-  return k;
-}
-function shuffled<T>(xs: T[]): T[] {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rand() % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-function cycle<T>(xs: T[]): () => T {
-  let i = 0;
-  return () => {
-    const x = xs[i]!;
-    i = i + 1 === xs.length ? 0 : i + 1;
-    return x;
-  };
-}
 const fmt = (ns: number): string => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e4 ? `${(ns / 1e3).toFixed(1)} us` : `${ns.toFixed(0)} ns`);
 let sink = 0;
 
@@ -117,14 +82,14 @@ function operations(): void {
   for (const n of SIZES) {
     const groups = Math.max(1, Math.floor(n / GROUP));
     const keys: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) keys.push(makeKey(i % groups));
+    for (let i = 0; i < n; i++) keys.push(makeKey(i % groups, KEY_BYTES));
     const values = keys.map(() => randomBytes(VALUE_BYTES));
     const sortedKeys = keys.slice().sort(compareBytes);
     const hitBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => keys[rand() % n]!.slice()));
-    const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups)));
-    const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups)));
+    const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
+    const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
     const overwriteValues = Array.from({ length: BATCH }, () => randomBytes(VALUE_BYTES));
-    const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g).subarray(0, 4)));
+    const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g, KEY_BYTES).subarray(0, 4)));
     const rangeStarts = Array.from({ length: 256 }, () => {
       const i = rand() % Math.max(1, n - 1001);
       return [sortedKeys[i]!, sortedKeys[Math.min(n - 1, i + 1000)]!] as const;

@@ -11,6 +11,7 @@ import BTree from 'sorted-btree';
 import { Bench } from 'tinybench';
 import { InMemoryStore, StateSnapshot, compareBytes } from '../src';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { cycle, makeKey, rand, randomBytes, shuffled } from '../../../bench/lib/keys';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -24,34 +25,6 @@ const KEY_BYTES = 20;
 const VALUE_BYTES = 24;
 const GROUP = 100; // entries per 4-byte key prefix, so prefixScan(prefix) yields 100 entries
 
-let seed = 0x9e3779b9;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed >>> 0;
-}
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = rand() & 0xff;
-  return out;
-}
-function makeKey(group: number): Uint8Array {
-  const k = randomBytes(KEY_BYTES);
-  k[0] = group >>> 24;
-  k[1] = (group >>> 16) & 0xff;
-  k[2] = (group >>> 8) & 0xff;
-  k[3] = group & 0xff;
-  return k;
-}
-function shuffled<T>(xs: T[]): T[] {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rand() % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 const latin1 = (k: Uint8Array): string => String.fromCharCode.apply(null, k as unknown as number[]);
 
 interface Row {
@@ -81,27 +54,19 @@ function measure(entries: number, subject: string, tasks: Array<[string, () => v
   }
 }
 
-function cycle<T>(xs: T[]): () => T {
-  let i = 0;
-  return () => {
-    const x = xs[i]!;
-    i = i + 1 === xs.length ? 0 : i + 1;
-    return x;
-  };
-}
 
 for (const n of SIZES) {
   const groups = Math.max(1, Math.floor(n / GROUP));
   const keys: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) keys.push(makeKey(i % groups));
+  for (let i = 0; i < n; i++) keys.push(makeKey(i % groups, KEY_BYTES));
   const values = keys.map(() => randomBytes(VALUE_BYTES));
   const sortedKeys = keys.slice().sort(compareBytes);
   // Lookup keys are fresh copies in random order, as an operator would build them per record.
   const hitBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => keys[rand() % n]!.slice()));
-  const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups)));
-  const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups)));
+  const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
+  const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
   const overwriteValues = Array.from({ length: BATCH }, () => randomBytes(VALUE_BYTES));
-  const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g).subarray(0, 4)));
+  const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g, KEY_BYTES).subarray(0, 4)));
   const rangeStarts = Array.from({ length: 256 }, () => {
     const i = rand() % Math.max(1, n - 1001);
     return [sortedKeys[i]!, sortedKeys[Math.min(n - 1, i + 1000)]!] as const;
