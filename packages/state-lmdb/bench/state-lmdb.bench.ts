@@ -24,12 +24,12 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { from } from 'rxjs';
 import { open, type Database } from 'lmdb';
-import { InMemoryStore, StateSnapshot, compareBytes, type StateStore } from '@weir/state';
+import { InMemoryStore, StateSnapshot, type StateStore } from '@weir/state';
 import { withEventTime } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { LmdbStore } from '../src';
 import { machineInfo, printTable, writeResults, type MachineInfo } from '../../../bench/lib/report';
-import { cycle, makeKey, rand, randomBytes, shuffled } from '../../../bench/lib/keys';
+import { cycle, operationInputs, rand, randomBytes } from '../../../bench/lib/keys';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -80,20 +80,7 @@ function measure(entries: number, subject: string, tasks: Array<[string, () => v
 
 function operations(): void {
   for (const n of SIZES) {
-    const groups = Math.max(1, Math.floor(n / GROUP));
-    const keys: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) keys.push(makeKey(i % groups, KEY_BYTES));
-    const values = keys.map(() => randomBytes(VALUE_BYTES));
-    const sortedKeys = keys.slice().sort(compareBytes);
-    const hitBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => keys[rand() % n]!.slice()));
-    const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
-    const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
-    const overwriteValues = Array.from({ length: BATCH }, () => randomBytes(VALUE_BYTES));
-    const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g, KEY_BYTES).subarray(0, 4)));
-    const rangeStarts = Array.from({ length: 256 }, () => {
-      const i = rand() % Math.max(1, n - 1001);
-      return [sortedKeys[i]!, sortedKeys[Math.min(n - 1, i + 1000)]!] as const;
-    });
+    const { keys, values, hitBatches, missBatches, newBatches, overwriteValues, prefixes, rangeStarts } = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
     for (const subject of ['InMemoryStore', 'LmdbStore']) {
       const store: StateStore = subject === 'InMemoryStore' ? new InMemoryStore() : lmdbStore();
       for (let i = 0; i < n; i++) store.put(keys[i]!, values[i]!);

@@ -11,7 +11,7 @@ import BTree from 'sorted-btree';
 import { Bench } from 'tinybench';
 import { InMemoryStore, StateSnapshot, compareBytes } from '../src';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
-import { cycle, makeKey, rand, randomBytes, shuffled } from '../../../bench/lib/keys';
+import { cycle, operationInputs } from '../../../bench/lib/keys';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -56,21 +56,7 @@ function measure(entries: number, subject: string, tasks: Array<[string, () => v
 
 
 for (const n of SIZES) {
-  const groups = Math.max(1, Math.floor(n / GROUP));
-  const keys: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) keys.push(makeKey(i % groups, KEY_BYTES));
-  const values = keys.map(() => randomBytes(VALUE_BYTES));
-  const sortedKeys = keys.slice().sort(compareBytes);
-  // Lookup keys are fresh copies in random order, as an operator would build them per record.
-  const hitBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => keys[rand() % n]!.slice()));
-  const missBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
-  const newBatches = Array.from({ length: 64 }, () => Array.from({ length: BATCH }, () => makeKey(rand() % groups, KEY_BYTES)));
-  const overwriteValues = Array.from({ length: BATCH }, () => randomBytes(VALUE_BYTES));
-  const prefixes = shuffled(Array.from({ length: Math.min(groups, 4096) }, (_, g) => makeKey(g, KEY_BYTES).subarray(0, 4)));
-  const rangeStarts = Array.from({ length: 256 }, () => {
-    const i = rand() % Math.max(1, n - 1001);
-    return [sortedKeys[i]!, sortedKeys[Math.min(n - 1, i + 1000)]!] as const;
-  });
+  const { keys, values, hitBatches, missBatches, newBatches, overwriteValues, prefixes, rangeStarts } = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
 
   // --- InMemoryStore
   const store = new InMemoryStore();
