@@ -1,3 +1,6 @@
+import { AUCTION_PROPORTION, NUM_ACTIVE_PEOPLE, NUM_IN_FLIGHT_AUCTIONS, PERSON_ID_LEAD, TOTAL_PROPORTION } from './modelConstants';
+import { DEFAULT_NEXMARK_CONFIG } from './NexmarkConfig';
+
 /**
  * Event-time spans the Nexmark model implies at a given event rate, which the join queries use as
  * bounds. Internal.
@@ -11,15 +14,10 @@ export interface ModelSpans {
   readonly maxAuctionMs: number;
 }
 
-const TOTAL_PROPORTION = 50;
-const AUCTION_PROPORTION = 3;
-const PERSON_ID_LEAD = 10;
-const NUM_ACTIVE_PEOPLE = 1000;
-const NUM_IN_FLIGHT_AUCTIONS = 100;
 
 /** The spans for `eventsPerSecond` events per second of event time (Nexmark's default 10,000). */
 export function modelSpans(config?: { readonly firstEventRate?: number }): ModelSpans {
-  const msPerEvent = 1000 / (config?.firstEventRate ?? 10_000);
+  const msPerEvent = 1000 / (config?.firstEventRate ?? DEFAULT_NEXMARK_CONFIG.firstEventRate);
   const eventsForAuctions = Math.floor((NUM_IN_FLIGHT_AUCTIONS * TOTAL_PROPORTION) / AUCTION_PROPORTION);
   return {
     personLeadMs: Math.ceil((PERSON_ID_LEAD + 1) * TOTAL_PROPORTION * msPerEvent) + 1,
