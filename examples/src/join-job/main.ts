@@ -2,11 +2,12 @@
 // Generates orders, payments, customers and exchange rates (once), runs the join job with a live
 // status line, prints a summary. Run it again and it resumes from its last checkpoint; --fresh
 // starts over.
-import { rm } from 'node:fs/promises';
 import { readCommittedLines } from '@weir/checkpoint';
 import { parseArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
-import { StatusLine, formatBytes, formatCount, formatDuration } from '../common/status';
+import { formatBytes, formatCount, formatDuration } from '../common/status';
+import { runMain } from '../common/runMain';
+import { runWithStatus } from '../common/runWithStatus';
 import { table } from '../common/table';
 import { prepareOrders } from './generate';
 import { runJoinJob, type JoinJobSummary, type PaidOrder, type UnpaidOrder } from './job';
@@ -27,34 +28,18 @@ async function main(): Promise<void> {
   const what = `${data.orders.toLocaleString('en-US')} orders, ${data.payments.toLocaleString('en-US')} payments, ${data.customers} customers, ${data.rates.toLocaleString('en-US')} rates`;
   if (data.generated) console.log(`  generated ${what} in ${formatDuration(Date.now() - t0)}: ${shortPath(paths.data)}/`);
   else console.log(`  input: ${what} in ${shortPath(paths.data)}/`);
-  if (args.fresh || data.generated) {
-    // Without checkpoints the job starts over, and its sinks delete the results of earlier runs.
-    await rm(paths.checkpoints, { recursive: true, force: true });
-    if (args.fresh) console.log('  --fresh: checkpoints deleted, starting over');
-  }
-
-  let status: StatusLine | undefined;
-  process.once('SIGINT', () => {
-    // Nothing to clean up: the checkpoints on disk are complete, uncommitted output is discarded on restart.
-    status?.stop();
-    console.log('\n  interrupted: run the same command again to resume from the last checkpoint (--fresh starts over)');
-    process.exit(130);
-  });
   const total = data.orders + data.payments + data.customers + data.rates;
-  const started = Date.now();
-  let summary: JoinJobSummary;
-  try {
-    summary = await runJoinJob({
-      inputs: data.files,
-      checkpoints: paths.checkpoints,
-      results: paths.results,
-      log: (message) => (status === undefined ? console.log(`  ${message}`) : status.log(`  ${message}`)),
-      onStart: (progress) => (status = new StatusLine('join-job', progress, { total })),
-    });
-  } finally {
-    status?.stop();
-  }
-  await printSummary(summary, Date.now() - started);
+  const { summary, elapsedMs } = await runWithStatus(
+    { job: 'join-job', checkpoints: paths.checkpoints, fresh: args.fresh, generated: data.generated, total },
+    (reporting) =>
+      runJoinJob({
+        inputs: data.files,
+        checkpoints: paths.checkpoints,
+        results: paths.results,
+        ...reporting,
+      }),
+  );
+  await printSummary(summary, elapsedMs);
 }
 
 async function printSummary(s: JoinJobSummary, elapsedMs: number): Promise<void> {
@@ -99,7 +84,4 @@ async function printSummary(s: JoinJobSummary, elapsedMs: number): Promise<void>
   console.log('');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`\njoin job failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+runMain('join job', main);

@@ -1,11 +1,12 @@
 // `node examples/dist/window-job/main.js [--events N] [--fresh] [--dir PATH]`
 // Generates the click stream (once), runs the window job with a live status line, prints a
 // summary. Run it again and it resumes from its last checkpoint; --fresh starts over.
-import { rm } from 'node:fs/promises';
 import { readCommittedLines } from '@weir/checkpoint';
 import { parseArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
-import { StatusLine, formatBytes, formatCount, formatDuration } from '../common/status';
+import { formatBytes, formatCount, formatDuration } from '../common/status';
+import { runMain } from '../common/runMain';
+import { runWithStatus } from '../common/runWithStatus';
 import { table } from '../common/table';
 import { prepareClicks } from './generate';
 import { runWindowJob, type DailyActiveUsers, type WindowJobSummary } from './job';
@@ -25,34 +26,17 @@ async function main(): Promise<void> {
   const data = await prepareClicks(paths.data, args.events, DEFAULT_EVENTS);
   if (data.generated) console.log(`  generated ${data.events.toLocaleString('en-US')} clicks over ${data.days} days in ${formatDuration(Date.now() - t0)}: ${shortPath(data.file)}`);
   else console.log(`  input: ${data.events.toLocaleString('en-US')} clicks in ${shortPath(data.file)}`);
-  if (args.fresh || data.generated) {
-    // Without checkpoints the job starts over, and its sinks delete the results of earlier runs.
-    await rm(paths.checkpoints, { recursive: true, force: true });
-    if (args.fresh) console.log('  --fresh: checkpoints deleted, starting over');
-  }
-
-  let status: StatusLine | undefined;
-  process.once('SIGINT', () => {
-    // Nothing to clean up: the checkpoints on disk are complete, uncommitted output is discarded on restart.
-    status?.stop();
-    console.log('\n  interrupted: run the same command again to resume from the last checkpoint (--fresh starts over)');
-    process.exit(130);
-  });
-  const started = Date.now();
-  let summary: WindowJobSummary;
-  try {
-    summary = await runWindowJob({
-      input: data.file,
-      checkpoints: paths.checkpoints,
-      results: paths.results,
-      log: (message) => (status === undefined ? console.log(`  ${message}`) : status.log(`  ${message}`)),
-      onStart: (progress) => (status = new StatusLine('window-job', progress, { total: data.events })),
-    });
-  } finally {
-    status?.stop();
-  }
-  const elapsed = Date.now() - started;
-  await printSummary(summary, elapsed);
+  const { summary, elapsedMs } = await runWithStatus(
+    { job: 'window-job', checkpoints: paths.checkpoints, fresh: args.fresh, generated: data.generated, total: data.events },
+    (reporting) =>
+      runWindowJob({
+        input: data.file,
+        checkpoints: paths.checkpoints,
+        results: paths.results,
+        ...reporting,
+      }),
+  );
+  await printSummary(summary, elapsedMs);
 }
 
 async function printSummary(s: WindowJobSummary, elapsedMs: number): Promise<void> {
@@ -91,7 +75,4 @@ async function printSummary(s: WindowJobSummary, elapsedMs: number): Promise<voi
   console.log('');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`\nwindow job failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+runMain('window job', main);
