@@ -1,21 +1,7 @@
 import fc from 'fast-check';
 import { arraySource } from '../arraySource';
 import { CheckpointError } from '../CheckpointError';
-import type { Json } from '../Json';
-import type { Source } from '../Source';
-
-/** Reads `source` from `offset` in batches of `sizes()` until it is exhausted, or for `reads` reads. */
-async function readFrom<T>(source: Source<T>, offset: Json | undefined, sizes: () => number, reads = Infinity): Promise<{ values: T[]; offset: Json }> {
-  const reader = await source.open(offset);
-  const values: T[] = [];
-  for (let i = 0; i < reads; i++) {
-    const batch = await reader.read(sizes());
-    if (batch.length === 0) break;
-    values.push(...batch);
-  }
-  // the offset goes through JSON, as a checkpoint manifest stores it
-  return { values, offset: JSON.parse(JSON.stringify(reader.offset())) as Json };
-}
+import { readFrom } from './checkpointFixtures';
 
 function expectError(fn: () => unknown, code: string, ...parts: string[]): void {
   let caught: unknown;

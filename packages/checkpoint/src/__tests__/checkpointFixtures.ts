@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CheckpointError } from '../CheckpointError';
 import type { CheckpointData } from '../CheckpointStorage';
+import type { Json } from '../Json';
+import type { Source } from '../Source';
 
 /** Deterministic pseudo-random bytes (a stand-in for `StateSnapshot.encode()` output). */
 export function bytesOf(seed: number, length: number): Uint8Array {
@@ -49,4 +52,37 @@ export async function flipByte(file: string): Promise<void> {
   const i = data.length >> 1;
   data[i] = (data[i] ?? 0) ^ 0x01;
   await fs.writeFile(file, data);
+}
+
+/** Reads `source` from `offset` in batches of `sizes()`: until the end (checking it stays ended), or for `reads` reads. */
+export async function readFrom<T>(source: Source<T>, offset: Json | undefined, sizes: () => number, reads = Infinity): Promise<{ values: T[]; offset: Json }> {
+  const reader = await source.open(offset);
+  const values: T[] = [];
+  try {
+    for (let i = 0; i < reads; i++) {
+      const max = sizes();
+      const batch = await reader.read(max);
+      expect(batch.length).toBeLessThanOrEqual(max);
+      if (batch.length === 0) {
+        expect(await reader.read(max)).toEqual([]);
+        break;
+      }
+      values.push(...batch);
+    }
+    // the offset goes through JSON, as a checkpoint manifest stores it
+    return { values, offset: JSON.parse(JSON.stringify(reader.offset())) as Json };
+  } finally {
+    await reader.close?.();
+  }
+}
+
+/** The CheckpointError `fn` throws (fails the test if it throws anything else, or nothing). */
+export function caught(fn: () => unknown): CheckpointError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CheckpointError);
+    return err as CheckpointError;
+  }
+  throw new Error('expected a CheckpointError');
 }

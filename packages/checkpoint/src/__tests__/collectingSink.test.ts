@@ -1,22 +1,12 @@
-import { CheckpointError } from '../CheckpointError';
 import { collectingSink } from '../collectingSink';
 import type { Json } from '../Json';
 import type { SinkWriter } from '../Sink';
+import { caught } from './checkpointFixtures';
 
 const stored = (state: Json): Json => JSON.parse(JSON.stringify(state)) as Json;
 
 function writeAll<T>(w: SinkWriter<T>, values: readonly T[]): void {
   for (const v of values) w.write(v);
-}
-
-function caught(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a CheckpointError');
 }
 
 /** The scenario of the brief: epoch 1 committed, epoch 2 pre-committed only, epoch 3 in progress. */

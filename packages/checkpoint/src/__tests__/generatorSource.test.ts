@@ -1,29 +1,7 @@
 import fc from 'fast-check';
-import { CheckpointError } from '../CheckpointError';
 import { generatorSource } from '../generatorSource';
 import type { Json } from '../Json';
-import type { Source } from '../Source';
-
-async function readFrom<T>(source: Source<T>, offset: Json | undefined, sizes: () => number, reads = Infinity): Promise<{ values: T[]; offset: Json }> {
-  const reader = await source.open(offset);
-  const values: T[] = [];
-  for (let i = 0; i < reads; i++) {
-    const batch = await reader.read(sizes());
-    if (batch.length === 0) break;
-    values.push(...batch);
-  }
-  return { values, offset: JSON.parse(JSON.stringify(reader.offset())) as Json };
-}
-
-function caught(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a CheckpointError');
-}
+import { caught, readFrom } from './checkpointFixtures';
 
 /** A generator drawing a data-dependent number of randoms per value (0 to many). */
 const draws = (i: number, random: () => number): number[] => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '../CheckpointError';
 import type { Json } from '../Json';
 import { jsonLinesSource } from '../jsonLinesSource';
-import type { Source } from '../Source';
+import { readFrom } from './checkpointFixtures';
 
 let dir: string;
 beforeEach(async () => {
@@ -19,27 +19,6 @@ async function file(name: string, content: string | Buffer): Promise<string> {
   const path = join(dir, name);
   await fs.writeFile(path, content);
   return path;
-}
-
-/** Reads from `offset` in batches of `sizes()`: until the end (checking it stays ended), or for `reads` reads. */
-async function readFrom<T>(source: Source<T>, offset: Json | undefined, sizes: () => number, reads = Infinity): Promise<{ values: T[]; offset: Json }> {
-  const reader = await source.open(offset);
-  const values: T[] = [];
-  try {
-    for (let i = 0; i < reads; i++) {
-      const max = sizes();
-      const batch = await reader.read(max);
-      expect(batch.length).toBeLessThanOrEqual(max);
-      if (batch.length === 0) {
-        expect(await reader.read(max)).toEqual([]);
-        break;
-      }
-      values.push(...batch);
-    }
-    return { values, offset: JSON.parse(JSON.stringify(reader.offset())) as Json };
-  } finally {
-    await reader.close?.();
-  }
 }
 
 async function rejection(p: unknown): Promise<CheckpointError> {
