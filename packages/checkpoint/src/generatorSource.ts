@@ -86,52 +86,47 @@ export function generatorSource<T>(options: GeneratorSourceOptions<T>): Source<T
         }
         return sfc32(state);
       };
+      /** Generates up to `max` values and hands each to `emit`; on a throw, stands after the last one handed over. */
+      const each = (method: string, max: number, emit: (value: T) => void): number => {
+        if (!Number.isSafeInteger(max) || max < 1) {
+          throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): ${method}(max) needs a positive integer, got ${describeValue(max)}`);
+        }
+        const start = index;
+        const end = Math.min(count, index + max);
+        const saved = new Int32Array(4);
+        while (index < end) {
+          saved.set(state);
+          drawing = true;
+          let value: T;
+          try {
+            value = generate(index, random);
+          } catch (err) {
+            state.set(saved);
+            throw new CheckpointError('SOURCE', `${kind} (${description}): generate threw for index ${index}: ${String(err)}`, { cause: err });
+          } finally {
+            drawing = false;
+          }
+          index++;
+          emit(value);
+        }
+        return index - start;
+      };
       return {
         read(max: number): readonly T[] {
-          if (!Number.isSafeInteger(max) || max < 1) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): read(max) needs a positive integer, got ${describeValue(max)}`);
-          }
           const out: T[] = [];
-          const end = Math.min(count, index + max);
-          const saved = Int32Array.from(state);
-          for (let i = index; i < end; i++) {
-            drawing = true;
-            try {
-              out.push(generate(i, random));
-            } catch (err) {
-              state.set(saved); // the offset stays where the last read left it
-              throw new CheckpointError('SOURCE', `${kind} (${description}): generate threw for index ${i}: ${String(err)}`, { cause: err });
-            } finally {
-              drawing = false;
-            }
+          const startIndex = index;
+          const startState = Int32Array.from(state);
+          try {
+            each('read', max, (value) => out.push(value));
+          } catch (err) {
+            // nothing was returned: the offset stays where the last read left it
+            index = startIndex;
+            state.set(startState);
+            throw err;
           }
-          index = end;
           return out;
         },
-        readEach(max: number, emit: (value: T) => void): number {
-          if (!Number.isSafeInteger(max) || max < 1) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): readEach(max) needs a positive integer, got ${describeValue(max)}`);
-          }
-          const start = index;
-          const end = Math.min(count, index + max);
-          const saved = new Int32Array(4);
-          while (index < end) {
-            saved.set(state);
-            drawing = true;
-            let value: T;
-            try {
-              value = generate(index, random);
-            } catch (err) {
-              state.set(saved); // the offset stays after the last value handed over
-              throw new CheckpointError('SOURCE', `${kind} (${description}): generate threw for index ${index}: ${String(err)}`, { cause: err });
-            } finally {
-              drawing = false;
-            }
-            index++;
-            emit(value);
-          }
-          return index - start;
-        },
+        readEach: (max: number, emit: (value: T) => void): number => each('readEach', max, emit),
         offset: () => ({ index, state: [state[0]! >>> 0, state[1]! >>> 0, state[2]! >>> 0, state[3]! >>> 0] }),
       };
     },

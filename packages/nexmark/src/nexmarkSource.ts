@@ -66,27 +66,23 @@ export function nexmarkSource(options: NexmarkSourceOptions): Source<NexmarkEven
         }
         next = offset;
       }
+      /** Makes up to `max` events and hands each downstream as soon as it exists (see SourceReader.readEach). */
+      const each = (method: string, max: number, emit: (event: NexmarkEvent) => void): number => {
+        if (!Number.isSafeInteger(max) || max < 1) {
+          throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): ${method}(max) needs a positive integer, got ${describeValue(max)}`);
+        }
+        const start = next;
+        const end = Math.min(events, next + max);
+        while (next < end) emit(nexmarkEvent(next++, config));
+        return next - start;
+      };
       return {
         read(max: number): readonly NexmarkEvent[] {
-          if (!Number.isSafeInteger(max) || max < 1) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): read(max) needs a positive integer, got ${describeValue(max)}`);
-          }
-          const end = Math.min(events, next + max);
           const out: NexmarkEvent[] = [];
-          for (let n = next; n < end; n++) out.push(nexmarkEvent(n, config));
-          next = end;
+          each('read', max, (event) => out.push(event));
           return out;
         },
-        readEach(max: number, emit: (event: NexmarkEvent) => void): number {
-          if (!Number.isSafeInteger(max) || max < 1) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): readEach(max) needs a positive integer, got ${describeValue(max)}`);
-          }
-          const start = next;
-          const end = Math.min(events, next + max);
-          // each event goes downstream as soon as it exists (see SourceReader.readEach)
-          while (next < end) emit(nexmarkEvent(next++, config));
-          return next - start;
-        },
+        readEach: (max: number, emit: (event: NexmarkEvent) => void): number => each('readEach', max, emit),
         offset: () => next,
       };
     },
