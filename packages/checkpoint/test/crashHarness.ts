@@ -128,3 +128,34 @@ export async function crashAndResume(dir: string, store: CrashStore, kills: numb
   const final = await runJob(data, chk, out, store);
   return { clean, expected, killed, finishedEarly, checkpointed, final, actual: await committed(out) };
 }
+
+/**
+ * The crash test itself, for one kind of store: input of WEIR_CRASH_ORDERS orders (default 20,000),
+ * WEIR_CRASH_KILLS kills (default `defaultKills`), then the committed output must equal an
+ * uninterrupted run's, byte for byte.
+ */
+export function describeCrashRecovery(title: string, store: CrashStore, defaultKills: number, seed?: number): void {
+  const kills = Number(process.env.WEIR_CRASH_KILLS ?? defaultKills);
+  const orders = Number(process.env.WEIR_CRASH_ORDERS ?? 20_000);
+  describe(title, () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await crashInput(orders);
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it(`the committed output after ${kills} kills equals an uninterrupted run's, byte for byte`, async () => {
+      const r = await crashAndResume(dir, store, kills, seed);
+      expect(r.clean.stderr).toBe('');
+      expect(r.clean.code).toBe(0);
+      expect(r.expected.split('\n').length).toBeGreaterThan(orders);
+      expect(r.killed).toBe(kills);
+      expect(r.checkpointed).toBe(true); // it got somewhere
+      expect(r.final.stderr).toBe('');
+      expect(r.final.code).toBe(0);
+      expect(r.actual).toBe(r.expected);
+    }, 240_000);
+  });
+}
