@@ -14,6 +14,7 @@ export type { StreamElement, StreamRecord, Watermark, CheckpointBarrier } from '
 export { isLate } from './isLate';
 export { withEventTime } from './withEventTime';
 export type { WithEventTimeOptions } from './withEventTime';
+export { BoundedOutOfOrdernessWatermarks } from './BoundedOutOfOrdernessWatermarks';
 export { mapRecords } from './mapRecords';
 export { filterRecords } from './filterRecords';
 export { flatMapRecords } from './flatMapRecords';

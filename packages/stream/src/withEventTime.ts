@@ -3,6 +3,7 @@ import type { OperatorFunction, SchedulerAction, SchedulerLike, Subscription } f
 import type { StreamElement, Watermark } from './StreamElement';
 import { StreamError } from './StreamError';
 import { describeValue } from './describeValue';
+import { BoundedOutOfOrdernessWatermarks } from './BoundedOutOfOrdernessWatermarks';
 
 /** Options of {@link withEventTime}. */
 export interface WithEventTimeOptions {
@@ -35,7 +36,7 @@ export interface WithEventTimeOptions {
  *
  *     maxTs - bound - 1
  *
- * (Flink's `BoundedOutOfOrdernessWatermarks`): a record at most `bound` ms behind `maxTs` has
+ * ({@link BoundedOutOfOrdernessWatermarks}, as in Flink): a record at most `bound` ms behind `maxTs` has
  * `ts >= maxTs - bound > watermark`, so it is not late. Right after a record that raises the
  * candidate above the last emitted watermark, that watermark is emitted (or, with
  * `watermarkInterval`, on the next tick). Watermarks strictly increase; equal ones are never
@@ -78,17 +79,13 @@ export function withEventTime<T>(
 
   return (source) =>
     new Observable<StreamElement<T>>((subscriber) => {
-      let maxTs = -Infinity;
-      let emitted = -Infinity;
+      const watermarks = new BoundedOutOfOrdernessWatermarks(bound);
       let lastActivity = 0;
       let idleTimer: Subscription | undefined;
 
       const emitIfAdvanced = (): void => {
-        const candidate = maxTs - bound - 1;
-        if (candidate > emitted) {
-          emitted = candidate;
-          subscriber.next({ kind: 'watermark', timestamp: candidate });
-        }
+        const advanced = watermarks.advance();
+        if (advanced !== undefined) subscriber.next({ kind: 'watermark', timestamp: advanced });
       };
 
       // One pending idle check at a time: each check re-arms itself for the remaining time
@@ -101,7 +98,7 @@ export function withEventTime<T>(
         }
         idleTimer = undefined;
         emitIfAdvanced();
-        const marker: Watermark = { kind: 'watermark', timestamp: emitted, idle: true };
+        const marker: Watermark = { kind: 'watermark', timestamp: watermarks.watermark, idle: true };
         subscriber.next(marker);
       };
       const touch = (): void => {
@@ -145,10 +142,8 @@ export function withEventTime<T>(
           }
           touch();
           subscriber.next({ kind: 'record', value, timestamp: ts });
-          if (ts > maxTs) {
-            maxTs = ts;
-            if (interval === undefined) emitIfAdvanced();
-          }
+          watermarks.observe(ts);
+          if (interval === undefined) emitIfAdvanced();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
