@@ -3,7 +3,7 @@
 import { open } from 'lmdb';
 import { StateError, StateSnapshot, type Entry } from '@weir/state';
 import { ReferenceStore } from '@weir/state/testing';
-import { LmdbStore } from '../src';
+import { LmdbStore } from '../index';
 import { testStores } from './testStores';
 
 const stores = testStores('store');

@@ -2,7 +2,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { values, withEventTime } from '@weir/stream';
 import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink, type Source } from '@weir/checkpoint';
-import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../src';
+import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
 import * as batch from './nexmarkOracles';
 
 /** Multisets compare equal when their sorted JSON forms do. */

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LmdbStore, type LmdbStoreOptions } from '../src';
+import { LmdbStore, type LmdbStoreOptions } from '../index';
 
 export interface TestStores {
   /** A new store in a fresh directory (options as given, `path` filled in). */

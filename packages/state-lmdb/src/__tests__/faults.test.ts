@@ -5,10 +5,10 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateError, StateSnapshot, type Entry } from '@weir/state';
 import { ReferenceStore } from '@weir/state/testing';
-import { LmdbStore } from '../src';
+import { LmdbStore } from '../index';
 import { testStores } from './testStores';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const CHILD = join(__dirname, 'storeProcess.ts');
 const stores = testStores('faults');
 afterAll(() => stores.cleanup());

@@ -1,6 +1,6 @@
 // Batch computations of every Nexmark query over a whole input: the reference the streaming
 // queries are checked against. Plain loops over arrays, written from the published SQL.
-import type { Auction, Bid, NexmarkEvent, Person } from '../src';
+import type { Auction, Bid, NexmarkEvent, Person } from '../index';
 
 const bids = (events: readonly NexmarkEvent[]): Bid[] => events.filter((e): e is Bid => e.type === 'bid');
 const persons = (events: readonly NexmarkEvent[]): Person[] => events.filter((e): e is Person => e.type === 'person');

@@ -12,11 +12,11 @@ import {
   type Bid,
   type NexmarkEvent,
   type Person,
-} from '../src';
-import { nextUint32, seedEventRandom } from '../src/eventRandom';
-import { lastBase0AuctionId } from '../src/lastBase0AuctionId';
-import { lastBase0PersonId } from '../src/lastBase0PersonId';
-import { nextPrice } from '../src/nextPrice';
+} from '../index';
+import { nextUint32, seedEventRandom } from '../eventRandom';
+import { lastBase0AuctionId } from '../lastBase0AuctionId';
+import { lastBase0PersonId } from '../lastBase0PersonId';
+import { nextPrice } from '../nextPrice';
 
 const COUNT = 100_000;
 /** The default stream, generated once for the statistical tests. */
