@@ -9,6 +9,7 @@
  * - `IO`: a durable store failed to read or write.
  * - `NOT_SUPPORTED`: the store does not implement the requested operation.
  * - `CAPACITY_EXCEEDED`: the store is full (a fixed map size, say).
+ * - `INVALID_ARGUMENT`: a store was configured with a bad option (an unknown option key, say).
  */
 export type StateErrorCode =
   | 'SERIALIZATION'
@@ -16,7 +17,8 @@ export type StateErrorCode =
   | 'CORRUPTION'
   | 'IO'
   | 'NOT_SUPPORTED'
-  | 'CAPACITY_EXCEEDED';
+  | 'CAPACITY_EXCEEDED'
+  | 'INVALID_ARGUMENT';
 
 /**
  * The one error class of `@weir/state`. Match it with `instanceof` and branch on {@link code}.
