@@ -1,8 +1,8 @@
 // Internal: the rows one side of a join holds, decoded in memory in front of the store.
 //
-// The store is the source of truth (DESIGN.md §3): every row is written to it (at once, or at the
-// latest at the next barrier through a WriteBackCache), deleted from it when it leaves, and read
-// back from it on restore. In memory each key's rows sit in an array sorted by (ts, seq), so a
+// The store is the source of truth (docs/architecture.md §3.2): every row is written to it (at
+// once, or at the latest at the next barrier through a WriteBackCache), deleted from it when it
+// leaves, and read back from it on restore. In memory each key's rows sit in an array sorted by (ts, seq), so a
 // probe is a binary search plus the matching rows, O(log m + k), with no decoding; an optional
 // min-heap orders every row by time so expiry at a watermark is O(log n) per expired row.
 import { WriteBackCache, decodeTuple, decodeValue, encodeValue, keyPartId, type Cached, type KeyPart, type StateStore } from '@weir/state';

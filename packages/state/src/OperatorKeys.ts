@@ -2,10 +2,11 @@ import { KeyWriter } from './KeyWriter';
 import { encodeString } from './keyCodec';
 
 /**
- * The key space of one operator instance in a shared store (DESIGN.md §3): every key starts with
- * the operator's name as a tuple string component, then a one-byte section tag, so operators
- * sharing a store never see each other's keys and each section is one prefix scan. Subclasses add
- * the layouts of their sections, building keys with the reusable {@link OperatorKeys.writer}.
+ * The key space of one operator instance in a shared store (docs/architecture.md §3.3): every
+ * key starts with the operator's name as a tuple string component, then a one-byte section tag,
+ * so operators sharing a store never see each other's keys and each section is one prefix scan.
+ * Subclasses add the layouts of their sections, building keys with the reusable
+ * {@link OperatorKeys.writer}.
  *
  * @example
  * ```ts

@@ -10,9 +10,9 @@ export interface Cached {
 
 /**
  * A write-back cache for operators that keep decoded state in memory in front of their
- * {@link StateStore} (DESIGN.md §3): entries changed since they were last written wait here until
- * more than `capacity` are waiting (then all are written) or the operator flushes them at a
- * checkpoint barrier. With capacity 0 every change is written at once (write-through). Entries
+ * {@link StateStore} (docs/architecture.md §3.2): entries changed since they were last written
+ * wait here until more than `capacity` are waiting (then all are written) or the operator
+ * flushes them at a checkpoint barrier. With capacity 0 every change is written at once (write-through). Entries
  * purged while waiting are dropped, never written, and the cache lets go of them at once (a
  * dropped entry swaps places with the last waiting one), so short-lived entries die young
  * instead of being kept alive, and copied by every young-generation GC, until the next flush.
