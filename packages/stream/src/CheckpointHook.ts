@@ -20,10 +20,10 @@ export interface OperatorSnapshot {
 }
 
 /**
- * How stateful operators talk to a checkpoint coordinator without importing it (DESIGN.md §4).
- * A coordinator implements this interface and is passed to every stateful operator as
- * `options.checkpoint` (see {@link CheckpointOptions}); operators call {@link registerOperator}
- * when subscribed and {@link handleBarrier} on every aligned barrier.
+ * How stateful operators talk to a checkpoint coordinator without importing it
+ * (docs/architecture.md §5.3). A coordinator implements this interface and is passed to every
+ * stateful operator as `options.checkpoint` (see {@link CheckpointOptions}); operators call
+ * {@link registerOperator} when subscribed and {@link handleBarrier} on every aligned barrier.
  *
  * Checkpoint n is complete for the operators once every registered operator has reported n.
  * Both methods are called synchronously on the record path: keep them O(1) (store the snapshot,

@@ -36,8 +36,9 @@ export interface Watermark {
 }
 
 /**
- * Checkpoint marker n, flowing in-band between records (DESIGN.md §4). Everything before it on a
- * stream belongs to checkpoint n's state; everything after it, to later checkpoints.
+ * Checkpoint marker n, flowing in-band between records (docs/architecture.md §2.1, §5).
+ * Everything before it on a stream belongs to checkpoint n's state; everything after it, to later
+ * checkpoints.
  */
 export interface CheckpointBarrier {
   /** Discriminant: a checkpoint marker. */

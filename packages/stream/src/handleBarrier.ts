@@ -15,8 +15,9 @@ export interface BarrierContext {
 }
 
 /**
- * Step 2 of DESIGN.md §4 for a stateful operator that has received barrier n (already aligned on
- * all its inputs, which {@link mergeEventStreams} guarantees for joins): flushes the operator's
+ * The operator snapshot (docs/architecture.md §5.3) of a stateful operator that has received
+ * barrier n (already aligned on all its inputs, which {@link mergeEventStreams} guarantees for
+ * joins): flushes the operator's
  * caches into its store, takes `store.snapshot()` (O(1) for `InMemoryStore`), reports
  * `{ checkpointId: n, operator, snapshot }` to the hook, then forwards the barrier downstream.
  * Without a hook the caches are still flushed and the barrier forwarded, but no snapshot is taken.

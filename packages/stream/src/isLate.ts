@@ -1,6 +1,6 @@
 /**
- * DESIGN.md §2's lateness rule: a record is late when its timestamp is at or below the operator's
- * current watermark minus its allowed lateness. With the initial watermark (`-Infinity`) nothing
+ * The lateness rule (docs/architecture.md §2.4): a record is late when its timestamp is at or
+ * below the operator's current watermark minus its allowed lateness. With the initial watermark (`-Infinity`) nothing
  * is late; with the final one (`+Infinity`) everything is. O(1).
  *
  * @param timestamp - the record's event time
