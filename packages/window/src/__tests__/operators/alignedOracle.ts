@@ -1,8 +1,8 @@
 // Shared helpers of the aligned-window operator tests (tumbling, hopping, cumulative, calendar):
 // a driver that feeds elements one at a time and records what each one produced, plain window
 // assignment and aggregation written independently of the library, and ORACLE: a replay of the
-// contract (DESIGN.md §2-3 and the operator docs) that says, element by element, what the operator
-// must emit.
+// contract (docs/architecture.md §2-3 and the operator docs) that says, element by element,
+// what the operator must emit.
 import fc from 'fast-check';
 import { record, watermark, type StreamElement, type StreamRecord } from '@weir/stream';
 import type { StateStore } from '@weir/state';

@@ -1,5 +1,6 @@
 // Restore tests: an operator stopped at a barrier and rebuilt on a fresh store restored from the
-// checkpoint's snapshot must continue exactly as if it had never stopped (DESIGN.md §3).
+// checkpoint's snapshot must continue exactly as if it had never stopped
+// (docs/architecture.md §3.4).
 import fc from 'fast-check';
 import { InMemoryStore, StateSnapshot, type StateStore } from '@weir/state';
 import { barrier, record, watermark, type StreamElement } from '@weir/stream';
