@@ -56,9 +56,9 @@ export interface MergeEventStreamsOptions {
  *   every open input is idle the watermark holds and one idle marker is emitted; when an input
  *   becomes active again without advancing the minimum, a plain watermark at the current value is
  *   emitted so the next operator knows this stream is active.
- * - **Barriers are aligned** (DESIGN.md §4 step 2): when barrier n arrives on one input, every
- *   later element of that input is held until barrier n has arrived on every other open input;
- *   then one barrier n is emitted and the held elements are released in order. An input that
+ * - **Barriers are aligned** (docs/architecture.md §2.3, §5.2): when barrier n arrives on one
+ *   input, every later element of that input is held until barrier n has arrived on every other
+ *   open input; then one barrier n is emitted and the held elements are released in order. An input that
  *   completes stops being waited for. Barrier ids must increase: a barrier m arriving while n is
  *   aligned, or a repeated id, errors with {@link StreamError} `BARRIER_MISALIGNED`.
  * - **Completion**: when both inputs have completed, a final `watermark(+Infinity)` (unless
