@@ -58,9 +58,9 @@ export interface MergeEventStreamsOptions {
  *   emitted so the next operator knows this stream is active.
  * - **Barriers are aligned** (docs/architecture.md §2.3, §5.2): when barrier n arrives on one
  *   input, every later element of that input is held until barrier n has arrived on every other
- *   open input; then one barrier n is emitted and the held elements are released in order. An input that
- *   completes stops being waited for. Barrier ids must increase: a barrier m arriving while n is
- *   aligned, or a repeated id, errors with {@link StreamError} `BARRIER_MISALIGNED`.
+ *   open input; then one barrier n is emitted and the held elements are released in order. An
+ *   input that completes stops being waited for. Barrier ids must increase: a barrier m arriving
+ *   while n is aligned, or a repeated id, errors with {@link StreamError} `BARRIER_MISALIGNED`.
  * - **Completion**: when both inputs have completed, a final `watermark(+Infinity)` (unless
  *   already emitted), then completion. Either input's error errors the result at once.
  *
