@@ -1,9 +1,14 @@
 import type BTree from 'sorted-btree';
-import type { Entry, StateStore } from './StateStore';
+import type { Entry } from './Entry';
+import type { StateStore } from './StateStore';
 import { HashIndex, hashBytes, hashLatin1 } from './HashIndex';
 import { Cell, cellKey, nextEpoch } from './Cell';
-import { StateSnapshot, decodeSnapshot, newCellTree, snapshotOfTree, snapshotTree, toSnapshot, type DecodedEntries } from './StateSnapshot';
+import { StateSnapshot, decodeCollecting, snapshotOfTree, snapshotTree, toSnapshot } from './StateSnapshot';
+import { newCellTree } from './cellTree';
+import type { DecodedEntries } from './decodeSnapshot';
 import { assertBytes, bytesToLatin1, copyBytes } from './bytes';
+import { describeValue } from './describeValue';
+import { StateError } from './StateError';
 
 const NO_ENTRIES: readonly Entry[] = [];
 /** Scans of up to this many entries are collected eagerly; longer ones read a tree clone. */
@@ -58,7 +63,7 @@ export class InMemoryStore implements StateStore {
    */
   static withCapacity(capacity: number): InMemoryStore {
     if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RangeError(`InMemoryStore.withCapacity: capacity must be a non-negative integer, got ${capacity}`);
+      throw new StateError('INVALID_ARGUMENT', `InMemoryStore.withCapacity: capacity must be a non-negative integer, got ${describeValue(capacity)}`);
     }
     const store = new InMemoryStore();
     store.index = new HashIndex(capacity);
@@ -220,7 +225,7 @@ export class InMemoryStore implements StateStore {
       // From bytes: the decoder hands over each entry's key, cell and hash as it goes, so the
       // hash index is built without walking the new tree again.
       let got: DecodedEntries | undefined;
-      const snap = decodeSnapshot(snapshot, (count) => (got = { strs: new Array<string>(count), cells: new Array<Cell>(count), hashes: new Int32Array(count) }));
+      const snap = decodeCollecting(snapshot, (count) => (got = { strs: new Array<string>(count), cells: new Array<Cell>(count), hashes: new Int32Array(count) }));
       const tree = snapshotTree(snap).clone();
       tree.unfreeze();
       this.index = HashIndex.build(got!.strs, got!.cells, got!.hashes);

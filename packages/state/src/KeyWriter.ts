@@ -1,6 +1,6 @@
 import { StateError } from './StateError';
-import { describeValue } from './bytes';
-import type { KeyPart } from './keyCodec';
+import { describeValue } from './describeValue';
+import type { KeyPart } from './keyPart';
 
 /** Tag byte of a byte-string component. Tags order mixed-type components: bytes < string < int. */
 export const TAG_BYTES = 0x01;

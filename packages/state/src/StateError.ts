@@ -9,7 +9,9 @@
  * - `IO`: a durable store failed to read or write.
  * - `NOT_SUPPORTED`: the store does not implement the requested operation.
  * - `CAPACITY_EXCEEDED`: the store is full (a fixed map size, say).
- * - `INVALID_ARGUMENT`: a store was configured with a bad option (an unknown option key, say).
+ * - `INVALID_ARGUMENT`: a function, store method or store was given a value it does not take (a
+ *   key that is not a `Uint8Array`, a negative capacity, an unknown option key); the message
+ *   names the function and the value.
  */
 export type StateErrorCode =
   | 'SERIALIZATION'

@@ -1,11 +1,5 @@
+import type { Entry } from './Entry';
 import type { StateSnapshot } from './StateSnapshot';
-
-/**
- * One stored entry as a scan yields it: `[key, value]`. Both arrays belong to the store and are
- * shared with its snapshots: the store never mutates them, and callers must not either (copy
- * first if you need to change one).
- */
-export type Entry = readonly [key: Uint8Array, value: Uint8Array];
 
 /**
  * A byte-keyed, sorted key-value store for one operator's (or several operators') state.
@@ -22,8 +16,8 @@ export type Entry = readonly [key: Uint8Array, value: Uint8Array];
  *   the common case and is always safe).
  * - `snapshot()` is O(1) or close to it and isolated from later writes; `restore` replaces all
  *   state atomically, or throws `StateError` `CORRUPTION` and leaves the store unchanged.
- * - Bad arguments (a key that is not a `Uint8Array`, say) throw a `TypeError` that names the
- *   method and the offending value.
+ * - Bad arguments (a key that is not a `Uint8Array`, say) throw `StateError` `INVALID_ARGUMENT`
+ *   naming the method and the offending value (see {@link assertBytes}).
  *
  * Stores are single-threaded objects: one operator chain drives one store.
  */

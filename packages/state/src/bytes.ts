@@ -1,37 +1,20 @@
 // Internal byte helpers shared by the store, the snapshot codec and the key codecs.
-
-/** Describes any value briefly for error messages, without dumping large objects. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
-    return `string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name ? `${name} object` : 'object';
-  }
-  return typeof value;
-}
+import { StateError } from './StateError';
+import { describeValue } from './describeValue';
 
 /**
- * Throws a TypeError naming the method, the argument and the value unless `value` is a
- * Uint8Array (Buffer included): the check every `StateStore` method makes of its byte
- * arguments, for custom stores to reuse. O(1).
+ * Throws `StateError` `INVALID_ARGUMENT` naming the method, the argument and the value unless
+ * `value` is a Uint8Array (Buffer included): the check every `StateStore` method makes of its
+ * byte arguments, for custom stores to reuse. O(1).
  *
  * @example
  * ```ts
- * assertBytes(key, 'key', 'MyStore.get'); // TypeError: MyStore.get: key must be a Uint8Array, got string "a"
+ * assertBytes(key, 'key', 'MyStore.get'); // StateError: MyStore.get: key must be a Uint8Array, got string "a"
  * ```
  */
 export function assertBytes(value: unknown, what: string, where: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw new TypeError(`${where}: ${what} must be a Uint8Array, got ${describeValue(value)}`);
+    throw new StateError('INVALID_ARGUMENT', `${where}: ${what} must be a Uint8Array, got ${describeValue(value)}`);
   }
 }
 
@@ -74,12 +57,4 @@ export function bytesToLatin1(bytes: Uint8Array): string {
 /** Copies bytes into a fresh array the caller owns. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
-}
-
-/** Renders bytes as hex, for error messages and the inspect tools. */
-export function toHex(bytes: Uint8Array, max = 64): string {
-  let s = '';
-  const n = Math.min(bytes.length, max);
-  for (let i = 0; i < n; i++) s += bytes[i]!.toString(16).padStart(2, '0');
-  return bytes.length > max ? `${s}...(${bytes.length} bytes)` : s;
 }

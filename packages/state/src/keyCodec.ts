@@ -1,9 +1,8 @@
 import { StateError } from './StateError';
+import type { KeyPart } from './keyPart';
 import { KeyWriter, TAG_BYTES, TAG_INT, TAG_STRING, readI64, writeI64 } from './KeyWriter';
-import { describeValue, toHex } from './bytes';
-
-/** One component of an order-preserving tuple key. */
-export type KeyPart = number | bigint | string | Uint8Array;
+import { describeValue } from './describeValue';
+import { toHex } from './toHex';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const shared = new KeyWriter(256);
@@ -124,7 +123,7 @@ export function decodeTuple(bytes: Uint8Array, offset = 0): KeyPart[] {
         }
       }
     } else {
-      throw bad(`unknown component tag 0x${tag.toString(16).padStart(2, '0')} at offset ${p - 1}`);
+      throw bad(`unknown component tag 0x${toHex(Uint8Array.of(tag))} at offset ${p - 1}`);
     }
   }
   return out;

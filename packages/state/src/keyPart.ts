@@ -1,4 +1,15 @@
-import type { KeyPart } from './keyCodec';
+/**
+ * One component of an order-preserving tuple key (see {@link encodeTuple} and
+ * {@link KeyWriter.part}): a signed 64-bit integer (a safe-integer number or a bigint), a string
+ * or a byte string.
+ *
+ * @example
+ * ```ts
+ * const parts: KeyPart[] = ['clicks', 'user-7', 1_700_000_000_000];
+ * const key = encodeTuple(parts);
+ * ```
+ */
+export type KeyPart = number | bigint | string | Uint8Array;
 
 /**
  * Checks that `value` can be a tuple key component and normalises it, so every operator accepts

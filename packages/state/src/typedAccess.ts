@@ -1,7 +1,8 @@
 import { Packr } from 'msgpackr';
 import { StateError } from './StateError';
 import type { StateStore } from './StateStore';
-import { describeValue, toHex } from './bytes';
+import { describeValue } from './describeValue';
+import { toHex } from './toHex';
 
 // Self-describing encoding only: no shared record structures, whose definitions would live in
 // process memory and not survive a snapshot/restore into another process. Bigints of any size

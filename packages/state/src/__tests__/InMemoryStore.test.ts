@@ -23,14 +23,14 @@ describe('InMemoryStore', () => {
   });
 
   it('rejects a bad capacity clearly', () => {
-    expect(() => InMemoryStore.withCapacity(-1)).toThrow(/non-negative integer, got -1/);
-    expect(() => InMemoryStore.withCapacity(1.5)).toThrow(RangeError);
+    expect(() => InMemoryStore.withCapacity(-1)).toThrow(/^InMemoryStore.withCapacity: capacity must be a non-negative integer, got number -1$/);
+    expect(() => InMemoryStore.withCapacity(1.5)).toThrow(expect.objectContaining({ name: 'StateError', code: 'INVALID_ARGUMENT' }));
   });
 
   it('names the method and the offending value in argument errors', () => {
     const store = new InMemoryStore();
     expect(() => store.put('user-1' as unknown as Uint8Array, b(1))).toThrow(
-      'InMemoryStore.put: key must be a Uint8Array, got string "user-1"',
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'InMemoryStore.put: key must be a Uint8Array, got string "user-1"' }),
     );
   });
 

@@ -144,9 +144,10 @@ describe('StateSnapshot.fromSource', () => {
     }
   });
 
-  it('rejects a source of the wrong shape with a TypeError', () => {
+  it('rejects a source of the wrong shape with StateError INVALID_ARGUMENT', () => {
     const ok = sourceOf([]);
     const bad: unknown[] = [null, 3, { ...ok, len: -1 }, { ...ok, len: 1.5 }, { ...ok, sizeBytes: '2' }, { ...ok, entries: [] }, { ...ok, release: 'no' }];
-    for (const x of bad) expect(() => StateSnapshot.fromSource(x as SnapshotSource)).toThrow(TypeError);
+    for (const x of bad) expect(codeOf(() => StateSnapshot.fromSource(x as SnapshotSource))).toBe('INVALID_ARGUMENT');
+    expect(() => StateSnapshot.fromSource({ ...ok, len: -1 })).toThrow('StateSnapshot.fromSource: source.len must be a non-negative integer, got number -1');
   });
 });

@@ -37,7 +37,7 @@ describe('prefixSuccessor', () => {
   });
 
   it('names the function in its argument error', () => {
-    expect(() => prefixSuccessor([1] as unknown as Uint8Array)).toThrow('prefixSuccessor: prefix must be a Uint8Array, got array of length 1');
+    expect(() => prefixSuccessor([1] as unknown as Uint8Array)).toThrow('prefixSuccessor: prefix must be a Uint8Array, got [1]');
   });
 });
 

@@ -1,6 +1,8 @@
-import type { Entry, StateStore } from '../StateStore';
+import type { Entry } from '../Entry';
+import type { StateStore } from '../StateStore';
 import { StateSnapshot, toSnapshot } from '../StateSnapshot';
-import { assertBytes, compareBytes, copyBytes, toHex } from '../bytes';
+import { assertBytes, compareBytes, copyBytes } from '../bytes';
+import { toHex } from '../toHex';
 
 /**
  * A deliberately simple {@link StateStore}: a `Map` from hex keys, sorted on every scan. Slow

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import type { Entry, StateStore } from '../StateStore';
+import type { Entry } from '../Entry';
+import type { StateStore } from '../StateStore';
 import { StateError } from '../StateError';
 import { StateSnapshot } from '../StateSnapshot';
 import { getTyped, putTyped, update } from '../typedAccess';
-import { compareBytes, toHex } from '../bytes';
+import { compareBytes } from '../bytes';
+import { toHex } from '../toHex';
 import { prefixSuccessor } from '../prefixSuccessor';
 import { ReferenceStore } from './ReferenceStore';
 
