@@ -1,3 +1,5 @@
+import { optionKeys } from '@weir/state';
+import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { describeValue } from './describeValue';
 import { msgpackCodec } from './msgpackCodec';
 
@@ -78,6 +80,8 @@ export interface AggregateSpec<T, A, R> {
   readonly codec?: AccumulatorCodec<A>;
 }
 
+const SPEC_KEYS = optionKeys<AggregateSpec<unknown, unknown, unknown>>({ name: true, create: true, add: true, merge: true, result: true, codec: true });
+
 /**
  * Builds a user-defined {@link Aggregate} from its parts, checking each is present, and storing
  * accumulators with {@link msgpackCodec} unless a codec is given. The functions are captured
@@ -104,6 +108,7 @@ export function aggregate<T, A, R>(spec: AggregateSpec<T, A, R>): Aggregate<T, A
   if (typeof spec !== 'object' || spec === null) {
     throw new TypeError(`aggregate: spec must be an object with create, add, merge and result, got ${describeValue(spec)}`);
   }
+  checkWindowOptionKeys('aggregate', spec, SPEC_KEYS);
   const name = spec.name ?? 'aggregate';
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`aggregate: spec.name must be a non-empty string, got ${describeValue(name)}`);

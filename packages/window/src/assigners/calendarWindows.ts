@@ -1,4 +1,6 @@
+import { optionKeys } from '@weir/state';
 import { assertTimestamp, describeValue } from '../limits';
+import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import type { Window } from '../Window';
 import { WindowError } from '../WindowError';
 import { floorMod } from './floorMod';
@@ -17,6 +19,8 @@ export interface CalendarWindowOptions {
    */
   readonly weekStart?: number;
 }
+
+const KEYS = optionKeys<CalendarWindowOptions>({ weekStart: true });
 
 /**
  * Windows that follow the local calendar of a time zone: one window per day, week or month, from
@@ -179,6 +183,7 @@ export function calendarWindows(
   timeZone: string,
   options: CalendarWindowOptions = {},
 ): CalendarWindowAssigner {
+  checkWindowOptionKeys('calendarWindows', options, KEYS);
   if (unit !== 'day' && unit !== 'week' && unit !== 'month') {
     throw new WindowError(
       'INVALID_ARGUMENT',

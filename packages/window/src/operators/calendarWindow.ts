@@ -1,4 +1,8 @@
+import { optionKeys } from '@weir/state';
 import { calendarWindows, type CalendarUnit } from '../assigners/calendarWindows';
+import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
+import { describeValue } from '../limits';
+import { WindowError } from '../WindowError';
 import { alignedWindowOperator } from './alignedWindowOperator';
 import type { WindowOperator } from './WindowOperator';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -13,6 +17,8 @@ export interface CalendarWindowOptions<T, K extends GroupKey, A, R> extends Wind
   readonly weekStart?: number;
 }
 
+const KEYS = optionKeys<CalendarWindowOptions<unknown, GroupKey, unknown, unknown>>({ ...WINDOW_OPTION_KEYS, unit: true, timeZone: true, weekStart: true });
+
 /**
  * Aggregates records per key in calendar days, weeks or months of a time zone, DST-correct: a
  * Berlin day in late March is 23 hours long, one in late October 25.
@@ -26,5 +32,11 @@ export interface CalendarWindowOptions<T, K extends GroupKey, A, R> extends Wind
  * ```
  */
 export function calendarWindow<T, K extends GroupKey, A, R>(options: CalendarWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
+  checkWindowOptionKeys('calendarWindow', options, KEYS);
+  const timeZone: unknown = options?.timeZone;
+  if (typeof timeZone !== 'string') {
+    const what = "option `timeZone` must be an IANA time zone name such as 'Europe/Berlin' or 'UTC'";
+    throw new WindowError('INVALID_ARGUMENT', `calendarWindow: ${what}, got ${describeValue(timeZone)}`, timeZone);
+  }
   return alignedWindowOperator('calendarWindow', calendarWindows(options?.unit, options?.timeZone, { weekStart: options?.weekStart ?? 1 }), options);
 }

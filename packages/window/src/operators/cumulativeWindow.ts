@@ -1,3 +1,5 @@
+import { optionKeys } from '@weir/state';
+import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { cumulativeWindows } from '../assigners/cumulativeWindows';
 import { paneWindowOperator } from './paneWindowOperator';
 import type { WindowOperator } from './WindowOperator';
@@ -12,6 +14,8 @@ export interface CumulativeWindowOptions<T, K extends GroupKey, A, R> extends Wi
   /** Shift of the window grid, ms. Default 0. */
   readonly offset?: number;
 }
+
+const KEYS = optionKeys<CumulativeWindowOptions<unknown, GroupKey, unknown, unknown>>({ ...WINDOW_OPTION_KEYS, step: true, maxSize: true, offset: true });
 
 /**
  * Flink SQL's CUMULATE: windows that share a start and grow by `step` up to `maxSize`
@@ -30,6 +34,7 @@ export interface CumulativeWindowOptions<T, K extends GroupKey, A, R> extends Wi
  * ```
  */
 export function cumulativeWindow<T, K extends GroupKey, A, R>(options: CumulativeWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
+  checkWindowOptionKeys('cumulativeWindow', options, KEYS);
   const assigner = cumulativeWindows(options?.step, options?.maxSize, options?.offset ?? 0);
   return paneWindowOperator('cumulativeWindow', assigner, assigner.step, assigner.offset, options);
 }

@@ -1,3 +1,5 @@
+import { optionKeys } from '@weir/state';
+import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { hoppingWindows } from '../assigners/hoppingWindows';
 import { paneWindowOperator } from './paneWindowOperator';
 import type { WindowOperator } from './WindowOperator';
@@ -12,6 +14,8 @@ export interface HoppingWindowOptions<T, K extends GroupKey, A, R> extends Windo
   /** Shift of the window grid, ms. Default 0. */
   readonly offset?: number;
 }
+
+const KEYS = optionKeys<HoppingWindowOptions<unknown, GroupKey, unknown, unknown>>({ ...WINDOW_OPTION_KEYS, size: true, slide: true, offset: true });
 
 /**
  * Aggregates records per key in overlapping (sliding) event-time windows of `size`, one starting
@@ -32,6 +36,7 @@ export interface HoppingWindowOptions<T, K extends GroupKey, A, R> extends Windo
  * ```
  */
 export function hoppingWindow<T, K extends GroupKey, A, R>(options: HoppingWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
+  checkWindowOptionKeys('hoppingWindow', options, KEYS);
   const assigner = hoppingWindows(options?.size, options?.slide, options?.offset ?? 0);
   return paneWindowOperator('hoppingWindow', assigner, assigner.paneSize, assigner.offset, options);
 }

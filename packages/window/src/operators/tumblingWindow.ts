@@ -1,3 +1,5 @@
+import { optionKeys } from '@weir/state';
+import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { tumblingWindows } from '../assigners/tumblingWindows';
 import { alignedWindowOperator } from './alignedWindowOperator';
 import type { WindowOperator } from './WindowOperator';
@@ -10,6 +12,8 @@ export interface TumblingWindowOptions<T, K extends GroupKey, A, R> extends Wind
   /** Shift of the window grid, ms (windows start at `offset + k * size`). Default 0. */
   readonly offset?: number;
 }
+
+const KEYS = optionKeys<TumblingWindowOptions<unknown, GroupKey, unknown, unknown>>({ ...WINDOW_OPTION_KEYS, size: true, offset: true });
 
 /**
  * Aggregates records per key in fixed, non-overlapping event-time windows `[k*size + offset,
@@ -29,5 +33,6 @@ export interface TumblingWindowOptions<T, K extends GroupKey, A, R> extends Wind
  * ```
  */
 export function tumblingWindow<T, K extends GroupKey, A, R>(options: TumblingWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
+  checkWindowOptionKeys('tumblingWindow', options, KEYS);
   return alignedWindowOperator('tumblingWindow', tumblingWindows(options?.size, options?.offset ?? 0), options);
 }
