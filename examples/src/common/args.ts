@@ -1,5 +1,6 @@
 // Command-line options shared by the example jobs: --events N, --fresh, --dir PATH, --help.
 import { resolve } from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 
 export interface JobArgs {
   /** How many input events to generate (`undefined`: keep the existing data, or the default). */
@@ -10,39 +11,46 @@ export interface JobArgs {
   readonly dir: string;
 }
 
-/** Parses `argv`; prints `usage` and exits on --help or a bad option. */
-export function parseArgs(argv: readonly string[], defaultDir: string, usage: string): JobArgs {
+/** What a job's command line asks for: to run with these arguments, or to print the usage. */
+export type JobCommand = { readonly help: true } | { readonly help: false; readonly args: JobArgs };
+
+const OPTIONS = {
+  events: { type: 'string' },
+  fresh: { type: 'boolean' },
+  dir: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Reads a job's command line with `node:util`'s `parseArgs` in strict mode: an unknown option, a
+ * missing value, a stray argument or a malformed `--events` throws an Error whose message says
+ * which. `--name value` and `--name=value` both work.
+ */
+export function readJobArgs(argv: readonly string[], defaultDir: string): JobCommand {
+  const { values } = parseCommandLine({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.help === true) return { help: true };
   let events: number | undefined;
-  let fresh = false;
-  let dir = defaultDir;
-  const fail = (message: string): never => {
-    process.stderr.write(`${message}\n\n${usage}\n`);
-    process.exit(2);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
-    switch (name) {
-      case '--events':
-        events = parseCount(value()) ?? fail(`--events: expected a positive number such as 5000, 200k or 1M, got ${argv[i]}`);
-        break;
-      case '--fresh':
-        fresh = true;
-        break;
-      case '--dir':
-        dir = resolve(value());
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(`${usage}\n`);
-        process.exit(0);
-        break;
-      default:
-        fail(`unknown option ${arg}`);
-    }
+  if (values.events !== undefined) {
+    events = parseCount(values.events);
+    if (events === undefined) throw new Error(`--events: expected a positive number such as 5000, 200k or 1M, got ${values.events}`);
   }
-  return { events, fresh, dir };
+  return { help: false, args: { events, fresh: values.fresh === true, dir: values.dir === undefined ? defaultDir : resolve(values.dir) } };
+}
+
+/** Parses `argv`; prints `usage` and exits on --help (code 0) or a bad option (code 2, with the reason). */
+export function parseArgs(argv: readonly string[], defaultDir: string, usage: string): JobArgs {
+  let command: JobCommand;
+  try {
+    command = readJobArgs(argv, defaultDir);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${usage}\n`);
+    process.exit(2);
+  }
+  if (command.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  return command.args;
 }
 
 /** `5000`, `5_000`, `200k`, `1M`, `1e6` -> a positive integer; anything else -> undefined. */

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkpointsCommand } from './commands/checkpoints';
 import { DEFAULT_LIMIT, inspectCommand } from './commands/inspect';
 import { parseHex } from './format';
@@ -28,21 +29,27 @@ Exit codes: 0 done, 1 failed (missing directory, unknown or corrupt checkpoint, 
 store), 2 bad arguments.
 `;
 
-interface OptionSpec {
-  readonly booleans: readonly string[];
-  readonly strings: readonly string[];
-}
+/** The options of a command, as `node:util`'s `parseArgs` takes them. */
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/** What {@link parseCommandLine} returns. */
 interface ParsedArgs {
-  readonly positionals: string[];
-  readonly flags: Set<string>;
-  readonly values: Map<string, string>;
+  readonly positionals: readonly string[];
+  readonly values: Readonly<Record<string, string | boolean | Array<string | boolean> | undefined>>;
 }
 
+const HELP_OPTION: OptionSpec = { help: { type: 'boolean', short: 'h' } };
+
+// String options are `multiple` so that one given twice is an error rather than the last winning.
 const COMMANDS: Record<string, OptionSpec> = {
-  checkpoints: { booleans: ['json', 'help'], strings: [] },
-  inspect: { booleans: ['help'], strings: ['store', 'prefix', 'limit'] },
-  help: { booleans: ['help'], strings: [] },
+  checkpoints: { ...HELP_OPTION, json: { type: 'boolean' } },
+  inspect: {
+    ...HELP_OPTION,
+    store: { type: 'string', multiple: true },
+    prefix: { type: 'string', multiple: true },
+    limit: { type: 'string', multiple: true },
+  },
+  help: HELP_OPTION,
 };
 
 /**
@@ -71,21 +78,21 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (spec === undefined) {
       throw usageError(command.startsWith('-') ? `expected a command before ${command}` : `unknown command ${JSON.stringify(command)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
     }
-    const args = parseArgs(command, rest, spec);
-    if (command === 'help' || args.flags.has('help')) {
+    const args = parseCommandLine(command, rest, spec);
+    if (command === 'help' || args.values.help === true) {
       io.stdout(HELP);
       return EXIT_OK;
     }
     if (command === 'checkpoints') {
       const [dir] = expectPositionals(command, args, ['<dir>'], []);
-      return await checkpointsCommand({ dir: dir!, json: args.flags.has('json') }, io);
+      return await checkpointsCommand({ dir: dir!, json: args.values.json === true }, io);
     }
     const [dir, id] = expectPositionals(command, args, ['<dir>'], ['[id]']);
-    const prefixText = args.values.get('prefix');
+    const prefixText = optionValue(command, args, 'prefix');
     const prefix = prefixText === undefined ? undefined : parseHex(prefixText);
     if (prefixText !== undefined && prefix === undefined) throw usageError(`--prefix must be hex bytes (an even number of hex digits), got ${JSON.stringify(prefixText)}`);
-    const limitText = args.values.get('limit');
-    const store = args.values.get('store');
+    const limitText = optionValue(command, args, 'limit');
+    const store = optionValue(command, args, 'store');
     return await inspectCommand(
       {
         dir: dir!,
@@ -101,47 +108,50 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Splits `args` into positionals, boolean flags and `--name value` / `--name=value` options. */
-function parseArgs(command: string, args: readonly string[], spec: OptionSpec): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg === '-h') {
-      flags.add('help');
-      continue;
-    }
-    if (!arg.startsWith('-')) {
-      positionals.push(arg);
-      continue;
-    }
-    if (!arg.startsWith('--')) throw usageError(`weir ${command}: unknown option ${arg}`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (spec.booleans.includes(name)) {
-      if (eq >= 0) throw usageError(`weir ${command}: option --${name} takes no value`);
-      flags.add(name);
-    } else if (spec.strings.includes(name)) {
-      let value: string | undefined;
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) value = args[++i];
-      if (value === undefined) throw usageError(`weir ${command}: option --${name} needs a value`);
-      if (values.has(name)) throw usageError(`weir ${command}: option --${name} given twice`);
-      values.set(name, value);
-    } else {
-      throw usageError(`weir ${command}: unknown option --${name}`);
+/**
+ * Splits `args` into positionals and options with `node:util`'s `parseArgs` in strict mode
+ * (`--name value`, `--name=value`, `-h`, `--` ending the options). Its errors name the problem;
+ * the option at fault is then found in the tokens of a lenient parse of the same arguments, so
+ * that the message is one stable line in the words of the other usage errors.
+ */
+function parseCommandLine(command: string, args: readonly string[], options: OptionSpec): ParsedArgs {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError(`weir ${command}: ${describeParseError(err, args, options)}`);
+  }
+}
+
+/** What is wrong with the first option in `args` that strict parsing rejects. */
+function describeParseError(err: unknown, args: readonly string[], options: OptionSpec): string {
+  const { tokens } = parseArgs({ args: [...args], options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const type = Object.hasOwn(options, token.name) ? options[token.name]?.type : undefined;
+    if (type === undefined) return `unknown option ${token.rawName}`;
+    if (type === 'boolean' && token.value !== undefined) return `option ${token.rawName} takes no value`;
+    if (type !== 'string') continue;
+    // strict parsing refuses a separate value that starts with a dash: it is most likely an option
+    const { value } = token;
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) return `option ${token.rawName} needs a value`;
+    if (!token.inlineValue && value.startsWith('-')) {
+      return `option ${token.rawName} needs a value, and ${value} looks like an option (write ${token.rawName}=${value} if it is the value)`;
     }
   }
-  return { positionals, flags, values };
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The value of a string option given at most once; `undefined` when it is not given. */
+function optionValue(command: string, args: ParsedArgs, name: string): string | undefined {
+  const given = args.values[name];
+  const values = given === undefined ? [] : Array.isArray(given) ? given : [given];
+  if (values.length > 1) throw usageError(`weir ${command}: option --${name} given twice`);
+  const [value] = values;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The positionals, checked against the required and optional ones the command takes. */
-function expectPositionals(command: string, args: ParsedArgs, required: readonly string[], optional: readonly string[]): (string | undefined)[] {
+function expectPositionals(command: string, args: ParsedArgs, required: readonly string[], optional: readonly string[]): ReadonlyArray<string | undefined> {
   const { positionals } = args;
   const usage = `weir ${command} ${[...required, ...optional].join(' ')}`;
   if (positionals.length < required.length) throw usageError(`weir ${command}: missing ${required[positionals.length]} (usage: ${usage})`);

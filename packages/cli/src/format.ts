@@ -1,5 +1,5 @@
-// Pure formatting helpers of the `weir` command: tables, sizes, times, and the rendering of
-// store keys and values. Nothing here touches the file system or the process.
+// Pure formatting helpers of the `weir` command: sizes, times, and the rendering of store keys
+// and values (tables: formatTable.ts). Nothing here touches the file system or the process.
 import { decodeTuple, decodeValue, type KeyPart } from '@weir/state';
 
 /** Tag byte of a tuple string component (as `KeyWriter.string` writes it). */
@@ -12,32 +12,6 @@ const KEY_HEX_BYTES = 64;
 const MAX_RENDERED_CHARS = 200;
 /** Nesting shown of a decoded value; deeper levels print as `…`. */
 const MAX_DEPTH = 6;
-
-/**
- * Lays `rows` out as an aligned table: every column but the last padded to its widest cell,
- * columns two spaces apart, trailing spaces trimmed. Pass the header as the first row.
- * Returns the lines, each ending with a newline.
- *
- * @example
- * ```ts
- * formatTable([['ID', 'STATUS'], ['12', 'ok']], '  ');
- * // "  ID  STATUS\n  12  ok\n"
- * ```
- */
-export function formatTable(rows: ReadonlyArray<readonly string[]>, indent = ''): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  let out = '';
-  for (const row of rows) {
-    const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
-    out += `${indent}${line}`.trimEnd() + '\n';
-  }
-  return out;
-}
 
 /**
  * A byte count for people: exact below 1 KiB (`"812 B"`), else with one decimal in KiB, MiB or

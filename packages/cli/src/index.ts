@@ -1,5 +1,6 @@
 // @weir/cli: the `weir` command-line tool, and its commands as functions (for tests and for
-// embedding in other tools): each takes its options and a CliIO and returns the exit code.
+// embedding in other tools): each takes its options and a CliIO and returns the exit code; and
+// formatTable, the plain-text table every listing of the repository prints.
 export { run, main, HELP } from './cli';
 export { checkpointsCommand, checkpointsTable, checkpointJson } from './commands/checkpoints';
 export type { CheckpointsOptions } from './commands/checkpoints';
@@ -7,8 +8,9 @@ export { inspectCommand, DEFAULT_LIMIT } from './commands/inspect';
 export type { InspectOptions } from './commands/inspect';
 export { CliError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './io';
 export type { CliIO } from './io';
+export { formatTable } from './formatTable';
+export type { TableOptions } from './formatTable';
 export {
-  formatTable,
   formatBytes,
   formatTime,
   formatKey,

@@ -16,7 +16,7 @@ describe('weir (argument parsing)', () => {
   const weir = (...argv: string[]) => capture((io) => run(argv, io));
 
   it('help: weir help, --help, -h, and a command with --help', async () => {
-    for (const argv of [['help'], ['--help'], ['-h'], ['help', 'inspect'], ['inspect', '--help'], ['checkpoints', dir, '-h']]) {
+    for (const argv of [['help'], ['--help'], ['-h'], ['help', 'inspect'], ['inspect', '--help'], ['inspect', 'd', '1', '-h'], ['checkpoints', dir, '-h']]) {
       expect(await weir(...argv)).toEqual({ code: 0, out: HELP, err: '' });
     }
     expect(HELP).toContain('checkpoints <dir> [--json]');
@@ -37,6 +37,9 @@ describe('weir (argument parsing)', () => {
     expect(await weir('inspect', dir, '1', '--store', 'windows', '--prefix', '0276', '--limit', '3')).toEqual(limited);
     expect(await weir('inspect', '--limit=3', '--prefix=0x0276', dir, '--store=windows', '1')).toEqual(limited);
     expect(await weir('inspect', dir, '--', '1')).toEqual(await capture((io) => inspectCommand({ dir, id: 1 }, io)));
+    // after --, what looks like an option is an argument; an empty --prefix= is the empty prefix
+    expect((await weir('inspect', dir, '--', '--limit')).err).toBe('weir: a checkpoint id must be a non-negative integer, got "--limit" (see `weir help`)\n');
+    expect(await weir('inspect', dir, '--prefix=', '--store=windows')).toEqual(await capture((io) => inspectCommand({ dir, store: 'windows', prefix: new Uint8Array(0) }, io)));
   });
 
   it.each([
@@ -58,7 +61,14 @@ describe('weir (argument parsing)', () => {
     [['inspect', 'd', '--json'], 'weir inspect: unknown option --json'],
     [['inspect', 'd', '--limit'], 'weir inspect: option --limit needs a value'],
     [['inspect', 'd', '--limit', '--store', 'x'], 'weir inspect: option --limit needs a value'],
-    [['inspect', 'd', '--limit', '-1'], '--limit must be a non-negative integer, got "-1"'],
+    [['inspect', 'd', '--limit', '-1'], 'weir inspect: option --limit needs a value, and -1 looks like an option (write --limit=-1 if it is the value)'],
+    [['inspect', 'd', '--limit=-1'], '--limit must be a non-negative integer, got "-1"'],
+    [['inspect', 'd', '--limit=3', '--limit', '4'], 'weir inspect: option --limit given twice'],
+    [['inspect', 'd', '--store'], 'weir inspect: option --store needs a value'],
+    [['inspect', 'd', '-x'], 'weir inspect: unknown option -x'],
+    [['inspect', 'd', '-hx'], 'weir inspect: unknown option -x'],
+    [['inspect', 'd', '--help=yes'], 'weir inspect: option --help takes no value'],
+    [['help', '--json'], 'weir help: unknown option --json'],
     [['inspect', 'd', '--limit', 'ten'], '--limit must be a non-negative integer, got "ten"'],
     [['inspect', 'd', '--store', 'a', '--store', 'b'], 'weir inspect: option --store given twice'],
     [['inspect', 'd', '--prefix', '0g'], '--prefix must be hex bytes (an even number of hex digits), got "0g"'],

@@ -1,5 +1,5 @@
 import { KeyWriter, encodeTuple, encodeValue } from '@weir/state';
-import { decodeKey, formatBytes, formatData, formatKey, formatTable, formatTime, formatValue, hasPrefix, hexLiteral, parseHex } from '../index';
+import { decodeKey, formatBytes, formatData, formatKey, formatTime, formatValue, hasPrefix, hexLiteral, parseHex } from '../index';
 
 const opKey = (name: string, section: number, build: (w: KeyWriter) => KeyWriter = (w) => w): Uint8Array =>
   build(new KeyWriter().raw(encodeTuple([name])).byte(section)).finish();
@@ -69,11 +69,6 @@ describe('formatData', () => {
 });
 
 describe('small helpers', () => {
-  it('formatTable pads every column but the last and trims trailing spaces', () => {
-    expect(formatTable([['ID', 'NAME', 'X'], ['100', 'a', ''], ['2', 'long name', 'z']], '> ')).toBe('> ID   NAME       X\n> 100  a\n> 2    long name  z\n');
-    expect(formatTable([])).toBe('');
-  });
-
   it('formatBytes is exact below 1 KiB', () => {
     expect([0, 1023, 1024, 1536, 5 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '5.0 MiB', '3.0 GiB']);
   });

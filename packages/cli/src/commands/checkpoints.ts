@@ -1,5 +1,6 @@
 import type { CheckpointInfo } from '@weir/checkpoint';
-import { compactJson, displayName, formatBytes, formatTable, formatTime, jsonNumber } from '../format';
+import { compactJson, displayName, formatBytes, formatTime, jsonNumber } from '../format';
+import { formatTable } from '../formatTable';
 import { EXIT_OK, reportError, type CliIO } from '../io';
 import { openCheckpoints } from './openCheckpoints';
 

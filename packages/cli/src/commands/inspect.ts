@@ -1,6 +1,7 @@
 import { CheckpointError, type CheckpointData, type FileCheckpointStorage, type CheckpointInfo } from '@weir/checkpoint';
 import { StateSnapshot } from '@weir/state';
-import { compactJson, displayName, formatBytes, formatKey, formatTable, formatTime, formatValue, hasPrefix, hexLiteral } from '../format';
+import { compactJson, displayName, formatBytes, formatKey, formatTime, formatValue, hasPrefix, hexLiteral } from '../format';
+import { formatTable } from '../formatTable';
 import { CliError, EXIT_FAILURE, EXIT_OK, oneLine, reportError, usageError, type CliIO } from '../io';
 import { openCheckpoints } from './openCheckpoints';
 
@@ -128,7 +129,7 @@ function summary(data: CheckpointData): string {
         ['SOURCE', 'OFFSET', 'MAX TIMESTAMP', 'WATERMARK', 'SINCE WATERMARK'],
         ...sources.map(([name, s]) => [displayName(name), compactJson(s.offset), String(s.maxTimestamp), String(s.watermark), String(s.sinceWatermark)]),
       ],
-      '  ',
+      { indent: '  ' },
     );
   }
 
@@ -137,7 +138,7 @@ function summary(data: CheckpointData): string {
     out += 'sinks: none\n';
   } else {
     out += 'sinks:\n';
-    out += formatTable([['SINK', 'STATE'], ...sinks.map(([name, state]) => [displayName(name), compactJson(state)])], '  ');
+    out += formatTable([['SINK', 'STATE'], ...sinks.map(([name, state]) => [displayName(name), compactJson(state)])], { indent: '  ' });
   }
   return out;
 }
@@ -162,7 +163,7 @@ function storeSection(name: string, bytes: Uint8Array, prefix: Uint8Array | unde
   const filter = prefix === undefined ? '' : `, ${matching} with prefix ${hexLiteral(prefix, 64)}`;
   let text = `store ${displayName(name)}: ${count}, ${formatBytes(bytes.byteLength)}${filter}\n`;
   if (matching === 0) text += '  (none)\n';
-  text += formatTable(rows, '  ');
+  text += formatTable(rows, { indent: '  ' });
   if (matching > rows.length) text += `  … ${matching - rows.length} more\n`;
   return { text };
 }
