@@ -11,6 +11,8 @@ import { LEFT, RIGHT } from './joinState';
 import { MinHeap } from './MinHeap';
 import { badOption, nonNegativeMs, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
 import type { Row } from './SideBuffer';
+import { optionKeys } from '@weir/state';
+import { JOIN_OPTION_KEYS, checkJoinOptionKeys } from './checkJoinOptionKeys';
 
 /**
  * The join types of {@link asofJoin}:
@@ -63,6 +65,15 @@ export interface AsofJoinBaseOptions<L, R, T extends AsofJoinType = 'inner'> ext
  */
 export type AsofJoinOptions<L, R, T extends AsofJoinType = 'inner'> = AsofJoinBaseOptions<L, R, T> & (AsofJoinSharedKey<L, R> | AsofJoinSideKeys<L, R>);
 
+const KEYS = optionKeys<AsofJoinOptions<unknown, unknown, AsofJoinType>>({
+  ...JOIN_OPTION_KEYS,
+  key: true,
+  leftKey: true,
+  rightKey: true,
+  direction: true,
+  tolerance: true,
+  type: true,
+});
 const DIRECTIONS: readonly AsofDirection[] = ['backward', 'forward', 'nearest'];
 const TYPES: readonly AsofJoinType[] = ['inner', 'left'];
 
@@ -150,6 +161,7 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
   options: AsofJoinOptions<L, R, T>,
 ): JoinOperator<L, AsofJoinResult<L, R, T>> {
   const kind = 'asofJoin';
+  checkJoinOptionKeys(kind, options, KEYS);
   const o = resolveJoinOptions(kind, options);
   const given = options as { key?: unknown; leftKey?: unknown; rightKey?: unknown };
   let leftKey: (value: L) => unknown;

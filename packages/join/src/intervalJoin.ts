@@ -9,6 +9,8 @@ import { joinOperator, type JoinEngine } from './joinHarness';
 import { LEFT, RIGHT } from './joinState';
 import { badOption, nonNegativeMs, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
 import type { Row } from './SideBuffer';
+import { optionKeys } from '@weir/state';
+import { JOIN_OPTION_KEYS, checkJoinOptionKeys } from './checkJoinOptionKeys';
 
 /**
  * The join types of {@link intervalJoin}:
@@ -50,6 +52,15 @@ export interface IntervalJoinOptions<L, R, T extends IntervalJoinType = 'inner'>
   readonly allowedLateness?: number;
 }
 
+const KEYS = optionKeys<IntervalJoinOptions<unknown, unknown, IntervalJoinType>>({
+  ...JOIN_OPTION_KEYS,
+  leftKey: true,
+  rightKey: true,
+  lowerBound: true,
+  upperBound: true,
+  type: true,
+  allowedLateness: true,
+});
 const TYPES: readonly IntervalJoinType[] = ['inner', 'left', 'right', 'full', 'semi', 'anti'];
 const MATCHED = 1;
 
@@ -98,6 +109,7 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
   options: IntervalJoinOptions<L, R, T>,
 ): JoinOperator<L, IntervalJoinResult<L, R, T>> {
   const kind = 'intervalJoin';
+  checkJoinOptionKeys(kind, options, KEYS);
   const o = resolveJoinOptions(kind, options);
   requireFunction(kind, options, 'leftKey', 'left value -> join key');
   requireFunction(kind, options, 'rightKey', 'right value -> join key');
