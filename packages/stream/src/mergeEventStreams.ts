@@ -1,6 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { StreamElement } from './StreamElement';
 import { alignedMerge } from './alignedMerge';
+import { optionKeys } from '@weir/state';
+import { checkStreamOptionKeys } from './checkStreamOptionKeys';
 
 /**
  * A value from one side of a two-input operator, discriminated by `side` so a join can narrow it.
@@ -44,6 +46,9 @@ export interface MergeEventStreamsOptions {
   readonly onInputWatermark?: (input: number, watermark: number) => void;
 }
 
+/** The keys of {@link MergeEventStreamsOptions}, for the unknown-key check. */
+export const MERGE_OPTION_KEYS = optionKeys<MergeEventStreamsOptions>({ name: true, watermarkFrom: true, initialWatermarks: true, onInputWatermark: true });
+
 /**
  * Combines two element streams into the single input a two-input operator (a join) consumes:
  *
@@ -80,6 +85,7 @@ export function mergeEventStreams<L, R>(
   right: Observable<StreamElement<R>>,
   options: MergeEventStreamsOptions = {},
 ): Observable<StreamElement<TaggedValue<L, R>>> {
+  checkStreamOptionKeys('mergeEventStreams', options, MERGE_OPTION_KEYS);
   return alignedMerge<L | R, TaggedValue<L, R>>(
     [left, right],
     (input, value) => (input === 0 ? { side: 'left', value: value as L } : { side: 'right', value: value as R }),

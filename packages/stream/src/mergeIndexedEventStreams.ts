@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { StreamElement } from './StreamElement';
-import type { MergeEventStreamsOptions } from './mergeEventStreams';
+import { MERGE_OPTION_KEYS, type MergeEventStreamsOptions } from './mergeEventStreams';
+import { checkStreamOptionKeys } from './checkStreamOptionKeys';
 import { alignedMerge } from './alignedMerge';
 
 /**
@@ -38,6 +39,7 @@ export function mergeIndexedEventStreams<T>(
   sources: readonly Observable<StreamElement<T>>[],
   options: MergeEventStreamsOptions = {},
 ): Observable<StreamElement<IndexedValue<T>>> {
+  checkStreamOptionKeys('mergeIndexedEventStreams', options, MERGE_OPTION_KEYS);
   return alignedMerge<T, IndexedValue<T>>(
     sources,
     (input, value) => ({ input, value }),
