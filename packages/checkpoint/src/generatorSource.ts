@@ -1,5 +1,7 @@
 import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
+import { optionKeys } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Source, SourceReader } from './Source';
 
@@ -16,6 +18,8 @@ export interface GeneratorSourceOptions<T> {
    */
   readonly generate: (index: number, random: () => number) => T;
 }
+
+const KEYS = optionKeys<GeneratorSourceOptions<unknown>>({ count: true, seed: true, generate: true });
 
 /**
  * A replayable {@link Source} of `count` generated values: value `i` is `generate(i, random)`,
@@ -50,6 +54,7 @@ export function generatorSource<T>(options: GeneratorSourceOptions<T>): Source<T
   if (options === null || typeof options !== 'object') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { count, seed, generate }, got ${describeValue(options)}`);
   }
+  checkCheckpointOptionKeys(kind, options, KEYS);
   const { count, seed, generate } = options;
   if (!(count === Infinity || (Number.isSafeInteger(count) && count >= 0))) {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: option \`count\` must be a non-negative integer or Infinity, got ${describeValue(count)}`);

@@ -4,6 +4,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
+import { optionKeys } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Sink, SinkWriter } from './Sink';
 
@@ -20,6 +22,8 @@ export interface JsonLinesSinkOptions<T> {
    */
   readonly fsync?: boolean;
 }
+
+const KEYS = optionKeys<JsonLinesSinkOptions<unknown>>({ serialize: true, fsync: true });
 
 /** Buffered characters that trigger an asynchronous append to the in-progress file. */
 const FLUSH_CHARS = 1 << 20;
@@ -81,6 +85,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
   if (options === null || typeof options !== 'object') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { serialize?, fsync? }, got ${describeValue(options)}`);
   }
+  checkCheckpointOptionKeys(kind, options, KEYS);
   const { serialize } = options;
   if (serialize !== undefined && typeof serialize !== 'function') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`serialize\` must be a function value => string, got ${describeValue(serialize)}`);

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
+import { optionKeys } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Source, SourceReader } from './Source';
 
@@ -15,6 +17,8 @@ export interface JsonLinesSourceOptions<T> {
   /** How many bytes each file read asks for; default 1 MiB. A positive integer. */
   readonly chunkBytes?: number;
 }
+
+const KEYS = optionKeys<JsonLinesSourceOptions<unknown>>({ parse: true, chunkBytes: true });
 
 const DEFAULT_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -63,6 +67,7 @@ export function jsonLinesSource<T>(path: string, options: JsonLinesSourceOptions
   if (options === null || typeof options !== 'object') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { parse?, chunkBytes? }, got ${describeValue(options)}`);
   }
+  checkCheckpointOptionKeys(kind, options, KEYS);
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${path}): option \`chunkBytes\` must be a positive integer, got ${describeValue(options.chunkBytes)}`);
