@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { StateError, checkOptionKeys, optionKeys } from '@weir/state';
 import { describeValue } from './storeErrors';
 
 /**
@@ -88,11 +89,16 @@ export const DEFAULT_MAP_SIZE = 64 * 2 ** 30;
 /** Default {@link LmdbStoreOptions.writeBatch}. */
 export const DEFAULT_WRITE_BATCH = 16_384;
 const MIN_MAP_SIZE = 64 * 1024;
+const KEYS = optionKeys<LmdbStoreOptions>({ path: true, mapSize: true, sync: true, existing: true, writeBatch: true });
 
-/** Fills in defaults and checks each option; a bad one throws a TypeError or RangeError naming it. */
+/**
+ * Fills in defaults and checks each option; a bad one throws a TypeError or RangeError naming it,
+ * an unknown one a `StateError` `INVALID_ARGUMENT` naming it and the nearest valid option.
+ */
 export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   const where = 'LmdbStore';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with a path, got ${describeValue(options)}`);
+  checkOptionKeys(where, options, KEYS, (message) => new StateError('INVALID_ARGUMENT', message));
   const { path, mapSize = DEFAULT_MAP_SIZE, sync = 'nosync', existing = 'discard', writeBatch = DEFAULT_WRITE_BATCH } = options;
   if (typeof path !== 'string' || path.length === 0) throw new TypeError(`${where}: option \`path\` must be a non-empty string (a directory), got ${describeValue(path)}`);
   if (!Number.isSafeInteger(mapSize) || mapSize < MIN_MAP_SIZE) throw new RangeError(`${where}: option \`mapSize\` must be an integer number of bytes >= ${MIN_MAP_SIZE}, got ${describeValue(mapSize)}`);
