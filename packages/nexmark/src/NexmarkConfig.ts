@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys, type OptionKeyList } from '@weir/state';
 import { describeValue } from '@weir/stream';
 
 /**
@@ -28,6 +29,10 @@ export interface NexmarkConfig {
   readonly firstEventRate: number;
 }
 
+/** The keys of {@link NexmarkConfig}, for the unknown-option check. */
+export const NEXMARK_CONFIG_KEYS: OptionKeyList<NexmarkConfig> = { seed: true, baseTime: true, firstEventRate: true };
+const KEYS = optionKeys(NEXMARK_CONFIG_KEYS);
+
 /**
  * The defaults: seed 0, base time 2026-01-01T00:00:00Z, 10,000 events per second. Frozen.
  *
@@ -44,13 +49,13 @@ export const DEFAULT_NEXMARK_CONFIG: NexmarkConfig = Object.freeze({
 
 /**
  * A complete, validated and frozen {@link NexmarkConfig}: `DEFAULT_NEXMARK_CONFIG` overridden
- * by the options given (`undefined` ones keep their default). Unknown keys are ignored.
+ * by the options given (`undefined` ones keep their default).
  *
  * @param options - any subset of the options
  * @returns a frozen configuration to pass to {@link nexmarkEvent} / {@link nexmarkEvents}
  * @throws TypeError naming the option and the value when an option is not a number, or the seed
- *   or base time is not a safe integer; RangeError when `firstEventRate` is not positive and
- *   finite
+ *   or base time is not a safe integer, or for an unknown option (naming the nearest valid one);
+ *   RangeError when `firstEventRate` is not positive and finite
  *
  * Cost: O(1).
  *
@@ -64,6 +69,7 @@ export function nexmarkConfig(options: Partial<NexmarkConfig> = {}): NexmarkConf
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`nexmarkConfig: expected options { seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
   }
+  checkOptionKeys('nexmarkConfig', options, KEYS, (message) => new TypeError(message));
   const seed = options.seed ?? DEFAULT_NEXMARK_CONFIG.seed;
   const baseTime = options.baseTime ?? DEFAULT_NEXMARK_CONFIG.baseTime;
   const firstEventRate = options.firstEventRate ?? DEFAULT_NEXMARK_CONFIG.firstEventRate;

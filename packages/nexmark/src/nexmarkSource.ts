@@ -1,7 +1,8 @@
 import { CheckpointError, type Json, type Source, type SourceReader } from '@weir/checkpoint';
 import { describeValue } from '@weir/stream';
 import type { NexmarkEvent } from './model';
-import { nexmarkConfig, type NexmarkConfig } from './NexmarkConfig';
+import { NEXMARK_CONFIG_KEYS, nexmarkConfig, type NexmarkConfig } from './NexmarkConfig';
+import { checkOptionKeys, optionKeys } from '@weir/state';
 import { nexmarkEvent } from './nexmarkEvent';
 
 /** Options of {@link nexmarkSource}: how many events, plus any {@link NexmarkConfig} option. */
@@ -9,6 +10,8 @@ export interface NexmarkSourceOptions extends Partial<NexmarkConfig> {
   /** How many events: a non-negative safe integer, or `Infinity` for an endless source. */
   readonly events: number;
 }
+
+const KEYS = optionKeys<NexmarkSourceOptions>({ ...NEXMARK_CONFIG_KEYS, events: true });
 
 /**
  * A replayable {@link Source} of the Nexmark stream for `@weir/checkpoint`'s
@@ -41,6 +44,7 @@ export function nexmarkSource(options: NexmarkSourceOptions): Source<NexmarkEven
   if (options === null || typeof options !== 'object') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { events, seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
   }
+  checkOptionKeys(kind, options, KEYS, (message) => new CheckpointError('INVALID_ARGUMENT', message));
   const { events } = options;
   if (!(events === Infinity || (Number.isSafeInteger(events) && events >= 0))) {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: option \`events\` must be a non-negative integer or Infinity, got ${describeValue(events)}`);
