@@ -16,6 +16,7 @@ import { JoinCounters, type JoinMetrics } from './JoinMetrics';
 import type { JoinOperator } from './JoinOperator';
 import type { ResolvedJoinOptions } from './resolveJoinOptions';
 import { JoinKeys, META } from './joinState';
+import { callbackFailed } from './joinFailure';
 import { SideBuffer } from './SideBuffer';
 
 /** The per-subscription context an engine works in. */
@@ -30,6 +31,8 @@ export interface JoinContext<L, R, O> {
   emit(value: O, timestamp: number, matched: boolean): void;
   /** Counts a late record and hands it to the side's `onLate*` callback. */
   late(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>): void;
+  /** Counts an invalid record and hands it to `onInvalid` with `error`, or throws `error` when there is none. */
+  invalid(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, error: JoinError): void;
   /**
    * Computes a record's key with `fn` and checks it. A key function that throws or returns
    * something that cannot be a key makes the record invalid: it is counted and routed to
@@ -88,7 +91,11 @@ export function joinOperator<L, R, O>(
       const invalid = (side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, error: JoinError): void => {
         counters.invalidRecords++;
         if (o.onInvalid === undefined) throw error;
-        o.onInvalid(el, error);
+        try {
+          o.onInvalid(el, error);
+        } catch (err) {
+          throw callbackFailed(where, 'onInvalid', side, el, err);
+        }
       };
       const ctx: JoinContext<L, R, O> = {
         o,
@@ -101,20 +108,25 @@ export function joinOperator<L, R, O>(
           subscriber.next({ kind: 'record', value, timestamp });
         },
         late(side, el) {
-          if (side === 'left') {
-            counters.lateLeft++;
-            o.onLateLeft?.(el as StreamRecord<L>);
-          } else {
-            counters.lateRight++;
-            o.onLateRight?.(el as StreamRecord<R>);
+          try {
+            if (side === 'left') {
+              counters.lateLeft++;
+              o.onLateLeft?.(el as StreamRecord<L>);
+            } else {
+              counters.lateRight++;
+              o.onLateRight?.(el as StreamRecord<R>);
+            }
+          } catch (err) {
+            throw callbackFailed(where, side === 'left' ? 'onLateLeft' : 'onLateRight', side, el, err);
           }
         },
+        invalid,
         keyOf(side, el, fn, option) {
           let raw: unknown;
           try {
             raw = fn(el.value);
           } catch (err) {
-            invalid(side, el as StreamRecord<never>, new JoinError('INVALID_KEY', `${where}: \`${option}\` threw for the ${side} record at ${el.timestamp}: ${err instanceof Error ? err.message : String(err)}`, el.value, side, { cause: err }));
+            invalid(side, el as StreamRecord<never>, callbackFailed(where, option, side, el, err));
             return undefined;
           }
           const key = asKeyPart(raw);

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
 import type { StreamElement, StreamRecord } from '@weir/stream';
-import { JoinError } from './JoinError';
+import { callbackFailed } from './joinFailure';
 import type { JoinOptions } from './JoinOptions';
 import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
@@ -31,7 +31,8 @@ export interface LookupJoinOptions<L, R, T extends LookupJoinType = 'inner'> ext
   /**
    * Whether a right value is a tombstone: a truthy result deletes its key's row instead of
    * upserting it (the tombstone's value is not stored). Default: no value is a tombstone. If it
-   * throws, the record is invalid (counted, sent to `onInvalid`, or the stream errors).
+   * throws, the record is invalid (`CALLBACK_FAILED`: counted, sent to `onInvalid`, or the stream
+   * errors).
    */
   readonly isDelete?: (value: R) => boolean;
 }
@@ -57,16 +58,7 @@ export function isTombstone<L, R, O>(ctx: JoinContext<L, R, O>, el: StreamRecord
   try {
     return Boolean(isDelete(el.value));
   } catch (err) {
-    const error = new JoinError(
-      'INVALID_RECORD',
-      `${ctx.o.where}: \`isDelete\` threw for the right record at ${el.timestamp}: ${err instanceof Error ? err.message : String(err)}`,
-      el.value,
-      'right',
-      { cause: err },
-    );
-    ctx.counters.invalidRecords++;
-    if (ctx.o.onInvalid === undefined) throw error;
-    ctx.o.onInvalid(el, error);
+    ctx.invalid('right', el, callbackFailed(ctx.o.where, 'isDelete', 'right', el, err));
     return undefined;
   }
 }

@@ -9,8 +9,11 @@
  *   operator is created, not through the error channel).
  * - `BARRIER_MISALIGNED`: checkpoint barriers arrived out of order on a multi-input operator
  *   (barrier m on one input while barrier n is being aligned, or an id that does not increase).
+ * - `CALLBACK_FAILED`: a function the user gave an operator threw (`mapRecords`' `project`,
+ *   `filterRecords`' `predicate`, `withEventTime`'s `timestampOf`, ...). The message names the
+ *   operator, the callback and the record's value; the thrown value is the error's `cause`.
  */
-export type StreamErrorCode = 'INVALID_TIMESTAMP' | 'INVALID_ELEMENT' | 'INVALID_OPTION' | 'BARRIER_MISALIGNED';
+export type StreamErrorCode = 'INVALID_TIMESTAMP' | 'INVALID_ELEMENT' | 'INVALID_OPTION' | 'BARRIER_MISALIGNED' | 'CALLBACK_FAILED';
 
 /**
  * The one error class of `@weir/stream`. Its message names the operator and the offending value.

@@ -5,7 +5,8 @@ import type { StreamElement } from './StreamElement';
 /**
  * Keeps the records whose value satisfies `predicate`; watermarks and barriers always pass through
  * untouched. A type-guard predicate narrows the value type. An error thrown by `predicate` goes to
- * the error channel.
+ * the error channel as a {@link StreamError} `CALLBACK_FAILED` naming `filterRecords`, the record,
+ * and the original as `cause`.
  *
  * @param predicate - whether to keep a record, given its value and event time
  *
@@ -24,7 +25,7 @@ export function filterRecords<T>(
 export function filterRecords<T>(
   predicate: (value: T, timestamp: number) => boolean,
 ): OperatorFunction<StreamElement<T>, StreamElement<T>> {
-  return recordOperator<T, T>('filterRecords', (el, subscriber) => {
+  return recordOperator<T, T>('filterRecords', 'predicate', (el, subscriber) => {
     if (predicate(el.value, el.timestamp)) subscriber.next(el);
   });
 }

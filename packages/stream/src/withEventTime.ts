@@ -4,6 +4,7 @@ import type { StreamElement, Watermark } from './StreamElement';
 import { StreamError } from './StreamError';
 import { describeValue } from './describeValue';
 import { BoundedOutOfOrdernessWatermarks } from './BoundedOutOfOrdernessWatermarks';
+import { callbackFailed } from './callbackFailed';
 
 /** Options of {@link withEventTime}. */
 export interface WithEventTimeOptions {
@@ -49,9 +50,10 @@ export interface WithEventTimeOptions {
  * record ends the idle period (the record itself tells a merging operator the stream is active).
  * Multi-input operators such as {@link mergeEventStreams} exclude idle inputs from their minimum.
  *
- * Errors: a `timestampOf` that throws, or returns anything but a finite number (NaN, Infinity, a
- * string...), errors the stream; the latter as {@link StreamError} `INVALID_TIMESTAMP` naming
- * withEventTime and the value. Invalid options throw `INVALID_OPTION` when the operator is created.
+ * Errors: a `timestampOf` that throws errors the stream with {@link StreamError} `CALLBACK_FAILED`
+ * (the thrown value as `cause`); one that returns anything but a finite number (NaN, Infinity, a
+ * string...) with `INVALID_TIMESTAMP`; both name withEventTime and the value. Invalid options
+ * throw `INVALID_OPTION` when the operator is created.
  *
  * @param timestampOf - the event time (epoch ms) of a value
  * @param options - see {@link WithEventTimeOptions}
@@ -127,7 +129,7 @@ export function withEventTime<T>(
           try {
             ts = timestampOf(value);
           } catch (err) {
-            subscriber.error(err);
+            subscriber.error(callbackFailed('withEventTime', 'timestampOf', value, undefined, err));
             return;
           }
           if (typeof ts !== 'number' || !Number.isFinite(ts)) {

@@ -8,10 +8,19 @@
  *   outside the range a calendar assigner can convert.
  * - `INVALID_KEY`: a window operator's `key` function returned something that cannot be a group
  *   key (not a string, safe integer, 64-bit bigint or Uint8Array).
- * - `INVALID_RECORD`: a window operator received something that is not a stream element, or user
- *   code threw a non-Error value for a record.
+ * - `INVALID_RECORD`: a window operator received something that is not a stream element.
+ * - `CALLBACK_FAILED`: a function given to a window operator threw: its `key` function (for a
+ *   record), or its `onLate` / `onInvalid` callback. The message names the operator, the callback
+ *   and the record's value; `value` is the record's value, `cause` what was thrown.
+ * - `AGGREGATE_FAILED`: the operator's aggregate failed: it refused a record (`sum()` over a
+ *   string throws an {@link AggregationError}) or one of its methods threw while folding, merging
+ *   or producing a result. The message names the operator, the aggregate and the offending value;
+ *   `cause` is what the aggregate threw.
+ *
+ * `INVALID_ARGUMENT` is thrown when an assigner or operator is created; an operator sends the
+ * others to the RxJS error channel (or, for a record, to its `onInvalid` callback if it has one).
  */
-export type WindowErrorCode = 'INVALID_ARGUMENT' | 'INVALID_TIMESTAMP' | 'INVALID_KEY' | 'INVALID_RECORD';
+export type WindowErrorCode = 'INVALID_ARGUMENT' | 'INVALID_TIMESTAMP' | 'INVALID_KEY' | 'INVALID_RECORD' | 'CALLBACK_FAILED' | 'AGGREGATE_FAILED';
 
 /**
  * The one error class of `@weir/window`. It extends `RangeError`, so code that only checks

@@ -172,10 +172,11 @@ describe('lookupJoin: bad options and bad records', () => {
     expect((out).filter(isRecord).map((r) => r.value.right)).toEqual([undefined, undefined]);
     expect(invalid.map((e) => [e.code, e.side])).toEqual([
       ['INVALID_RECORD', 'right'],
-      ['INVALID_RECORD', 'right'],
+      ['CALLBACK_FAILED', 'right'],
     ]);
     expect(invalid[0]!.message).toMatch(/lookupJoin 'lookupJoin': the right record at 0 cannot be stored/);
-    expect(invalid[1]!.message).toMatch(/lookupJoin 'lookupJoin': `isDelete` threw for the right record at 0: cannot tell/);
+    expect(invalid[1]!.message).toMatch(/lookupJoin 'lookupJoin': `isDelete` threw for the right record at 0 \(\{"id":"c2","name":"boom"\}\): cannot tell/);
+    expect((invalid[1]!.cause as Error).message).toBe('cannot tell');
   });
 
   it('errors the stream with the JoinError when there is no onInvalid', () => {

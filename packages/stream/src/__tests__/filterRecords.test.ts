@@ -1,6 +1,6 @@
 import { barrier, filterRecords, record, watermark } from '@weir/stream';
 import type { StreamElement } from '@weir/stream';
-import { newTestScheduler } from './testScheduler';
+import { callbackFailure, newTestScheduler } from './testScheduler';
 
 describe('filterRecords', () => {
   it('keeps matching records and every watermark and barrier', () => {
@@ -36,7 +36,7 @@ describe('filterRecords', () => {
           throw boom;
         }),
       );
-      expectObservable(out).toBe('w #', { w: watermark(1) }, boom);
+      expectObservable(out).toBe('w #', { w: watermark(1) }, callbackFailure(/^filterRecords: `predicate` threw for the record at 1 \(number 1\): boom$/, boom));
       expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });

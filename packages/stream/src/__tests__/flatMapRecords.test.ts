@@ -1,6 +1,6 @@
 import { barrier, flatMapRecords, record, watermark } from '@weir/stream';
 import type { StreamElement } from '@weir/stream';
-import { newTestScheduler } from './testScheduler';
+import { callbackFailure, newTestScheduler } from './testScheduler';
 
 describe('flatMapRecords', () => {
   it('emits one record per value, each with the input timestamp; control elements pass through', () => {
@@ -32,7 +32,7 @@ describe('flatMapRecords', () => {
           yield n * 10 + 1;
         }),
       );
-      expectObservable(out).toBe('(ab) 6ms (c#)', { a: record(10, 1), b: record(11, 1), c: record(20, 2) }, boom);
+      expectObservable(out).toBe('(ab) 6ms (c#)', { a: record(10, 1), b: record(11, 1), c: record(20, 2) }, callbackFailure(/^flatMapRecords: `project` threw for the record at 2 \(number 2\): boom$/, boom));
       expectSubscriptions(source.subscriptions).toBe('^ 9ms !');
     });
     newTestScheduler().run(({ cold, expectObservable }) => {
@@ -42,7 +42,7 @@ describe('flatMapRecords', () => {
           throw boom;
         }),
       );
-      expectObservable(out).toBe('#', {}, boom);
+      expectObservable(out).toBe('#', {}, callbackFailure(/^flatMapRecords: `project` threw for the record at 1/, boom));
     });
   });
 });

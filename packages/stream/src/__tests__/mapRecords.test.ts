@@ -1,7 +1,7 @@
 import { StreamError, barrier, idleWatermark, mapRecords, record, watermark } from '@weir/stream';
 import type { StreamElement } from '@weir/stream';
 import { of } from 'rxjs';
-import { newTestScheduler } from './testScheduler';
+import { callbackFailure, newTestScheduler } from './testScheduler';
 
 describe('mapRecords', () => {
   it('maps values, keeps timestamps, passes watermarks and barriers through untouched', () => {
@@ -34,7 +34,7 @@ describe('mapRecords', () => {
     expect(out[1]).toBe(b);
   });
 
-  it('sends an error thrown by the callback to the error channel and unsubscribes', () => {
+  it('sends an error thrown by the callback to the error channel as CALLBACK_FAILED naming the operator and the record, and unsubscribes', () => {
     const boom = new Error('boom');
     newTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<StreamElement<number>>('a b c', { a: record(1, 1), b: record(2, 2), c: record(3, 3) });
@@ -44,7 +44,7 @@ describe('mapRecords', () => {
           return n;
         }),
       );
-      expectObservable(out).toBe('a #', { a: record(1, 1) }, boom);
+      expectObservable(out).toBe('a #', { a: record(1, 1) }, callbackFailure(/^mapRecords: `project` threw for the record at 2 \(number 2\): boom$/, boom));
       expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });

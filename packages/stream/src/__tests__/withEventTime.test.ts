@@ -1,7 +1,7 @@
 import { StreamError, idleWatermark, record, watermark, withEventTime } from '@weir/stream';
 import { asyncScheduler, of, throwError } from 'rxjs';
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import { newTestScheduler } from './testScheduler';
+import { callbackFailure, newTestScheduler } from './testScheduler';
 
 const identity = (n: number): number => n;
 
@@ -153,7 +153,7 @@ describe('withEventTime', () => {
     expect(seen[0]).toMatchObject({ code: 'INVALID_TIMESTAMP', message: expect.stringMatching(/^withEventTime: /) });
   });
 
-  it('sends an error thrown by timestampOf to the error channel, as is', () => {
+  it('sends an error thrown by timestampOf to the error channel as CALLBACK_FAILED naming the value', () => {
     const boom = new Error('boom');
     newTestScheduler().run(({ cold, expectObservable }) => {
       const out = cold('a 9ms b', { a: 1, b: 2 }).pipe(
@@ -165,7 +165,7 @@ describe('withEventTime', () => {
           { maxOutOfOrderness: 0 },
         ),
       );
-      expectObservable(out).toBe('(rw) 6ms #', { r: record(1, 1), w: watermark(0) }, boom);
+      expectObservable(out).toBe('(rw) 6ms #', { r: record(1, 1), w: watermark(0) }, callbackFailure(/^withEventTime: `timestampOf` threw for the record \(number 2\): boom$/, boom));
     });
   });
 

@@ -14,7 +14,6 @@ import { decodeTuple } from '@weir/state';
 import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
-import { normaliseGroupKey } from './resolveOptions';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 interface Group<K, A> {
@@ -193,7 +192,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       let w: Window;
       try {
         assertTimestamp(ts, where);
-        key = normaliseGroupKey(where, o.key(el.value));
+        key = ctx.keyOf(el);
         w = assigner.assignOne(ts);
       } catch (err) {
         ctx.invalid(el, err);

@@ -16,7 +16,6 @@ import { Scratch, readGroups, writeGroup } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import type { WindowResultKind } from './WindowResult';
-import { normaliseGroupKey } from './resolveOptions';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 interface Group<K, A> {
@@ -177,7 +176,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
       let key: GroupKey;
       try {
         assertTimestamp(ts, where);
-        key = normaliseGroupKey(where, o.key(el.value));
+        key = ctx.keyOf(el);
       } catch (err) {
         ctx.invalid(el, err);
         return;

@@ -7,7 +7,6 @@ import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, wr
 import type { WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
-import { normaliseGroupKey } from './resolveOptions';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 /** Options of {@link sessionWindow}. */
@@ -228,7 +227,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     let key: GroupKey;
     try {
       assertTimestamp(t, where);
-      key = normaliseGroupKey(where, o.key(el.value));
+      key = ctx.keyOf(el);
     } catch (err) {
       ctx.invalid(el, err);
       return;

@@ -1,10 +1,11 @@
 // Internal: what every window engine shares: options, counters, result emission, the operator's
 // meta entry (watermark and creation counter), element dispatch, barriers, completion.
 import { Observable, type Subscriber } from 'rxjs';
-import { handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
-import { WindowError } from '../WindowError';
-import { describeValue } from '../limits';
+import { describeValue, handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
 import { decodeValue, encodeValue } from '@weir/state';
+import { WindowError } from '../WindowError';
+import { aggregateFailed, asWindowError, callbackFailed } from './windowFailure';
+import { normaliseGroupKey } from './resolveOptions';
 import { HEADER_BYTES, META, WindowKeys } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
@@ -22,16 +23,26 @@ export interface EngineContext<T, K, A, R> {
   readonly watermark: () => number;
   /** Draws the next creation sequence number (persisted with the watermark at each barrier). */
   readonly nextSeq: () => number;
+  /**
+   * The record's group key: the `key` function's result, checked and normalised. Throws a
+   * WindowError: `CALLBACK_FAILED` when the function threw, `INVALID_KEY` for a result that
+   * cannot be a key (route it with {@link invalid}).
+   */
+  keyOf(el: StreamRecord<T>): K & GroupKey;
   /** Emits one result record stamped `end - 1`. */
   emit(key: K, start: number, end: number, value: R, kind: WindowResultKind): void;
-  /** Counts an invalid record and hands it to `onInvalid`, or throws when there is none. */
+  /**
+   * Counts an invalid record and hands it to `onInvalid`, or throws when there is none. `err`
+   * becomes a WindowError first: one already is; anything else is the aggregate's failure.
+   */
   invalid(el: StreamRecord<T>, err: unknown): void;
   /** Counts a late record and hands it to `onLate`. */
   late(el: StreamRecord<T>): void;
   /**
    * Folds a record into a GROUP entry's accumulator. If the aggregate throws, the accumulator is
    * reloaded from the store when the store holds its latest value (an `add` may have half-updated
-   * it; the built-in aggregates never do), the record is routed as invalid, and `false` is returned.
+   * it; the built-in aggregates never do), the record is routed as invalid (`AGGREGATE_FAILED`),
+   * and `false` is returned.
    */
   fold(group: { acc: A; readonly storeKey: Uint8Array | undefined; readonly dirty?: boolean }, isNew: boolean, el: StreamRecord<T>): boolean;
 }
@@ -72,19 +83,36 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         counters,
         watermark: () => watermark,
         nextSeq: () => seq++,
+        keyOf(el) {
+          let raw: unknown;
+          try {
+            raw = o.key(el.value);
+          } catch (err) {
+            throw callbackFailed(where, 'key', el, err);
+          }
+          return normaliseGroupKey(where, raw) as K & GroupKey;
+        },
         emit(key, start, end, value, kind) {
           counters.resultsEmitted++;
           subscriber.next({ kind: 'record', value: { key, start, end, value, kind }, timestamp: end - 1 });
         },
         invalid(el, err) {
           counters.invalidRecords++;
-          const error = err instanceof Error ? err : new WindowError('INVALID_RECORD', `${where}: record at ${el.timestamp} failed: ${String(err)}`, el.value, { cause: err });
+          const error = err instanceof WindowError ? err : aggregateFailed(where, o.aggregate.name, el, err);
           if (o.onInvalid === undefined) throw error;
-          o.onInvalid(el, error);
+          try {
+            o.onInvalid(el, error);
+          } catch (thrown) {
+            throw callbackFailed(where, 'onInvalid', el, thrown);
+          }
         },
         late(el) {
           counters.lateRecords++;
-          o.onLate?.(el);
+          try {
+            o.onLate?.(el);
+          } catch (err) {
+            throw callbackFailed(where, 'onLate', el, err);
+          }
         },
         fold(group, isNew, el) {
           try {
@@ -93,7 +121,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
           } catch (err) {
             const stored = isNew || group.dirty === true || group.storeKey === undefined ? undefined : o.store.get(group.storeKey);
             if (stored !== undefined) group.acc = o.aggregate.codec.decode(stored.subarray(HEADER_BYTES));
-            ctx.invalid(el, err);
+            ctx.invalid(el, aggregateFailed(where, o.aggregate.name, el, err));
             return false;
           }
         },
@@ -143,7 +171,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
               throw new WindowError('INVALID_RECORD', `${where}: expected a stream element, got ${describeValue(el)}`, el);
             }
           } catch (err) {
-            subscriber.error(err);
+            subscriber.error(asWindowError(where, o.aggregate.name, err));
           }
         },
         error(err) {
@@ -158,7 +186,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
             }
             subscriber.complete();
           } catch (err) {
-            subscriber.error(err);
+            subscriber.error(asWindowError(where, o.aggregate.name, err));
           }
         },
       });
