@@ -3,6 +3,8 @@ import type { OperatorFunction, SchedulerAction, SchedulerLike, Subscription } f
 import type { StreamElement, Watermark } from './StreamElement';
 import { StreamError } from './StreamError';
 import { describeValue } from './describeValue';
+import { optionKeys } from '@weir/state';
+import { checkStreamOptionKeys } from './checkStreamOptionKeys';
 import { BoundedOutOfOrdernessWatermarks } from './BoundedOutOfOrdernessWatermarks';
 import { callbackFailed } from './callbackFailed';
 
@@ -27,6 +29,8 @@ export interface WithEventTimeOptions {
   /** Processing-time source for `idleTimeout` and `watermarkInterval`; default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
+
+const KEYS = optionKeys<WithEventTimeOptions>({ maxOutOfOrderness: true, idleTimeout: true, watermarkInterval: true, scheduler: true });
 
 /**
  * Enters the element world: stamps each value with its event time and emits bounded-out-of-
@@ -71,6 +75,7 @@ export function withEventTime<T>(
   timestampOf: (value: T) => number,
   options: WithEventTimeOptions,
 ): OperatorFunction<T, StreamElement<T>> {
+  checkStreamOptionKeys('withEventTime', options, KEYS);
   const bound = options.maxOutOfOrderness;
   checkOption(bound, 'maxOutOfOrderness', true);
   const idleTimeout = options.idleTimeout;
