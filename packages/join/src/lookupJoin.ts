@@ -9,6 +9,8 @@ import { joinOperator, type JoinContext, type JoinEngine } from './joinHarness';
 import { RIGHT } from './joinState';
 import type { Row } from './SideBuffer';
 import { badOption, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
+import { optionKeys, type OptionKeyList } from '@weir/state';
+import { JOIN_OPTION_KEYS, checkJoinOptionKeys } from './checkJoinOptionKeys';
 
 /**
  * The join types of {@link lookupJoin} and {@link temporalJoin}:
@@ -37,6 +39,9 @@ export interface LookupJoinOptions<L, R, T extends LookupJoinType = 'inner'> ext
   readonly isDelete?: (value: R) => boolean;
 }
 
+/** The options of {@link lookupJoin}, which {@link temporalJoin} extends. */
+export const LOOKUP_JOIN_OPTION_KEYS: OptionKeyList<LookupJoinOptions<unknown, unknown, LookupJoinType>> = { ...JOIN_OPTION_KEYS, key: true, tableKey: true, type: true, isDelete: true };
+const KEYS = optionKeys(LOOKUP_JOIN_OPTION_KEYS);
 const TYPES: readonly LookupJoinType[] = ['inner', 'left'];
 
 /** @internal Checks the options {@link lookupJoin} and {@link temporalJoin} share; returns the type. */
@@ -112,6 +117,7 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
   options: LookupJoinOptions<L, R, T>,
 ): JoinOperator<L, LookupJoinResult<L, R, T>> {
   const kind = 'lookupJoin';
+  checkJoinOptionKeys(kind, options, KEYS);
   const o = resolveJoinOptions(kind, options);
   const type = resolveTableOptions(kind, options as LookupJoinOptions<unknown, unknown, LookupJoinType>);
   const { key: keyFn, tableKey, isDelete } = options;

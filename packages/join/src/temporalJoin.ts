@@ -5,7 +5,9 @@ import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
 import { joinOperator, type JoinEngine } from './joinHarness';
 import { LEFT, RIGHT } from './joinState';
-import { isTombstone, resolveTableOptions, type LookupJoinOptions, type LookupJoinType } from './lookupJoin';
+import { LOOKUP_JOIN_OPTION_KEYS, isTombstone, resolveTableOptions, type LookupJoinOptions, type LookupJoinType } from './lookupJoin';
+import { optionKeys } from '@weir/state';
+import { checkJoinOptionKeys } from './checkJoinOptionKeys';
 import { nonNegativeMs, resolveJoinOptions } from './resolveJoinOptions';
 
 /** The join types of {@link temporalJoin}: `'inner'` (hits only) or `'left'` (every left record). */
@@ -24,6 +26,8 @@ export interface TemporalJoinOptions<L, R, T extends TemporalJoinType = 'inner'>
    */
   readonly retention?: number;
 }
+
+const KEYS = optionKeys<TemporalJoinOptions<unknown, unknown, TemporalJoinType>>({ ...LOOKUP_JOIN_OPTION_KEYS, retention: true });
 
 /** Flag bit of a version row: the version deletes its key's row (its value is stored as null). */
 const TOMBSTONE = 1;
@@ -86,6 +90,7 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
   options: TemporalJoinOptions<L, R, T>,
 ): JoinOperator<L, TemporalJoinResult<L, R, T>> {
   const kind = 'temporalJoin';
+  checkJoinOptionKeys(kind, options, KEYS);
   const o = resolveJoinOptions(kind, options);
   const type = resolveTableOptions(kind, options as LookupJoinOptions<unknown, unknown, LookupJoinType>);
   const retention = nonNegativeMs(kind, 'retention', options.retention ?? 0);
