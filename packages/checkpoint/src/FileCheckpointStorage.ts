@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CheckpointError } from './CheckpointError';
+import { optionKeys } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { CheckpointData, CheckpointInfo, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
 import type { Json } from './Json';
 
@@ -19,6 +21,8 @@ export interface FileCheckpointStorageOptions {
   /** Receives what the storage does unasked: leftovers it removes, failures to prune, a replaced checkpoint. */
   readonly log?: (message: string) => void;
 }
+
+const KEYS = optionKeys<FileCheckpointStorageOptions>({ retain: true, fsync: true, log: true });
 
 const FORMAT = 'weir-checkpoint';
 const VERSION = 1;
@@ -90,6 +94,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
     if (typeof dir !== 'string' || dir === '') {
       throw new CheckpointError('INVALID_ARGUMENT', `FileCheckpointStorage: dir must be a non-empty path, got ${describeValue(dir)}`);
     }
+    checkCheckpointOptionKeys('FileCheckpointStorage', options, KEYS);
     if (options.fsync !== undefined && typeof options.fsync !== 'boolean') {
       throw new CheckpointError('INVALID_ARGUMENT', `FileCheckpointStorage: option \`fsync\` must be a boolean, got ${describeValue(options.fsync)}`);
     }

@@ -1,5 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { CheckpointError } from './CheckpointError';
+import { optionKeys } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { CheckpointData, CheckpointInfo, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
 import { checkCheckpointData, checkId, checkRetain } from './FileCheckpointStorage';
 import type { Json } from './Json';
@@ -9,6 +11,8 @@ export interface MemoryCheckpointStorageOptions {
   /** How many checkpoints to keep (the newest by id); default 3, at least 1. */
   readonly retain?: number;
 }
+
+const KEYS = optionKeys<MemoryCheckpointStorageOptions>({ retain: true });
 
 interface StoredStore {
   readonly name: string;
@@ -51,6 +55,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
 
   /** @param options - see {@link MemoryCheckpointStorageOptions} */
   constructor(options: MemoryCheckpointStorageOptions = {}) {
+    checkCheckpointOptionKeys('MemoryCheckpointStorage', options, KEYS);
     this.#retain = checkRetain('MemoryCheckpointStorage', options.retain);
   }
 
