@@ -8,12 +8,16 @@ import type { WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { optionKeys } from '@weir/state';
+import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
 
 /** Options of {@link sessionWindow}. */
 export interface SessionWindowOptions<T, K extends GroupKey, A, R> extends WindowOptions<T, K, A, R> {
   /** Inactivity that ends a session, ms: records less than `gap` apart share a session. */
   readonly gap: number;
 }
+
+const KEYS = optionKeys<SessionWindowOptions<unknown, GroupKey, unknown, unknown>>({ ...WINDOW_OPTION_KEYS, gap: true });
 
 interface Session<K, A> {
   readonly key: K;
@@ -75,6 +79,7 @@ function accBytesOf(v: Uint8Array): Uint8Array {
  */
 export function sessionWindow<T, K extends GroupKey, A, R>(options: SessionWindowOptions<T, K, A, R>): WindowOperator<T, K, R> {
   const operator = 'sessionWindow';
+  checkWindowOptionKeys(operator, options, KEYS);
   const gap = options?.gap;
   return windowOperator(operator, options, (ctx) => sessionEngine(ctx, gap), (o) => {
     if (!Number.isSafeInteger(gap) || gap <= 0 || gap > MAX_WINDOW_SIZE) {
