@@ -1,36 +1,13 @@
-import { mkdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { TransactionFlags, open, type Database, type RootDatabase } from 'lmdb';
-import { InMemoryStore, StateError, StateSnapshot, type Entry, type StateStore } from '@weir/state';
-import { lockDirectory } from './directoryLock';
-import { MAX_KEY_BYTES, keyEncoder, lmdbRange } from './lmdbKeys';
+import { InMemoryStore, StateError, StateSnapshot, assertBytes, compareBytes, describeValue, prefixSuccessor, type Entry, type StateStore } from '@weir/state';
+import { EntryCounts } from './EntryCounts';
+import { LmdbDatabase } from './LmdbDatabase';
+import { MAX_KEY_BYTES, checkKeySize } from './lmdbKeys';
 import { type LmdbStoreOptions, type ResolvedOptions, resolveOptions } from './LmdbStoreOptions';
-import { mergeScan, type LmdbEntry, type Resource } from './mergeScan';
-import { SnapshotView, type HeldTransaction } from './SnapshotView';
+import { mergeScan, type Resource } from './mergeScan';
 import { PRESENT, TOMBSTONE, TOMBSTONE_TAG, UNCOUNTED, tagged, untagged } from './pendingWrites';
-import { assertBytes, codeOf, describeValue, toStateError } from './storeErrors';
+import { toStateError } from './storeErrors';
 
-const EMPTY = new Uint8Array(0);
-const MEMO_KEY_BYTES = 64;
 const NO_ENTRIES: readonly Entry[] = [];
-const DATA_DB = 'weir-state';
-const META_DB = 'weir-meta';
-const STATS_KEY = 'stats';
-const FORMAT_KEY = 'format';
-const FORMAT = 1;
-/** lmdb-js transaction flags: abortable, synchronous commit, flushed to disk before returning. */
-const DURABLE_COMMIT = TransactionFlags.ABORTABLE | TransactionFlags.SYNCHRONOUS_COMMIT;
-/** The same, but returning before the flush to disk (which LMDB then does asynchronously). */
-const PROMPT_COMMIT = DURABLE_COMMIT | TransactionFlags.NO_SYNC_FLUSH;
-
-/** What lmdb-js's `getStats()` reports of a database (the fields used here). */
-interface DbStats {
-  readonly pageSize: number;
-  readonly treeBranchPageCount: number;
-  readonly treeLeafPageCount: number;
-  readonly overflowPages: number;
-  readonly entryCount: number;
-}
 
 /**
  * A persistent, larger-than-memory {@link StateStore} on LMDB (through the `lmdb` package): the
@@ -91,27 +68,13 @@ export class LmdbStore implements StateStore {
   readonly path: string;
   readonly #o: ResolvedOptions;
   readonly #where: string;
-  readonly #root: RootDatabase;
-  readonly #data: Database<Uint8Array, Uint8Array>;
-  readonly #meta: Database<Uint8Array, string>;
-  readonly #unlock: () => void;
+  readonly #db: LmdbDatabase;
   /** Writes not yet committed: tagged values (see pendingWrites.ts), in key order. */
   #pending: InMemoryStore;
-  /**
-   * The last key read from LMDB and its value's size (-1: absent), so that a put or delete right
-   * after a get of the same key (read-modify-write, what operators do) needs no second lookup to
-   * keep the counts. Valid until the next commit.
-   */
-  readonly #memoKey = new Uint8Array(MEMO_KEY_BYTES);
-  #memoLength = -1;
-  #memoSize = -1;
   /** Open scans and snapshots, closed before the environment is. */
   readonly #open = new Set<Resource>();
-  /** Entries and bytes: committed, plus the pending writes except UNCOUNTED ones. */
-  #entries = 0;
-  #bytes = 0;
-  /** Pending values tagged UNCOUNTED. */
-  #uncounted = 0;
+  /** Entries and bytes, with the pending writes. */
+  readonly #counts: EntryCounts;
   /** How many pending writes make a delete commit them (more than `writeBatch` while full). */
   #deleteCommitAt: number;
   #closed = false;
@@ -120,9 +83,8 @@ export class LmdbStore implements StateStore {
    * Opens (creating if needed) the database in `options.path`. O(1), plus O(n) when reopening a
    * database whose entry count was not recorded.
    *
-   * @throws TypeError or RangeError for a bad option, `StateError` `INVALID_ARGUMENT` for an
-   *   unknown one; `StateError` `IO` when the directory cannot be created or written, or another
-   *   store holds it
+   * @throws `StateError` `INVALID_ARGUMENT` for a bad or unknown option; `StateError` `IO` when
+   *   the directory cannot be created or written, or another store holds it
    */
   constructor(options: LmdbStoreOptions) {
     const o = resolveOptions(options);
@@ -131,30 +93,9 @@ export class LmdbStore implements StateStore {
     this.#deleteCommitAt = o.writeBatch;
     this.path = o.path;
     this.#where = `LmdbStore(${o.path})`;
-    try {
-      mkdirSync(o.path, { recursive: true });
-    } catch (err) {
-      throw toStateError(`${this.#where}: cannot create the database directory ${o.path}`, err);
-    }
-    this.#unlock = lockDirectory(o.path, this.#where);
-    let root: RootDatabase | undefined;
-    try {
-      if (o.existing === 'discard') {
-        for (const file of ['data.mdb', 'lock.mdb']) removeIfPresent(join(o.path, file), this.#where);
-      }
-      root = open({ path: o.path, mapSize: o.mapSize, noSync: o.sync === 'nosync', maxDbs: 4, noSubdir: false });
-      this.#root = root;
-      this.#data = root.openDB<Uint8Array, Uint8Array>(DATA_DB, { keyEncoder, encoding: 'binary' } as Parameters<RootDatabase['openDB']>[1]);
-      this.#meta = root.openDB<Uint8Array, string>(META_DB, { encoding: 'binary' });
-      this.#loadStats();
-    } catch (err) {
-      try {
-        void root?.close();
-      } finally {
-        this.#unlock();
-      }
-      throw toStateError(`${this.#where}: cannot open the database`, err);
-    }
+    this.#db = new LmdbDatabase(o, this.#where);
+    this.#counts = new EntryCounts((key) => this.#db.sizeOf(key));
+    this.#counts.reset(this.#db.opened);
   }
 
   /**
@@ -170,13 +111,8 @@ export class LmdbStore implements StateStore {
     const pending = this.#pending.get(key);
     if (pending !== undefined) return pending[0] === TOMBSTONE_TAG ? undefined : untagged(pending);
     if (key.length > MAX_KEY_BYTES) return undefined;
-    let value: Uint8Array | undefined;
-    try {
-      value = this.#data.getBinary(key);
-    } catch (err) {
-      throw toStateError(`${this.#where}: get failed`, err);
-    }
-    this.#memo(key, value === undefined ? -1 : value.length);
+    const value = this.#db.get(key);
+    this.#counts.remember(key, value === undefined ? -1 : value.length);
     return value;
   }
 
@@ -186,7 +122,7 @@ export class LmdbStore implements StateStore {
     this.#checkOpen('contains');
     const pending = this.#pending.get(key);
     if (pending !== undefined) return pending[0] !== TOMBSTONE_TAG;
-    return this.#committedSize(key) >= 0;
+    return this.#counts.committedSize(key) >= 0;
   }
 
   /**
@@ -202,21 +138,21 @@ export class LmdbStore implements StateStore {
     assertBytes(key, 'key', 'LmdbStore.put');
     assertBytes(value, 'value', 'LmdbStore.put');
     this.#checkOpen('put');
-    this.#checkKeySize(key, 'LmdbStore.put');
+    checkKeySize(key, 'LmdbStore.put');
     if (this.#pending.len() >= this.#o.writeBatch) this.#commit('LmdbStore.put', false);
     const pending = this.#pending.get(key);
     if (pending === undefined) {
-      if (this.#memoHit(key)) {
-        this.#count(key, this.#memoSize, value.length);
+      if (this.#counts.isRemembered(key)) {
+        this.#counts.change(key, this.#counts.rememberedSize, value.length);
         this.#pending.put(key, tagged(value, PRESENT));
       } else {
-        this.#uncounted++;
+        this.#counts.uncounted++;
         this.#pending.put(key, tagged(value, UNCOUNTED));
       }
     } else if (pending[0] === UNCOUNTED) {
       this.#pending.put(key, tagged(value, UNCOUNTED));
     } else {
-      this.#count(key, pending[0] === PRESENT ? pending.length - 1 : -1, value.length);
+      this.#counts.change(key, pending[0] === PRESENT ? pending.length - 1 : -1, value.length);
       this.#pending.put(key, tagged(value, PRESENT));
     }
   }
@@ -232,10 +168,10 @@ export class LmdbStore implements StateStore {
     this.#checkOpen('delete');
     const pending = this.#pending.get(key);
     let old: number;
-    if (pending === undefined) old = this.#committedSize(key);
+    if (pending === undefined) old = this.#counts.committedSize(key);
     else if (pending[0] === TOMBSTONE_TAG) old = -1;
     else {
-      if (pending[0] === UNCOUNTED) this.#countPending(key, pending, this.#committedSize(key));
+      if (pending[0] === UNCOUNTED) this.#counts.settle(key, pending);
       old = pending.length - 1;
     }
     if (old < 0) return false;
@@ -250,7 +186,7 @@ export class LmdbStore implements StateStore {
       }
     }
     this.#pending.put(key, TOMBSTONE);
-    this.#count(key, old, -1);
+    this.#counts.change(key, old, -1);
     return true;
   }
 
@@ -274,7 +210,7 @@ export class LmdbStore implements StateStore {
     assertBytes(prefix, 'prefix', 'LmdbStore.prefixScan');
     this.#checkOpen('prefixScan');
     if (prefix.length > MAX_KEY_BYTES) return NO_ENTRIES[Symbol.iterator]();
-    return this.#scan(prefix, successor(prefix));
+    return this.#scan(prefix, prefixSuccessor(prefix));
   }
 
   /**
@@ -285,7 +221,7 @@ export class LmdbStore implements StateStore {
     assertBytes(start, 'start', 'LmdbStore.rangeScan');
     if (end !== undefined) assertBytes(end, 'end', 'LmdbStore.rangeScan');
     this.#checkOpen('rangeScan');
-    if (end !== undefined && compare(start, end) >= 0) return NO_ENTRIES[Symbol.iterator]();
+    if (end !== undefined && compareBytes(start, end) >= 0) return NO_ENTRIES[Symbol.iterator]();
     return this.#scan(start, end);
   }
 
@@ -296,8 +232,8 @@ export class LmdbStore implements StateStore {
    * predecessors are looked up first (in key order, once per key).
    */
   len(): number {
-    if (this.#uncounted > 0) this.#countAll();
-    return this.#entries;
+    this.#counts.settleAll(this.#pending);
+    return this.#counts.entries;
   }
 
   /** `len() === 0`. O(1) amortised, as {@link len}. */
@@ -307,8 +243,8 @@ export class LmdbStore implements StateStore {
 
   /** Bytes of keys plus values held (LMDB's page overhead excluded). O(1) amortised, as {@link len}. */
   sizeBytes(): number {
-    if (this.#uncounted > 0) this.#countAll();
-    return this.#bytes;
+    this.#counts.settleAll(this.#pending);
+    return this.#counts.bytes;
   }
 
   /**
@@ -322,17 +258,11 @@ export class LmdbStore implements StateStore {
   snapshot(): StateSnapshot {
     this.#checkOpen('snapshot');
     this.#commit('LmdbStore.snapshot', false);
-    let txn: HeldTransaction;
-    try {
-      txn = this.#data.useReadTransaction();
-    } catch (err) {
-      throw toStateError(`${this.#where}: snapshot failed to open a read transaction`, err);
-    }
-    const held = new SnapshotView(this.#data, txn, this.#where, (view) => this.#open.delete(view));
+    const held = this.#db.snapshotView((view) => this.#open.delete(view));
     this.#open.add(held);
     const snapshot = StateSnapshot.fromSource({
-      len: this.#entries,
-      sizeBytes: this.#bytes,
+      len: this.#counts.entries,
+      sizeBytes: this.#counts.bytes,
       entries: () => held.entries(),
       release: () => held.release(),
     });
@@ -356,35 +286,9 @@ export class LmdbStore implements StateStore {
     else if (snapshot instanceof Uint8Array) snap = StateSnapshot.decode(snapshot);
     else throw new StateError('CORRUPTION', `${where}: expected a StateSnapshot or its encoded bytes, got ${describeValue(snapshot)}`);
     this.#checkOpen('restore');
-    const data = this.#data;
-    let count = 0;
-    let bytes = 0;
-    try {
-      this.#root.transactionSync(() => {
-        data.clearSync();
-        for (const [key, value] of snap.entries()) {
-          this.#checkKeySize(key, where);
-          // MDB_APPEND: the fast path for keys in order; lmdb-js returns false for one out of order
-          const appended = data.putSync(key, value, { append: true }) as unknown as boolean;
-          if (!appended) {
-            throw new StateError('CORRUPTION', `${where}: the snapshot's entry ${count} is out of key order`);
-          }
-          count++;
-          bytes += key.length + value.length;
-        }
-        if (count !== snap.len()) throw new StateError('CORRUPTION', `${where}: the snapshot announced ${snap.len()} entries but held ${count}`);
-        this.#writeStats(count, bytes);
-        this.#checkCapacity(where);
-      }, PROMPT_COMMIT);
-    } catch (err) {
-      throw toStateError(`${this.#where}: restore failed, the store is unchanged`, err);
-    }
+    this.#counts.reset(this.#db.restore(snap, where));
     this.#pending = this.#newPending();
-    this.#memoLength = -1;
-    this.#uncounted = 0;
     this.#deleteCommitAt = this.#o.writeBatch;
-    this.#entries = count;
-    this.#bytes = bytes;
   }
 
   /**
@@ -394,20 +298,10 @@ export class LmdbStore implements StateStore {
    */
   clear(): void {
     this.#checkOpen('clear');
-    try {
-      this.#root.transactionSync(() => {
-        this.#data.clearSync();
-        this.#writeStats(0, 0);
-      }, PROMPT_COMMIT);
-    } catch (err) {
-      throw toStateError(`${this.#where}: clear failed`, err);
-    }
+    this.#db.clear();
+    this.#counts.reset({ entries: 0, bytes: 0 });
     this.#pending = this.#newPending();
-    this.#memoLength = -1;
-    this.#uncounted = 0;
     this.#deleteCommitAt = this.#o.writeBatch;
-    this.#entries = 0;
-    this.#bytes = 0;
   }
 
   /**
@@ -448,11 +342,9 @@ export class LmdbStore implements StateStore {
     for (const resource of [...this.#open]) resource.close();
     this.#closed = true;
     try {
-      await this.#root.close();
+      await this.#db.close();
     } catch (err) {
-      failure ??= toStateError(`${this.#where}: close failed`, err);
-    } finally {
-      this.#unlock();
+      failure ??= err;
     }
     if (failure !== undefined) throw failure;
   }
@@ -464,11 +356,9 @@ export class LmdbStore implements StateStore {
 
   #scan(start: Uint8Array, end: Uint8Array | undefined): IterableIterator<Entry> {
     const pending = this.#pending.isEmpty() ? undefined : this.#pending.rangeScan(start, end);
-    let committed: Iterator<LmdbEntry>;
     try {
-      committed = this.#data.getRange(lmdbRange(start, end))[Symbol.iterator]();
       return mergeScan(
-        committed,
+        this.#db.range(start, end),
         pending,
         (scan) => {
           this.#open.add(scan);
@@ -479,62 +369,6 @@ export class LmdbStore implements StateStore {
     } catch (err) {
       throw toStateError(`${this.#where}: scan failed`, err);
     }
-  }
-
-  /** The committed value's length under `key`, or -1 if absent (pending writes aside). */
-  #committedSize(key: Uint8Array): number {
-    if (key.length > MAX_KEY_BYTES) return -1;
-    if (this.#memoHit(key)) return this.#memoSize;
-    let value: Uint8Array | undefined;
-    try {
-      value = this.#data.getBinaryFast(key);
-    } catch (err) {
-      throw toStateError(`${this.#where}: read failed`, err);
-    }
-    const size = value === undefined ? -1 : value.length;
-    this.#memo(key, size);
-    return size;
-  }
-
-  /** Counts a change of `key` from a value of `oldSize` bytes to `newSize` (-1: absent). */
-  #count(key: Uint8Array, oldSize: number, newSize: number): void {
-    if (oldSize >= 0) {
-      this.#entries--;
-      this.#bytes -= key.length + oldSize;
-    }
-    if (newSize >= 0) {
-      this.#entries++;
-      this.#bytes += key.length + newSize;
-    }
-  }
-
-  /** Counts an UNCOUNTED pending value over its committed predecessor, and marks it counted. */
-  #countPending(key: Uint8Array, pending: Uint8Array, committedSize: number): void {
-    this.#count(key, committedSize, pending.length - 1);
-    pending[0] = PRESENT; // in place: the tag byte is the store's own
-    this.#uncounted--;
-  }
-
-  /** Counts every UNCOUNTED pending value, looking their predecessors up in key order. */
-  #countAll(): void {
-    for (const [key, pending] of this.#pending.prefixScan(EMPTY)) {
-      if (pending[0] === UNCOUNTED) this.#countPending(key, pending, this.#committedSize(key));
-    }
-  }
-
-  #memo(key: Uint8Array, size: number): void {
-    if (key.length > MEMO_KEY_BYTES) return;
-    this.#memoKey.set(key);
-    this.#memoLength = key.length;
-    this.#memoSize = size;
-  }
-
-  #memoHit(key: Uint8Array): boolean {
-    const n = key.length;
-    if (n !== this.#memoLength) return false;
-    const memo = this.#memoKey;
-    for (let i = 0; i < n; i++) if (memo[i] !== key[i]) return false;
-    return true;
   }
 
   /** An empty table of pending writes, sized for a full batch (no rehashing while it fills). */
@@ -549,122 +383,12 @@ export class LmdbStore implements StateStore {
   #commit(where: string, durable: boolean): void {
     const pending = this.#pending;
     if (pending.isEmpty() && !durable) return;
-    const data = this.#data;
-    // UNCOUNTED values are counted inside the transaction, each key's committed size read just
-    // before it is written (key order: neighbouring keys share pages); the counts take effect
-    // only if the transaction commits.
-    let entries = this.#entries;
-    let bytes = this.#bytes;
-    try {
-      this.#root.transactionSync(() => {
-        for (const [key, value] of pending.prefixScan(EMPTY)) {
-          if (value[0] === TOMBSTONE_TAG) {
-            data.removeSync(key);
-            continue;
-          }
-          if (value[0] === UNCOUNTED) {
-            const old = data.getBinaryFast(key);
-            if (old === undefined) entries++;
-            else bytes -= key.length + old.length;
-            bytes += key.length + value.length - 1;
-          }
-          data.putSync(key, untagged(value));
-        }
-        this.#writeStats(entries, bytes);
-        this.#checkCapacity(where);
-      }, durable ? DURABLE_COMMIT : PROMPT_COMMIT);
-    } catch (err) {
-      throw toStateError(`${this.#where}: ${where} could not commit ${pending.len()} pending writes (they are kept, the store still reads them)`, err);
-    }
-    this.#entries = entries;
-    this.#bytes = bytes;
-    this.#uncounted = 0;
-    this.#memoLength = -1;
+    this.#counts.reset(this.#db.commit(pending, this.#counts, durable, where));
     this.#deleteCommitAt = this.#o.writeBatch;
     if (!pending.isEmpty()) this.#pending = this.#newPending();
   }
 
-  /** Inside a write transaction: throws CAPACITY_EXCEEDED (aborting it) if the entries' pages exceed mapSize. */
-  #checkCapacity(where: string): void {
-    const s = this.#data.getStats() as DbStats;
-    const used = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages) * s.pageSize;
-    if (used > this.#o.mapSize) {
-      throw new StateError(
-        'CAPACITY_EXCEEDED',
-        `${this.#where}: ${where}: the store is full: the entries would take ${used} bytes of pages, more than mapSize (${this.#o.mapSize} bytes). ` +
-          'Nothing was committed: the store keeps what it held. Delete entries, or reopen with a larger mapSize.',
-      );
-    }
-  }
-
-  /** Inside a write transaction: records the entry count and byte size beside the entries. */
-  #writeStats(count: number, bytes: number): void {
-    const stats = new Float64Array([count, bytes]);
-    this.#meta.putSync(STATS_KEY, new Uint8Array(stats.buffer));
-  }
-
-  /** At open: the entry count and byte size of what the database holds (recounted if not recorded). */
-  #loadStats(): void {
-    const format = this.#meta.getBinary(FORMAT_KEY);
-    if (format !== undefined && (format.length !== 1 || format[0] !== FORMAT)) {
-      throw new StateError('CORRUPTION', `${this.#where}: the database was written in format ${format[0] ?? '?'} of LmdbStore; this build reads format ${FORMAT}`);
-    }
-    const raw = this.#meta.getBinary(STATS_KEY);
-    const entries = (this.#data.getStats() as DbStats).entryCount;
-    let count = -1;
-    let bytes = 0;
-    if (raw !== undefined && raw.length === 16) {
-      const view = new DataView(raw.buffer, raw.byteOffset, 16);
-      count = view.getFloat64(0, true);
-      bytes = view.getFloat64(8, true);
-    }
-    if (count !== entries) {
-      count = 0;
-      bytes = 0;
-      for (const { key, value } of this.#data.getRange({ start: EMPTY })) {
-        count++;
-        bytes += key.length + value.length;
-      }
-    }
-    this.#root.transactionSync(() => {
-      this.#meta.putSync(FORMAT_KEY, Uint8Array.of(FORMAT));
-      this.#writeStats(count, bytes);
-    }, PROMPT_COMMIT);
-    this.#entries = count;
-    this.#bytes = bytes;
-  }
-
-  #checkKeySize(key: Uint8Array, where: string): void {
-    if (key.length > MAX_KEY_BYTES) {
-      throw new StateError('NOT_SUPPORTED', `${where}: a key of ${key.length} bytes is longer than LmdbStore takes (${MAX_KEY_BYTES} bytes, LMDB's limit)`);
-    }
-  }
-
   #checkOpen(what: string): void {
     if (this.#closed) throw new StateError('IO', `${this.#where}: ${what} after the store was closed`);
-  }
-}
-
-/** The smallest key above every key starting with `prefix`; undefined when there is none. */
-function successor(prefix: Uint8Array): Uint8Array | undefined {
-  let end = prefix.length;
-  while (end > 0 && prefix[end - 1] === 0xff) end--;
-  if (end === 0) return undefined;
-  const out = new Uint8Array(prefix.subarray(0, end));
-  out[end - 1]! += 1;
-  return out;
-}
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-  return a.length - b.length;
-}
-
-function removeIfPresent(file: string, where: string): void {
-  try {
-    unlinkSync(file);
-  } catch (err) {
-    if (codeOf(err) !== 'ENOENT') throw toStateError(`${where}: cannot remove ${file}`, err);
   }
 }

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { StateError, checkOptionKeys, optionKeys } from '@weir/state';
-import { describeValue } from './storeErrors';
+import { StateError, checkOptionKeys, describeValue, optionKeys } from '@weir/state';
 
 /**
  * When an {@link LmdbStore}'s commits reach the disk.
@@ -92,18 +91,19 @@ const MIN_MAP_SIZE = 64 * 1024;
 const KEYS = optionKeys<LmdbStoreOptions>({ path: true, mapSize: true, sync: true, existing: true, writeBatch: true });
 
 /**
- * Fills in defaults and checks each option; a bad one throws a TypeError or RangeError naming it,
- * an unknown one a `StateError` `INVALID_ARGUMENT` naming it and the nearest valid option.
+ * Fills in defaults and checks each option: a bad one throws `StateError` `INVALID_ARGUMENT`
+ * naming it and the value, an unknown one naming it and the nearest valid option.
  */
 export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   const where = 'LmdbStore';
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with a path, got ${describeValue(options)}`);
-  checkOptionKeys(where, options, KEYS, (message) => new StateError('INVALID_ARGUMENT', message));
+  const bad = (message: string): StateError => new StateError('INVALID_ARGUMENT', message);
+  if (typeof options !== 'object' || options === null) throw bad(`${where}: options must be an object with a path, got ${describeValue(options)}`);
+  checkOptionKeys(where, options, KEYS, bad);
   const { path, mapSize = DEFAULT_MAP_SIZE, sync = 'nosync', existing = 'discard', writeBatch = DEFAULT_WRITE_BATCH } = options;
-  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`${where}: option \`path\` must be a non-empty string (a directory), got ${describeValue(path)}`);
-  if (!Number.isSafeInteger(mapSize) || mapSize < MIN_MAP_SIZE) throw new RangeError(`${where}: option \`mapSize\` must be an integer number of bytes >= ${MIN_MAP_SIZE}, got ${describeValue(mapSize)}`);
-  if (sync !== 'nosync' && sync !== 'fsync') throw new TypeError(`${where}: option \`sync\` must be 'nosync' or 'fsync', got ${describeValue(sync)}`);
-  if (existing !== 'discard' && existing !== 'reopen') throw new TypeError(`${where}: option \`existing\` must be 'discard' or 'reopen', got ${describeValue(existing)}`);
-  if (!Number.isSafeInteger(writeBatch) || writeBatch < 1) throw new RangeError(`${where}: option \`writeBatch\` must be a positive integer, got ${describeValue(writeBatch)}`);
+  if (typeof path !== 'string' || path.length === 0) throw bad(`${where}: option \`path\` must be a non-empty string (a directory), got ${describeValue(path)}`);
+  if (!Number.isSafeInteger(mapSize) || mapSize < MIN_MAP_SIZE) throw bad(`${where}: option \`mapSize\` must be an integer number of bytes >= ${MIN_MAP_SIZE}, got ${describeValue(mapSize)}`);
+  if (sync !== 'nosync' && sync !== 'fsync') throw bad(`${where}: option \`sync\` must be 'nosync' or 'fsync', got ${describeValue(sync)}`);
+  if (existing !== 'discard' && existing !== 'reopen') throw bad(`${where}: option \`existing\` must be 'discard' or 'reopen', got ${describeValue(existing)}`);
+  if (!Number.isSafeInteger(writeBatch) || writeBatch < 1) throw bad(`${where}: option \`writeBatch\` must be a positive integer, got ${describeValue(writeBatch)}`);
   return { path: resolve(path), mapSize, sync, existing, writeBatch };
 }

@@ -4,6 +4,7 @@
 // therefore stored behind one constant 0x00 byte: a constant first byte keeps unsigned byte
 // order, and the byte is written straight into lmdb-js's key buffer by a custom key encoder (no
 // extra copy). Keys read back are copies, never views of lmdb-js's reused buffer.
+import { StateError } from '@weir/state';
 
 /** lmdb-js's largest key at the default page size (1,978 bytes), less the prepended byte. */
 export const MAX_KEY_BYTES = 1977;
@@ -48,4 +49,11 @@ export function lmdbRange(start: Uint8Array, end: Uint8Array | undefined): LmdbR
     ...(longStart ? { exclusiveStart: true } : {}),
     ...(longEnd ? { inclusiveEnd: true } : {}),
   };
+}
+
+/** Throws `StateError` `NOT_SUPPORTED` naming `where` for a key longer than {@link MAX_KEY_BYTES}. */
+export function checkKeySize(key: Uint8Array, where: string): void {
+  if (key.length > MAX_KEY_BYTES) {
+    throw new StateError('NOT_SUPPORTED', `${where}: a key of ${key.length} bytes is longer than LmdbStore takes (${MAX_KEY_BYTES} bytes, LMDB's limit)`);
+  }
 }

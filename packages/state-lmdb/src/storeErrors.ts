@@ -1,13 +1,5 @@
-// Internal: argument checks and the mapping of LMDB and file-system failures to StateError.
-import { StateError } from '@weir/state';
-
-export { assertBytes } from '@weir/state';
-export { describeValue } from '@weir/stream';
-
-/** The message of any thrown value. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+// Internal: the mapping of LMDB and file-system failures to StateError.
+import { StateError, messageOf } from '@weir/state';
 
 /** The errno code (`ENOENT`, `EACCES`, ...) of a Node or LMDB error, if it has one. */
 export function codeOf(err: unknown): string | undefined {

@@ -150,14 +150,15 @@ describe('paths', () => {
     chmodSync(readOnly, 0o755);
   }, 30_000);
 
-  it('options are checked', () => {
+  it('options are checked: StateError INVALID_ARGUMENT naming the option and the value', () => {
     const path = stores.dir();
-    expect(() => new LmdbStore(undefined as never)).toThrow(TypeError);
-    expect(() => new LmdbStore({ path: '' })).toThrow(/path/);
-    expect(() => new LmdbStore({ path, mapSize: 1000 })).toThrow(RangeError);
-    expect(() => new LmdbStore({ path, sync: 'sometimes' as never })).toThrow(/sync/);
-    expect(() => new LmdbStore({ path, existing: 'keep' as never })).toThrow(/existing/);
-    expect(() => new LmdbStore({ path, writeBatch: 0 })).toThrow(RangeError);
+    const invalid = (message: RegExp) => expect.objectContaining({ name: 'StateError', code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    expect(() => new LmdbStore(undefined as never)).toThrow(invalid(/^LmdbStore: options must be an object with a path, got undefined$/));
+    expect(() => new LmdbStore({ path: '' })).toThrow(invalid(/^LmdbStore: option `path` .* got string ""$/));
+    expect(() => new LmdbStore({ path, mapSize: 1000 })).toThrow(invalid(/^LmdbStore: option `mapSize` .* got number 1000$/));
+    expect(() => new LmdbStore({ path, sync: 'sometimes' as never })).toThrow(invalid(/option `sync` .* got string "sometimes"$/));
+    expect(() => new LmdbStore({ path, existing: 'keep' as never })).toThrow(invalid(/option `existing` .* got string "keep"$/));
+    expect(() => new LmdbStore({ path, writeBatch: 0 })).toThrow(invalid(/option `writeBatch` .* got number 0$/));
   });
 });
 
