@@ -1,239 +1,50 @@
-import { Observable, type OperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { InMemoryStore, StateSnapshot, type StateStore } from '@weir/state';
-import { describeValue, type CheckpointHook, type OperatorSnapshot, type StreamElement } from '@weir/stream';
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { describeValue, type StateStore } from '@weir/state';
+import type { CheckpointHook, OperatorSnapshot, StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
-import type { CheckpointData, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
-import { CheckpointCounters, type CheckpointMetrics, type CheckpointMetricsSnapshot } from './CheckpointMetrics';
-import type { Json } from './Json';
+import type { CheckpointData, SourceCheckpoint } from './CheckpointStorage';
+import { CheckpointCounters, type CheckpointMetrics } from './CheckpointMetrics';
+import {
+  resolveCoordinatorOptions,
+  type CheckpointCoordinatorOptions,
+  type CoordinatedSourceOptions,
+  type JobSummary,
+  type ResolvedCoordinatorOptions,
+} from './CheckpointCoordinatorOptions';
+import { CheckpointPersister } from './CheckpointPersister';
+import { CheckpointTracker, type PendingCheckpoint } from './CheckpointTracker';
 import { loadLatestCheckpoint } from './loadLatestCheckpoint';
-import type { Sink, SinkWriter } from './Sink';
-import type { Source, SourceReader } from './Source';
-
-/** Options of {@link CheckpointCoordinator.open}. */
-export interface CheckpointCoordinatorOptions {
-  /** Where checkpoints are persisted and restored from. */
-  readonly storage: CheckpointStorage;
-  /**
-   * When to checkpoint: every `events` records read (across all sources) and/or every `ms`
-   * milliseconds of processing time, whichever comes first. Default: every 100,000 events. A
-   * checkpoint is also taken at the end of input, and on demand ({@link CheckpointCoordinator.checkpointNow}).
-   */
-  readonly interval?: { readonly events?: number; readonly ms?: number };
-  /** Makes the store for a name; default `() => new InMemoryStore()`. Plug a custom store in here. */
-  readonly storeFactory?: (name: string) => StateStore;
-  /** Records each source emits per round (sources take turns, so the interleaving is deterministic). Default 1,000. */
-  readonly batchSize?: number;
-  /**
-   * Resume even if the restored checkpoint holds state for a store, source or sink this job does
-   * not create (that state is dropped). Default `false`: such a job fails with `UNKNOWN_STORE`.
-   */
-  readonly allowNonRestoredState?: boolean;
-  /** Where progress and skipped checkpoints are reported; default: nowhere. */
-  readonly log?: (message: string) => void;
-  /** The processing-time clock (ms) for interval triggers and metrics; default `Date.now`. */
-  readonly now?: () => number;
-  /** Called after each checkpoint is persisted and committed, with its figures. */
-  readonly onCheckpoint?: (report: CheckpointReport) => void;
-  /**
-   * What to do when the storage holds checkpoints but none of them is valid: `'fail'` (the
-   * default) rejects with `CORRUPT_CHECKPOINT`, since starting over would make the sinks discard
-   * the output the job committed so far; `'start-fresh'` starts from the beginning anyway.
-   */
-  readonly ifAllCorrupt?: 'fail' | 'start-fresh';
-}
-
-/** What {@link CheckpointCoordinatorOptions.onCheckpoint} receives for each completed checkpoint. */
-export interface CheckpointReport {
-  readonly id: number;
-  /** Trigger to committed, ms. */
-  readonly durationMs: number;
-  /** Trigger to the last acknowledgement, ms. */
-  readonly alignmentMs: number;
-  /** Time the record path stood still injecting the barriers, ms. */
-  readonly pauseMs: number;
-  /** Encoded bytes of the stores. */
-  readonly sizeBytes: number;
-  /** Entries in the stores. */
-  readonly entries: number;
-}
-
-/** Options of {@link CheckpointCoordinator.source}: how event time is assigned. */
-export interface CoordinatedSourceOptions<T> {
-  /** A value's event time, epoch ms (a finite number). */
-  readonly timestamp: (value: T) => number;
-  /** Bounded out-of-orderness, ms: the watermark trails the largest timestamp seen by this much (plus 1). */
-  readonly maxOutOfOrderness: number;
-  /** Check whether the watermark advanced every this many records (default 1: after each record). */
-  readonly watermarkEvery?: number;
-}
-
-/** What {@link CheckpointCoordinator.run} resolves to. */
-export interface JobSummary {
-  /** The checkpoint the job resumed from, if any. */
-  readonly restoredFrom: number | undefined;
-  /** Records read from the sources by this run. */
-  readonly recordsRead: number;
-  /** The last checkpoint completed (persisted and committed). */
-  readonly lastCheckpoint: number | undefined;
-  /** The coordinator's metrics at the end. */
-  readonly metrics: CheckpointMetricsSnapshot;
-}
-
-const DEFAULT_EVENTS = 100_000;
-
-/** One checkpoint between its trigger and its persistence. */
-interface Pending {
-  readonly id: number;
-  readonly time: number;
-  readonly startedAt: number;
-  readonly sources: Record<string, SourceCheckpoint>;
-  readonly operators: Set<string>;
-  readonly acked: Set<string>;
-  readonly snapshots: Map<string, StateSnapshot>;
-  readonly sinkStates: Map<string, Promise<Json>>;
-  readonly done: Array<(id: number) => void>;
-  complete: boolean;
-  sizeBytes: number;
-  entries: number;
-  pauseMs: number;
-  alignmentMs: number;
-}
-
-/** A source as the coordinator drives it. */
-class SourceRun<T> {
-  reader: SourceReader<T> | undefined;
-  subscriber: Subscriber<StreamElement<T>> | undefined;
-  maxTimestamp = Number.NEGATIVE_INFINITY;
-  watermark = Number.NEGATIVE_INFINITY;
-  sinceWatermark = 0;
-  exhausted = false;
-
-  constructor(
-    readonly name: string,
-    readonly source: Source<T>,
-    readonly options: CoordinatedSourceOptions<T>,
-    readonly restored: SourceCheckpoint | undefined,
-  ) {
-    this.timestamp = options.timestamp;
-    this.maxOutOfOrderness = options.maxOutOfOrderness;
-    this.watermarkEvery = options.watermarkEvery ?? 1;
-  }
-
-  private readonly timestamp: (value: T) => number;
-  private readonly maxOutOfOrderness: number;
-  private readonly watermarkEvery: number;
-
-  async open(): Promise<void> {
-    try {
-      this.reader = await this.source.open(this.restored?.offset);
-    } catch (err) {
-      throw err instanceof CheckpointError ? err : new CheckpointError('SOURCE', `source '${this.name}' (${this.source.describe()}) failed to open: ${messageOf(err)}`, { cause: err });
-    }
-    if (this.restored !== undefined) {
-      this.maxTimestamp = this.restored.maxTimestamp;
-      this.watermark = this.restored.watermark;
-      this.sinceWatermark = this.restored.sinceWatermark;
-    }
-  }
-
-  /**
-   * Reads and emits exactly `n` values unless the input ends first (then `exhausted`); returns
-   * how many. Values go downstream one at a time as the reader produces them when it implements
-   * `readEach`, else a batch at a time.
-   */
-  async pull(n: number): Promise<number> {
-    const reader = this.reader!;
-    let total = 0;
-    while (total < n) {
-      let got: number;
-      try {
-        if (reader.readEach !== undefined) {
-          const r = reader.readEach(n - total, this.emitOne);
-          got = typeof r === 'number' ? r : await r;
-        } else {
-          const values = await reader.read(n - total);
-          for (const v of values) this.emitOne(v);
-          got = values.length;
-        }
-      } catch (err) {
-        throw err instanceof CheckpointError ? err : new CheckpointError('SOURCE', `source '${this.name}' (${this.source.describe()}) failed to read: ${messageOf(err)}`, { cause: err });
-      }
-      if (got === 0) {
-        this.exhausted = true;
-        break;
-      }
-      total += got;
-    }
-    return total;
-  }
-
-  /** Stamps one value, emits it and, when due, the watermark. */
-  readonly emitOne = (value: T): void => {
-    const sub = this.subscriber;
-    if (sub === undefined) return;
-    let ts: number;
-    try {
-      ts = this.timestamp(value);
-    } catch (err) {
-      throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function threw for ${describeValue(value)}: ${messageOf(err)}`, { cause: err });
-    }
-    if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-      throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function must return a finite number, got ${describeValue(ts)} for ${describeValue(value)}`);
-    }
-    sub.next({ kind: 'record', value, timestamp: ts });
-    if (ts > this.maxTimestamp) this.maxTimestamp = ts;
-    if (++this.sinceWatermark >= this.watermarkEvery) {
-      this.sinceWatermark = 0;
-      const wm = this.maxTimestamp - this.maxOutOfOrderness - 1;
-      if (wm > this.watermark) {
-        this.watermark = wm;
-        sub.next({ kind: 'watermark', timestamp: wm });
-      }
-    }
-  };
-
-  state(): SourceCheckpoint {
-    return { offset: this.reader!.offset(), maxTimestamp: this.maxTimestamp, watermark: this.watermark, sinceWatermark: this.sinceWatermark };
-  }
-}
-
-/** A sink as the coordinator drives it. */
-class SinkRun<T> {
-  writer: SinkWriter<T> | undefined;
-  constructor(
-    readonly name: string,
-    readonly sink: Sink<T>,
-    readonly restored: Json | undefined,
-  ) {}
-
-  async open(): Promise<void> {
-    try {
-      this.writer = await this.sink.open(this.restored);
-    } catch (err) {
-      throw err instanceof CheckpointError ? err : new CheckpointError('SINK', `sink '${this.name}' (${this.sink.describe()}) failed to open: ${messageOf(err)}`, { cause: err });
-    }
-  }
-}
+import type { Sink } from './Sink';
+import { SinkRun } from './SinkRun';
+import type { Source } from './Source';
+import { SourceRun } from './SourceRun';
+import { StoreRegistry } from './StoreRegistry';
 
 /**
- * Runs a job with exactly-once state (DESIGN.md §4, asynchronous barrier snapshots as in Flink):
- * it owns the job's stores, sources and sinks, injects checkpoint barriers into every source at
- * the same moment, collects each stateful operator's snapshot as the barrier passes it and each
- * sink's pre-commit, persists them together with the sources' offsets and watermarks as one
- * checkpoint, then tells the sinks to commit. After a crash, {@link CheckpointCoordinator.open}
- * finds the newest valid checkpoint (falling back past a corrupt one), restores every store,
- * resumes every source at its offset and lets every sink commit or discard what it had written:
- * the committed output equals an uninterrupted run's.
+ * Runs a job with exactly-once state (docs/architecture.md §4, asynchronous barrier snapshots as
+ * in Flink): it owns the job's stores, sources and sinks, injects checkpoint barriers into every
+ * source at the same moment, collects each stateful operator's snapshot as the barrier passes it
+ * and each sink's pre-commit, persists them together with the sources' offsets and watermarks as
+ * one checkpoint, then tells the sinks to commit. After a crash, {@link CheckpointCoordinator.open}
+ * finds the newest checkpoint that loads and restores (falling back past a corrupt one), resumes
+ * every source at its offset and lets every sink commit or discard what it had written: the
+ * committed output equals an uninterrupted run's.
  *
  * It is the {@link CheckpointHook} of the job: pass it as `checkpoint` to every stateful operator,
  * whose store must come from {@link CheckpointCoordinator.store} (one store per operator).
  *
- * On the record path a checkpoint costs each operator a cache flush and an O(1)
- * `store.snapshot()`; encoding (in chunks, between batches of records), checksums and file writes
- * happen asynchronously, off it. Once a checkpoint is persisted (or has failed) the coordinator
- * releases the snapshots it collected (`StateSnapshot.release`: an LMDB store's snapshot holds a
- * read transaction until then). Sources take turns emitting `batchSize` records, so the
+ * **Cost and bounds.** On the record path a checkpoint costs each operator a cache flush and an
+ * O(1) `store.snapshot()`; encoding, checksums and writes run in slices of about 2 ms between
+ * record batches, streamed to the storage. At most `maxConcurrentCheckpoints` (default 1) are in
+ * flight: a trigger that falls due meanwhile waits (counted as skipped), so memory stays flat at
+ * any interval. `job.metrics` and `onCheckpoint` report each checkpoint's real pause: the longest
+ * the sources stood still because of it. Sources take turns emitting `batchSize` records, so the
  * interleaving of several sources (and with it every join's output) is the same in every run.
+ *
+ * **Failures.** A checkpoint the storage cannot persist is counted; after more consecutive
+ * failures than `tolerableCheckpointFailures` (default 0), or when the final checkpoint at the end
+ * of input fails, {@link run} rejects with `CheckpointError` `STORAGE`: output no checkpoint
+ * committed is never reported as done.
  *
  * @example
  * ```ts
@@ -249,36 +60,49 @@ export class CheckpointCoordinator implements CheckpointHook {
   /** Live checkpoint metrics. */
   readonly metrics: CheckpointMetrics;
   readonly #counters = new CheckpointCounters();
-  readonly #o: CheckpointCoordinatorOptions;
-  /** The processing-time clock (`options.now`, or `Date.now`). */
-  readonly #now: () => number;
+  readonly #o: ResolvedCoordinatorOptions;
   readonly #restored: CheckpointData | undefined;
-  readonly #stores = new Map<string, StateStore>();
-  readonly #storeNames = new Map<StateStore, string>();
+  readonly #stores: StoreRegistry;
   readonly #sources: SourceRun<unknown>[] = [];
   readonly #sinks: SinkRun<unknown>[] = [];
-  readonly #operators = new Map<string, number>();
-  readonly #pending = new Map<number, Pending>();
+  readonly #tracker: CheckpointTracker;
+  readonly #persister: CheckpointPersister;
   #lastId: number;
-  #persisting: Promise<void> = Promise.resolve();
   #failure: unknown = undefined;
   #requested: Array<(id: number) => void> = [];
   #running = false;
   #lastCompleted: number | undefined = undefined;
+  /** When the last checkpoint ended (committed or failed), on the coordinator's clock. */
+  #lastEndedAt = Number.NEGATIVE_INFINITY;
 
-  private constructor(options: CheckpointCoordinatorOptions, restored: CheckpointData | undefined, restoreMs: number, highestId: number) {
-    this.#o = options;
-    this.#now = options.now ?? Date.now;
+  private constructor(o: ResolvedCoordinatorOptions, stores: StoreRegistry, restored: CheckpointData | undefined, restoreMs: number, highestId: number) {
+    this.#o = o;
+    this.#stores = stores;
     this.#restored = restored;
     this.#lastId = Math.max(highestId, restored?.id ?? 0);
     this.#counters.restoredFrom = restored?.id;
     this.#counters.restoreMs = restoreMs;
     this.metrics = this.#counters;
+    this.#tracker = new CheckpointTracker(() => this.#sinks.length, (p) => this.#acknowledged(p), o.now);
+    this.#persister = new CheckpointPersister(o, this.#counters, this.#sinks, {
+      hasFailed: () => this.#failure !== undefined,
+      fail: (err) => this.#fail(err),
+      completed: (p) => {
+        this.#ended(p);
+        this.#lastCompleted = p.id;
+        for (const resolve of p.done) resolve(p.id);
+      },
+      skipped: (p) => {
+        this.#ended(p);
+        this.#requested.push(...p.done); // the next checkpoint answers them
+      },
+    });
   }
 
   /**
-   * Opens a job: loads the newest valid checkpoint from `options.storage` (logging and skipping
-   * corrupt ones), if any, so that the stores, sources and sinks created next resume from it.
+   * Opens a job: finds the newest checkpoint in `options.storage` that loads and whose stores
+   * restore (logging and skipping corrupt ones), if any, and restores the stores from it, so that
+   * the stores, sources and sinks created next resume from it. Restoring is O(entries).
    *
    * @example
    * ```ts
@@ -287,23 +111,32 @@ export class CheckpointCoordinator implements CheckpointHook {
    * ```
    */
   static async open(options: CheckpointCoordinatorOptions): Promise<CheckpointCoordinator> {
-    validateOptions(options);
-    const now = options.now ?? Date.now;
-    const t0 = now();
+    const o = resolveCoordinatorOptions(options);
+    const t0 = o.now();
     // New checkpoints number on from the highest id stored, valid or not (a corrupt newer one included).
-    const listed = await options.storage.list();
+    const listed = await o.storage.list();
     const highestId = listed.reduce((max, info) => Math.max(max, info.id), 0);
-    const restored = await loadLatestCheckpoint(options.storage, options.log, listed);
+    const stores = new StoreRegistry(options.storeFactory);
+    const refused = new Map<number, string>();
+    const restored = await loadLatestCheckpoint(o.storage, o.log, listed, (data) => {
+      try {
+        stores.restore(data);
+      } catch (err) {
+        if (err instanceof CheckpointError) refused.set(data.id, err.message);
+        throw err;
+      }
+    });
     if (restored === undefined && listed.length > 0 && (options.ifAllCorrupt ?? 'fail') === 'fail') {
+      const newest = listed[0]!;
       throw new CheckpointError(
         'CORRUPT_CHECKPOINT',
-        `CheckpointCoordinator.open: none of the ${listed.length} checkpoint(s) in ${options.storage.describe()} is valid ` +
-          `(newest: ${listed[0]!.id}, ${listed[0]!.reason ?? 'unreadable'}); starting over would discard the committed output. ` +
+        `CheckpointCoordinator.open: none of the ${listed.length} checkpoint(s) in ${o.storage.describe()} is valid ` +
+          `(newest: ${newest.id}, ${refused.get(newest.id) ?? newest.reason ?? 'unreadable'}); starting over would discard the committed output. ` +
           "Delete the checkpoints (and the output) to start over, or pass ifAllCorrupt: 'start-fresh'.",
       );
     }
-    if (restored !== undefined && restored.id === highestId) options.log?.(`restoring checkpoint ${restored.id} from ${options.storage.describe()}`); // after skipping, loadLatestCheckpoint said so
-    return new CheckpointCoordinator(options, restored, now() - t0, highestId);
+    if (restored !== undefined && restored.id === highestId) o.log?.(`restoring checkpoint ${restored.id} from ${o.storage.describe()}`); // after skipping, loadLatestCheckpoint said so
+    return new CheckpointCoordinator(o, stores, restored, o.now() - t0, highestId);
   }
 
   /** The id of the checkpoint this job resumed from, or `undefined` for a fresh start. */
@@ -312,9 +145,9 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /**
-   * The store named `name`: created by the store factory on first call (and restored from the
-   * checkpoint being resumed, if it holds one of that name), the same store afterwards. Give each
-   * stateful operator its own store and a stable name. Decoding a restored snapshot is O(n).
+   * The store named `name`: made by the store factory (and restored when the job opened, if the
+   * checkpoint being resumed holds one of that name), the same store on every call. Give each
+   * stateful operator its own store and a stable name. O(1).
    *
    * @example
    * ```ts
@@ -322,19 +155,7 @@ export class CheckpointCoordinator implements CheckpointHook {
    * ```
    */
   store(name: string): StateStore {
-    if (typeof name !== 'string' || name.length === 0) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.store: name must be a non-empty string, got ${describeValue(name)}`);
-    let store = this.#stores.get(name);
-    if (store !== undefined) return store;
-    store = (this.#o.storeFactory ?? (() => new InMemoryStore()))(name);
-    const bytes = this.#restored?.stores[name];
-    if (bytes !== undefined) {
-      const t0 = this.#now();
-      store.restore(bytes); // decoded by the store (InMemoryStore builds its index while decoding)
-      this.#counters.restoreMs += this.#now() - t0;
-    }
-    this.#stores.set(name, store);
-    this.#storeNames.set(store, name);
-    return store;
+    return this.#stores.claim(name);
   }
 
   /**
@@ -350,15 +171,17 @@ export class CheckpointCoordinator implements CheckpointHook {
    * ```
    */
   source<T>(name: string, source: Source<T>, options: CoordinatedSourceOptions<T>): Observable<StreamElement<T>> {
-    if (typeof name !== 'string' || name.length === 0) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
-    if (this.#sources.some((s) => s.name === name)) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source: a source named '${name}' exists already`);
-    if (typeof source?.open !== 'function') throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source('${name}'): expected a Source, got ${describeValue(source)}`);
-    if (typeof options?.timestamp !== 'function') throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source('${name}'): option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
+    const where = `CheckpointCoordinator.source('${name}')`;
+    const bad = (message: string): CheckpointError => new CheckpointError('INVALID_ARGUMENT', message);
+    if (typeof name !== 'string' || name.length === 0) throw bad(`CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
+    if (this.#sources.some((s) => s.name === name)) throw bad(`CheckpointCoordinator.source: a source named '${name}' exists already`);
+    if (typeof source?.open !== 'function') throw bad(`${where}: expected a Source, got ${describeValue(source)}`);
+    if (typeof options?.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
     if (!Number.isSafeInteger(options.maxOutOfOrderness) || options.maxOutOfOrderness < 0) {
-      throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source('${name}'): option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
+      throw bad(`${where}: option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
     }
     const every = options.watermarkEvery ?? 1;
-    if (!Number.isSafeInteger(every) || every < 1) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source('${name}'): option \`watermarkEvery\` must be a positive integer, got ${describeValue(every)}`);
+    if (!Number.isSafeInteger(every) || every < 1) throw bad(`${where}: option \`watermarkEvery\` must be a positive integer, got ${describeValue(every)}`);
     const run = new SourceRun<T>(name, source, options, this.#restored?.sources[name]);
     this.#sources.push(run as SourceRun<unknown>);
     return new Observable<StreamElement<T>>((subscriber) => {
@@ -395,12 +218,8 @@ export class CheckpointCoordinator implements CheckpointHook {
         input$.subscribe({
           next: (el) => {
             try {
-              if (el.kind === 'record') {
-                if (run.writer === undefined) throw new CheckpointError('STATE', `sink '${name}' received a record before the job started (use CheckpointCoordinator.run)`);
-                run.writer.write(el.value);
-              } else if (el.kind === 'barrier') {
-                this.#sinkBarrier(run as SinkRun<unknown>, el.checkpointId);
-              }
+              if (el.kind === 'record') run.write(el.value);
+              else if (el.kind === 'barrier') this.#sinkBarrier(run as SinkRun<unknown>, el.checkpointId);
             } catch (err) {
               subscriber.error(err);
             }
@@ -412,8 +231,9 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /**
-   * Asks for a checkpoint at the next round boundary; resolves with its id once it is persisted
-   * and committed.
+   * Asks for a checkpoint as soon as one may be taken (at the next round boundary, once fewer than
+   * `maxConcurrentCheckpoints` are in flight); resolves with the id of the checkpoint that covers
+   * the request once it is persisted and committed.
    */
   checkpointNow(): Promise<number> {
     return new Promise((resolve) => this.#requested.push(resolve));
@@ -424,8 +244,9 @@ export class CheckpointCoordinator implements CheckpointHook {
    * or any observable), opens sinks and sources (recovering them from the restored checkpoint),
    * then lets the sources take turns emitting records, checkpointing at the configured interval,
    * until every source is exhausted; then takes a final checkpoint and resolves once every output
-   * has completed and every checkpoint is persisted. Rejects with the first error of any output,
-   * source, sink or checkpoint protocol violation.
+   * has completed and that checkpoint is persisted and committed. Rejects with the first error of
+   * any output, source, sink or checkpoint protocol violation, and with `CheckpointError`
+   * `STORAGE` when checkpoints cannot be persisted (see `tolerableCheckpointFailures`).
    */
   async run(...outputs: Observable<unknown>[]): Promise<JobSummary> {
     if (this.#running) throw new CheckpointError('STATE', 'CheckpointCoordinator.run: the job is running already');
@@ -436,7 +257,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     const finished = new Promise<void>((resolve) => (allDone = resolve));
     if (open === 0) allDone();
     const fail = (err: unknown): void => {
-      if (this.#failure === undefined) this.#failure = err;
+      this.#fail(err);
       allDone();
     };
     for (const out of outputs) {
@@ -454,231 +275,163 @@ export class CheckpointCoordinator implements CheckpointHook {
       await Promise.all([...this.#sinks.map((s) => s.open()), ...this.#sources.map((s) => s.open())]);
       for (const s of this.#sources) {
         if (s.subscriber === undefined) throw new CheckpointError('STATE', `source '${s.name}' is not part of any output passed to run()`);
-        if (this.#restored !== undefined && s.watermark > Number.NEGATIVE_INFINITY) s.subscriber.next({ kind: 'watermark', timestamp: s.watermark });
+        s.emitRestoredWatermark();
       }
-      const batch = this.#o.batchSize ?? 1_000;
-      const everyEvents = this.#o.interval?.events ?? (this.#o.interval?.ms === undefined ? DEFAULT_EVENTS : Infinity);
-      const everyMs = this.#o.interval?.ms ?? Infinity;
-      let sinceCheckpoint = 0;
-      let lastCheckpointAt = this.#now();
-      let recordsRead = 0;
-      let batchesSinceYield = 0;
-      for (;;) {
-        this.#throwIfFailed();
-        let live = 0;
-        for (const s of this.#sources) {
-          if (s.exhausted) continue;
-          const got = await s.pull(batch);
-          this.#throwIfFailed();
-          sinceCheckpoint += got;
-          recordsRead += got;
-          if (!s.exhausted) live++;
-        }
-        this.#throwIfFailed();
-        if (live === 0) break;
-        if (sinceCheckpoint >= everyEvents || this.#now() - lastCheckpointAt >= everyMs || this.#requested.length > 0) {
-          this.#trigger();
-          sinceCheckpoint = 0;
-          lastCheckpointAt = this.#now();
-        }
-        // Let IO progress (a checkpoint being written, async sources, sinks and schedulers):
-        // after every batch while a checkpoint is in flight, else every 16th batch, since a turn
-        // of the event loop costs 4-12 us, up to 5% of a fast job's time if taken after every
-        // batch. Counted in batches, not time, so runs stay reproducible.
-        if (this.#pending.size > 0 || ++batchesSinceYield >= 16) {
-          batchesSinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-      // End of input: close event time, take the last checkpoint, complete the sources.
-      for (const s of this.#sources) {
-        if (s.watermark < Number.POSITIVE_INFINITY) {
-          s.watermark = Number.POSITIVE_INFINITY;
-          s.subscriber?.next({ kind: 'watermark', timestamp: Number.POSITIVE_INFINITY });
-        }
-      }
-      this.#throwIfFailed();
-      const last = this.#trigger();
+      const recordsRead = await this.#pump();
+      // End of input: close event time, let the checkpoints in flight end, take the final one.
+      for (const s of this.#sources) s.closeEventTime();
+      await this.#drain();
+      const last = this.#trigger(true);
       for (const s of this.#sources) s.subscriber?.complete();
       await finished;
       this.#throwIfFailed();
-      await this.#awaitCheckpoint(last);
-      await this.#persisting;
-      this.#throwIfFailed();
+      await this.#drain(last);
       return { restoredFrom: this.restoredFrom, recordsRead, lastCheckpoint: this.#lastCompleted, metrics: this.metrics.snapshot() };
     } catch (err) {
       fail(err);
       // Let a checkpoint write already under way settle (no new one starts after a failure), so
       // that a job restarted in the same process sees storage and sinks at rest.
-      await this.#persisting.catch(() => undefined);
+      await this.#persister.settled();
       throw this.#failure;
     } finally {
       for (const sub of subscriptions) sub.unsubscribe();
       await Promise.all(this.#sources.map(async (s) => s.reader?.close?.())).catch(() => undefined);
-      await Promise.all(this.#sinks.map(async (s) => s.writer?.close?.())).catch(() => undefined);
+      await Promise.all(this.#sinks.map(async (s) => s.close())).catch(() => undefined);
       this.#running = false;
+    }
+  }
+
+  /** Lets the sources take turns until every one is exhausted, checkpointing as due; returns the records read. */
+  async #pump(): Promise<number> {
+    const { batchSize, everyEvents, everyMs, maxConcurrent, minPauseMs, now } = this.#o;
+    let sinceCheckpoint = 0;
+    let periodStart = now();
+    let waiting = false; // a due checkpoint waits for a free slot
+    let recordsRead = 0;
+    let batchesSinceYield = 0;
+    for (;;) {
+      this.#throwIfFailed();
+      let live = 0;
+      for (const s of this.#sources) {
+        if (s.exhausted) continue;
+        const got = await s.pull(batchSize);
+        this.#throwIfFailed();
+        sinceCheckpoint += got;
+        recordsRead += got;
+        if (!s.exhausted) live++;
+      }
+      if (live === 0) return recordsRead;
+      const t = now();
+      const periodOver = sinceCheckpoint >= everyEvents || t - periodStart >= everyMs;
+      if (periodOver || waiting || this.#requested.length > 0) {
+        if (this.#tracker.inFlight >= maxConcurrent || t - this.#lastEndedAt < minPauseMs) {
+          if (periodOver || !waiting) this.#counters.checkpointsSkipped++;
+          waiting = true;
+        } else {
+          this.#trigger(false);
+          waiting = false;
+        }
+        if (periodOver || !waiting) {
+          sinceCheckpoint = 0;
+          periodStart = t;
+        }
+      }
+      // Let IO progress (a checkpoint being written, async sources, sinks and schedulers): after
+      // every batch while a checkpoint is in flight, else every 16th batch, since a turn of the
+      // event loop costs 4-12 us, up to 5% of a fast job's time if taken after every batch.
+      // Counted in batches, not time, so runs stay reproducible. A turn taken while checkpoints
+      // are in flight is a stall they cause: it runs their encoding and persistence slices.
+      const inFlight = this.#tracker.inFlight > 0;
+      if (inFlight || ++batchesSinceYield >= 16) {
+        batchesSinceYield = 0;
+        const t0 = performance.now();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (inFlight) this.#tracker.notePause(performance.now() - t0);
+      }
+    }
+  }
+
+  /** Waits until checkpoint `id` has ended, or (without `id`) every checkpoint in flight; throws the job's failure. */
+  async #drain(id?: number): Promise<void> {
+    for (;;) {
+      this.#throwIfFailed();
+      if (id === undefined ? this.#tracker.inFlight === 0 : !this.#tracker.has(id)) return;
+      if (id !== undefined) {
+        const p = this.#tracker.get(id, 'the coordinator');
+        if (!p.acknowledged) {
+          const missing = this.#tracker.missing(p, this.#sinks.map((s) => s.name));
+          throw new CheckpointError('STATE', `the final checkpoint ${id} never completed: no acknowledgement from ${missing}`);
+        }
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
   /** Counts an operator instance in (see `CheckpointHook.register`): checkpoints wait for its snapshot. */
   register(operator: string): () => void {
-    this.#operators.set(operator, (this.#operators.get(operator) ?? 0) + 1);
-    return () => {
-      const n = (this.#operators.get(operator) ?? 1) - 1;
-      if (n <= 0) this.#operators.delete(operator);
-      else this.#operators.set(operator, n);
-    };
+    return this.#tracker.register(operator);
   }
 
   /** Takes an operator's snapshot for a checkpoint (see `CheckpointHook.snapshotTaken`). O(1). */
   snapshotTaken(report: OperatorSnapshot): void {
-    const p = this.#pending.get(report.checkpointId);
-    if (p === undefined) throw new CheckpointError('STATE', `operator '${report.operator}' reported checkpoint ${report.checkpointId}, which the coordinator did not trigger`);
-    const name = report.store !== undefined ? this.#storeNames.get(report.store) : this.#stores.has(report.operator) ? report.operator : undefined;
+    const p = this.#tracker.get(report.checkpointId, `operator '${report.operator}'`);
+    const name = report.store !== undefined ? this.#stores.nameOf(report.store) : this.#stores.has(report.operator) ? report.operator : undefined;
     if (name === undefined) {
       throw new CheckpointError('UNKNOWN_STORE', `operator '${report.operator}' uses a store the coordinator did not create: pass it \`store: job.store('${report.operator}')\``);
     }
-    if (p.snapshots.has(name)) {
-      throw new CheckpointError('STATE', `store '${name}' was reported twice at checkpoint ${p.id} (last by operator '${report.operator}'): give each stateful operator its own store`);
-    }
-    p.snapshots.set(name, report.snapshot);
-    p.acked.add(report.operator);
-    this.#maybeComplete(p);
+    this.#tracker.snapshotTaken(p, report.operator, name, report.snapshot);
   }
 
   #sinkBarrier(run: SinkRun<unknown>, id: number): void {
-    const p = this.#pending.get(id);
-    if (p === undefined) throw new CheckpointError('STATE', `sink '${run.name}' received barrier ${id}, which the coordinator did not trigger`);
-    let state: Promise<Json>;
-    try {
-      state = Promise.resolve(run.writer!.preCommit(id));
-    } catch (err) {
-      state = Promise.reject(err);
-    }
-    // A failed pre-commit fails the job (its output would be lost otherwise).
-    state.catch((err: unknown) => this.#fail(new CheckpointError('SINK', `sink '${run.name}' failed to pre-commit checkpoint ${id}: ${messageOf(err)}`, { cause: err })));
-    p.sinkStates.set(run.name, state);
-    this.#maybeComplete(p);
+    const p = this.#tracker.get(id, `sink '${run.name}'`);
+    const state = run.preCommit(id);
+    state.catch((err: unknown) => this.#fail(err)); // its output would be lost otherwise
+    this.#tracker.preCommitted(p, run.name, state);
   }
 
   /** Injects barrier n into every source, now. Returns n. */
-  #trigger(): number {
+  #trigger(final: boolean): number {
     const id = ++this.#lastId;
     const sources: Record<string, SourceCheckpoint> = {};
     for (const s of this.#sources) sources[s.name] = s.state();
-    const p: Pending = {
-      id,
-      time: Date.now(),
-      startedAt: this.#now(),
-      sources,
-      operators: new Set(this.#operators.keys()),
-      acked: new Set(),
-      snapshots: new Map(),
-      sinkStates: new Map(),
-      done: this.#requested,
-      complete: false,
-      sizeBytes: 0,
-      entries: 0,
-      pauseMs: 0,
-      alignmentMs: 0,
-    };
+    const p = this.#tracker.begin(id, sources, this.#requested, final, this.#o.now());
     this.#requested = [];
-    this.#pending.set(id, p);
     this.#counters.checkpointsTriggered++;
+    this.#counters.checkpointsInFlight = this.#tracker.inFlight;
     const t0 = performance.now();
     for (const s of this.#sources) s.subscriber?.next({ kind: 'barrier', checkpointId: id });
-    p.pauseMs = performance.now() - t0;
-    this.#counters.lastPauseMs = p.pauseMs;
-    this.#maybeComplete(p);
+    p.barrierMs = performance.now() - t0;
+    if (p.barrierMs > p.pauseMs) p.pauseMs = p.barrierMs;
+    this.#tracker.check(p);
     return id;
   }
 
-  #maybeComplete(p: Pending): void {
-    if (p.complete) return;
-    for (const op of p.operators) if (!p.acked.has(op)) return;
-    if (p.sinkStates.size < this.#sinks.length) return;
-    p.complete = true;
-    p.alignmentMs = this.#now() - p.startedAt;
-    this.#counters.lastAlignmentMs = p.alignmentMs;
-    for (const name of this.#stores.keys()) {
+  /** Every operator and sink acknowledged `p`: check every store took part, then persist it. */
+  #acknowledged(p: PendingCheckpoint): void {
+    for (const name of this.#stores.claimed()) {
       if (!p.snapshots.has(name)) {
         this.#fail(new CheckpointError('STATE', `store '${name}' was not reported at checkpoint ${p.id}: pass \`checkpoint: job\` to the operator that uses it`));
         return;
       }
     }
-    this.#persisting = this.#persisting.then(() => this.#persist(p));
+    this.#persister.enqueue(p);
   }
 
-  async #persist(p: Pending): Promise<void> {
-    try {
-      await this.#persistAndCommit(p);
-    } finally {
-      // The snapshots are encoded (or the checkpoint is given up): let lazily-backed ones (an
-      // LMDB read transaction) go. A no-op for in-memory snapshots.
-      for (const snap of p.snapshots.values()) snap.release();
-    }
-  }
-
-  async #persistAndCommit(p: Pending): Promise<void> {
-    if (this.#failure !== undefined) return;
-    try {
-      const sinks: Record<string, Json> = {};
-      for (const [name, state] of p.sinkStates) sinks[name] = await state;
-      const stores: Record<string, Uint8Array> = {};
-      let bytes = 0;
-      let entries = 0;
-      for (const [name, snap] of p.snapshots) {
-        stores[name] = await encodeYielding(snap);
-        bytes += stores[name].length;
-        entries += snap.len();
-      }
-      p.sizeBytes = bytes;
-      p.entries = entries;
-      await this.#o.storage.save({ id: p.id, time: p.time, sources: p.sources, sinks, stores });
-      this.#counters.lastSizeBytes = bytes;
-    } catch (err) {
-      if (this.#failure !== undefined) return;
-      this.#counters.checkpointsFailed++;
-      this.#o.log?.(`checkpoint ${p.id} failed: ${messageOf(err)}`);
-      this.#pending.delete(p.id);
-      for (const resolve of p.done) this.#requested.push(resolve); // the next one answers them
-      return;
-    }
-    try {
-      for (const s of this.#sinks) await s.writer!.commit(p.id);
-    } catch (err) {
-      this.#fail(new CheckpointError('SINK', `a sink failed to commit checkpoint ${p.id}: ${messageOf(err)}`, { cause: err }));
-      return;
-    }
-    this.#pending.delete(p.id);
-    this.#lastCompleted = p.id;
-    this.#counters.checkpointsCompleted++;
-    this.#counters.lastCompletedId = p.id;
-    this.#counters.lastDurationMs = this.#now() - p.startedAt;
-    for (const resolve of p.done) resolve(p.id);
-    this.#o.onCheckpoint?.({ id: p.id, durationMs: this.#counters.lastDurationMs, alignmentMs: p.alignmentMs, pauseMs: p.pauseMs, sizeBytes: p.sizeBytes, entries: p.entries });
-  }
-
-  async #awaitCheckpoint(id: number): Promise<void> {
-    // Wait until checkpoint `id` completed or failed (its persistence is chained after the acks).
-    for (;;) {
-      this.#throwIfFailed();
-      const p = this.#pending.get(id);
-      if (p === undefined) return;
-      if (!p.complete) {
-        const missing = [...p.operators].filter((op) => !p.acked.has(op));
-        const sinks = this.#sinks.filter((s) => !p.sinkStates.has(s.name)).map((s) => s.name);
-        throw new CheckpointError('STATE', `the final checkpoint ${id} never completed: no acknowledgement from ${[...missing.map((m) => `operator '${m}'`), ...sinks.map((s) => `sink '${s}'`)].join(', ')}`);
-      }
-      await this.#persisting;
-    }
+  #ended(p: PendingCheckpoint): void {
+    this.#tracker.finish(p);
+    this.#counters.checkpointsInFlight = this.#tracker.inFlight;
+    this.#lastEndedAt = this.#o.now();
   }
 
   #checkRestoredNames(): void {
     const r = this.#restored;
-    if (r === undefined || this.#o.allowNonRestoredState === true) return;
+    if (r === undefined) return;
+    if (this.#o.options.allowNonRestoredState === true) {
+      this.#stores.dropUnclaimed();
+      return;
+    }
     const unknown = [
-      ...Object.keys(r.stores).filter((n) => !this.#stores.has(n)).map((n) => `store '${n}'`),
+      ...this.#stores.unclaimed().map((n) => `store '${n}'`),
       ...Object.keys(r.sources).filter((n) => !this.#sources.some((s) => s.name === n)).map((n) => `source '${n}'`),
       ...Object.keys(r.sinks).filter((n) => !this.#sinks.some((s) => s.name === n)).map((n) => `sink '${n}'`),
     ];
@@ -698,40 +451,4 @@ export class CheckpointCoordinator implements CheckpointHook {
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#failure;
   }
-}
-
-/** Encodes a snapshot in chunks, yielding to the event loop between them (records flow meanwhile). */
-async function encodeYielding(snap: StateSnapshot): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (const chunk of snap.encodeChunks(32_768)) {
-    chunks.push(chunk);
-    total += chunk.length;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
-}
-
-function validateOptions(o: CheckpointCoordinatorOptions): void {
-  const bad = (what: string, value: unknown): CheckpointError => new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator: ${what}, got ${describeValue(value)}`);
-  if (typeof o !== 'object' || o === null) throw bad('options must be an object', o);
-  if (typeof o.storage?.save !== 'function' || typeof o.storage?.list !== 'function') throw bad('option `storage` must be a CheckpointStorage (new FileCheckpointStorage(dir), say)', o.storage);
-  if (o.interval !== undefined) {
-    const { events, ms } = o.interval;
-    if (events !== undefined && (!Number.isSafeInteger(events) || events < 1)) throw bad('`interval.events` must be a positive integer', events);
-    if (ms !== undefined && (typeof ms !== 'number' || !(ms > 0))) throw bad('`interval.ms` must be a positive number of milliseconds', ms);
-  }
-  if (o.batchSize !== undefined && (!Number.isSafeInteger(o.batchSize) || o.batchSize < 1)) throw bad('`batchSize` must be a positive integer', o.batchSize);
-  if (o.ifAllCorrupt !== undefined && o.ifAllCorrupt !== 'fail' && o.ifAllCorrupt !== 'start-fresh') throw bad("`ifAllCorrupt` must be 'fail' or 'start-fresh'", o.ifAllCorrupt);
-  if (o.storeFactory !== undefined && typeof o.storeFactory !== 'function') throw bad('`storeFactory` must be a function (name -> StateStore)', o.storeFactory);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

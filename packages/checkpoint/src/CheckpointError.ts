@@ -9,6 +9,9 @@
  * - `NO_CHECKPOINT`: a checkpoint was asked for by id and does not exist.
  * - `IO`: checkpoint storage could not read or write (missing or read-only directory, full
  *   disk, ...). A sink's own file-system failures are `SINK`, a source's `SOURCE`.
+ * - `STORAGE`: a running job failed because its checkpoints could not be persisted: more
+ *   consecutive failures than `tolerableCheckpointFailures`, or the final checkpoint. The message
+ *   names the checkpoint, the storage and the cause; `cause` is the storage's error (often `IO`).
  * - `SOURCE`: a source failed to open or read, or a line of input could not be parsed.
  * - `SINK`: a sink failed to write, pre-commit, commit or recover.
  * - `STATE`: the job's state does not fit the protocol (a store shared by two operators, a
@@ -20,6 +23,7 @@ export type CheckpointErrorCode =
   | 'CORRUPT_CHECKPOINT'
   | 'NO_CHECKPOINT'
   | 'IO'
+  | 'STORAGE'
   | 'SOURCE'
   | 'SINK'
   | 'STATE';

@@ -23,6 +23,32 @@ export interface CheckpointData {
   readonly sinks: Readonly<Record<string, Json>>;
   /** Each store's encoded snapshot (`StateSnapshot.encode()` bytes), by store name. */
   readonly stores: Readonly<Record<string, Uint8Array>>;
+  /**
+   * Where a loaded checkpoint was read from, for messages: the checkpoint as a whole and each
+   * store (a file path, an object name). Storages fill it in on `load`; `save` ignores it.
+   */
+  readonly origin?: CheckpointOrigin;
+}
+
+/** Where a loaded checkpoint and each of its stores were read from (see {@link CheckpointData.origin}). */
+export interface CheckpointOrigin {
+  readonly checkpoint: string;
+  readonly stores: Readonly<Record<string, string>>;
+}
+
+/**
+ * A store's encoded snapshot as {@link CheckpointStorage.save} receives it: all its bytes at once,
+ * or its chunks in order, produced as the storage reads them. The checkpoint coordinator hands
+ * over chunks, encoded slice by slice between record batches, so that a large store never sits
+ * in memory whole and never stalls the record path while it is written. Read either form with
+ * {@link encodedChunks}.
+ */
+export type EncodedStore = Uint8Array | AsyncIterable<Uint8Array>;
+
+/** A checkpoint as {@link CheckpointStorage.save} receives it: {@link CheckpointData} whose stores may come in chunks. */
+export interface CheckpointToSave extends Omit<CheckpointData, 'stores' | 'origin'> {
+  /** Each store's encoded snapshot, by store name: bytes, or chunks to read in order once. */
+  readonly stores: Readonly<Record<string, EncodedStore>>;
 }
 
 /** What {@link CheckpointStorage.list} reports about one stored checkpoint. */
@@ -51,9 +77,12 @@ export interface CheckpointStorage {
   /**
    * Persists a checkpoint atomically and durably, then prunes old ones. Ids must be higher than
    * every stored id (a coordinator numbers on from the highest one listed); saving an existing id
-   * replaces it.
+   * replaces it. Store bytes may arrive in chunks ({@link EncodedStore}): read each store's
+   * chunks once, in order (a store's chunk iterator may throw: the save fails then). Rejects
+   * when the checkpoint could not be made durable; the coordinator counts that as a failed
+   * checkpoint and, past its tolerance, fails the job.
    */
-  save(checkpoint: CheckpointData): Promise<void>;
+  save(checkpoint: CheckpointToSave): Promise<void>;
   /** Every stored checkpoint, newest first, each checked. */
   list(): Promise<CheckpointInfo[]>;
   /** Loads one checkpoint; throws `CheckpointError` `CORRUPT_CHECKPOINT` or `NO_CHECKPOINT`. */

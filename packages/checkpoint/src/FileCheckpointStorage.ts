@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { describeValue, hex32, messageOf } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
 import { optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
-import type { CheckpointData, CheckpointInfo, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
-import type { Json } from './Json';
+import type { CheckpointData, CheckpointInfo, CheckpointStorage, CheckpointToSave, EncodedStore } from './CheckpointStorage';
+import { checkCheckpointData, checkId, checkRetain } from './checkCheckpointData';
+import { Corrupt, decodeManifest, encodeManifest, type Manifest, type ManifestStore } from './checkpointManifest';
+import { encodedChunks } from './encodedChunks';
 
 /** Options of {@link FileCheckpointStorage}. */
 export interface FileCheckpointStorageOptions {
@@ -24,16 +27,10 @@ export interface FileCheckpointStorageOptions {
 
 const KEYS = optionKeys<FileCheckpointStorageOptions>({ retain: true, fsync: true, log: true });
 
-const FORMAT = 'weir-checkpoint';
-const VERSION = 1;
 const MANIFEST = 'manifest.json';
 const ID_DIGITS = 12;
 const CHK_NAME = /^chk-(\d+)$/;
 const TMP_NAME = /^\.tmp-chk-(\d+)-/;
-const STORE_FILE = /^store-(0|[1-9]\d*)\.state$/;
-const CHECKSUM_TAIL = /"checksum": "([0-9a-f]{8})"\n}\n$/;
-const CHECKSUM_PLACEHOLDER = '00000000';
-const DEFAULT_RETAIN = 3;
 
 /**
  * Durable checkpoints in a local directory: each checkpoint appears atomically (written to a
@@ -49,7 +46,8 @@ const DEFAULT_RETAIN = 3;
  * itself set to `"00000000"`, so a damaged manifest is detected too (do not edit manifests by
  * hand). Source offsets and sink states must be JSON: a non-finite number there is rejected.
  *
- * **Saving.** {@link save} writes the store files, then the manifest, into
+ * **Saving.** {@link save} writes the store files (chunk by chunk when they come in chunks, with
+ * their CRC-32 computed on the way, so a large store is never held whole), then the manifest, into
  * `dir/.tmp-chk-<id>-<random>/`, fsyncs each file and that directory, renames it to `chk-<id>`
  * and fsyncs `dir`; then it prunes: checkpoints beyond the newest `retain` (by id) and leftover
  * `.tmp-chk-*` directories of an id up to the saved one (writes interrupted by a crash) are
@@ -120,15 +118,13 @@ export class FileCheckpointStorage implements CheckpointStorage {
    * except when only the final fsync of `dir` failed (the checkpoint is in place, its durability
    * unknown). A failure to prune is only logged: the checkpoint is saved.
    */
-  save(checkpoint: CheckpointData): Promise<void> {
-    let plan: SavePlan;
+  save(checkpoint: CheckpointToSave): Promise<void> {
     try {
       checkCheckpointData('FileCheckpointStorage.save', checkpoint);
-      plan = planSave(checkpoint);
     } catch (err) {
       return Promise.reject(err);
     }
-    const run = this.#tail.then(() => this.#write(plan));
+    const run = this.#tail.then(() => this.#write(checkpoint));
     this.#tail = run.then(
       () => {},
       () => {},
@@ -178,12 +174,14 @@ export class FileCheckpointStorage implements CheckpointStorage {
       throw new CheckpointError('CORRUPT_CHECKPOINT', `checkpoint ${id} (${this.#chkPath(id)}) is corrupt: ${r.reason}`);
     }
     const { manifest, data } = r;
+    const chk = this.#chkPath(id);
     return {
       id,
       time: manifest.time,
       sources: manifest.sources,
       sinks: manifest.sinks,
       stores: Object.fromEntries(manifest.stores.map((s, i) => [s.name, data[i] ?? new Uint8Array(0)])),
+      origin: { checkpoint: chk, stores: Object.fromEntries(manifest.stores.map((s) => [s.name, path.join(chk, s.file)])) },
     };
   }
 
@@ -200,8 +198,8 @@ export class FileCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  async #write(plan: SavePlan): Promise<void> {
-    const { id } = plan;
+  async #write(checkpoint: CheckpointToSave): Promise<void> {
+    const { id } = checkpoint;
     const dir = this.#dir;
     const what = `cannot save checkpoint ${id} in ${dir}`;
     try {
@@ -223,8 +221,12 @@ export class FileCheckpointStorage implements CheckpointStorage {
     const tmp = path.join(dir, `.tmp-chk-${pad(id)}-${randomBytes(6).toString('hex')}`);
     try {
       await fs.mkdir(tmp);
-      for (const s of plan.stores) await this.#writeFile(path.join(tmp, s.file), s.data);
-      await this.#writeFile(path.join(tmp, MANIFEST), plan.manifest);
+      const stores: ManifestStore[] = [];
+      for (const [name, encoded] of Object.entries(checkpoint.stores)) {
+        const file = `store-${stores.length}.state`;
+        stores.push({ name, file, ...(await this.#writeStore(path.join(tmp, file), encoded)) });
+      }
+      await this.#writeFile(path.join(tmp, MANIFEST), encodeManifest(checkpoint, stores));
       await this.#syncDir(tmp);
     } catch (err) {
       await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
@@ -263,6 +265,24 @@ export class FileCheckpointStorage implements CheckpointStorage {
       });
     }
     await this.#prune(id);
+  }
+
+  /** Writes a store's bytes chunk by chunk; returns their size and CRC-32. */
+  async #writeStore(file: string, encoded: EncodedStore): Promise<{ bytes: number; crc32: number }> {
+    const handle = await fs.open(file, 'wx');
+    let bytes = 0;
+    let crc = 0;
+    try {
+      for await (const chunk of encodedChunks(encoded)) {
+        crc = crc32(chunk, crc);
+        bytes += chunk.byteLength;
+        for (let at = 0; at < chunk.byteLength; ) at += (await handle.write(chunk, at)).bytesWritten;
+      }
+      if (this.#fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return { bytes, crc32: crc >>> 0 };
   }
 
   async #writeFile(file: string, data: Uint8Array): Promise<void> {
@@ -388,7 +408,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
         return {
           kind: 'corrupt',
           manifest,
-          reason: `${s.file}: checksum mismatch: crc32 ${hex(actual)}, the manifest says ${hex(s.crc32)} (store ${JSON.stringify(s.name)})`,
+          reason: `${s.file}: checksum mismatch: crc32 ${hex32(actual)}, the manifest says ${hex32(s.crc32)} (store ${JSON.stringify(s.name)})`,
         };
       }
       if (keep) data.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -402,35 +422,10 @@ export function checkpointDirName(id: number): string {
   return `chk-${pad(id)}`;
 }
 
-interface ManifestStore {
-  readonly name: string;
-  readonly file: string;
-  readonly bytes: number;
-  readonly crc32: number;
-}
-
-interface Manifest {
-  readonly time: number;
-  readonly sources: Record<string, SourceCheckpoint>;
-  readonly sinks: Record<string, Json>;
-  readonly stores: ManifestStore[];
-}
-
-interface SavePlan {
-  readonly id: number;
-  readonly stores: ReadonlyArray<{ readonly file: string; readonly data: Uint8Array }>;
-  readonly manifest: Uint8Array;
-}
-
 type ReadResult =
   | { readonly kind: 'ok'; readonly manifest: Manifest; readonly data: Uint8Array[] }
   | { readonly kind: 'corrupt'; readonly reason: string; readonly manifest?: Manifest }
   | { readonly kind: 'gone' };
-
-/** Thrown while decoding a manifest; caught and reported as the reason it is invalid. */
-class Corrupt {
-  constructor(readonly reason: string) {}
-}
 
 function pad(id: number): string {
   return String(id).padStart(ID_DIGITS, '0');
@@ -448,223 +443,11 @@ function chkIds(names: readonly string[]): number[] {
   return ids;
 }
 
-function planSave(checkpoint: CheckpointData): SavePlan {
-  const stores = Object.entries(checkpoint.stores).map(([name, data], i) => ({
-    name,
-    file: `store-${i}.state`,
-    data,
-    bytes: data.byteLength,
-    crc32: crc32(data) >>> 0,
-  }));
-  const body = {
-    format: FORMAT,
-    version: VERSION,
-    id: checkpoint.id,
-    time: encodeNumber(checkpoint.time),
-    sources: Object.fromEntries(
-      Object.entries(checkpoint.sources).map(([name, s]) => [
-        name,
-        {
-          offset: s.offset,
-          maxTimestamp: encodeNumber(s.maxTimestamp),
-          watermark: encodeNumber(s.watermark),
-          sinceWatermark: encodeNumber(s.sinceWatermark),
-        },
-      ]),
-    ),
-    sinks: checkpoint.sinks,
-    stores: stores.map(({ name, file, bytes, crc32: crc }) => ({ name, file, bytes, crc32: crc })),
-    checksum: CHECKSUM_PLACEHOLDER,
-  };
-  const text = JSON.stringify(body, null, 2) + '\n';
-  const sum = hex(crc32(Buffer.from(text, 'utf8')) >>> 0).slice(2);
-  const tail = `"checksum": "${CHECKSUM_PLACEHOLDER}"\n}\n`;
-  const signed = text.slice(0, text.length - tail.length) + `"checksum": "${sum}"\n}\n`;
-  return { id: checkpoint.id, stores, manifest: Buffer.from(signed, 'utf8') };
-}
-
-function decodeManifest(raw: Buffer, id: number): Manifest {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw new Corrupt('not valid UTF-8');
-  }
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch (err) {
-    throw new Corrupt(`not valid JSON (${messageOf(err)})`);
-  }
-  if (!isPlainObject(m)) throw new Corrupt('not a JSON object');
-  if (m.format !== FORMAT) throw new Corrupt(`format is ${JSON.stringify(m.format)}, expected ${JSON.stringify(FORMAT)}`);
-  if (m.version !== VERSION) throw new Corrupt(`version ${JSON.stringify(m.version)} is not supported (expected ${VERSION})`);
-  const tail = CHECKSUM_TAIL.exec(text);
-  if (!tail || tail[1] === undefined) throw new Corrupt('no checksum at its end (truncated, or not written by weir)');
-  const unsigned = text.slice(0, tail.index) + `"checksum": "${CHECKSUM_PLACEHOLDER}"\n}\n`;
-  const actual = hex(crc32(Buffer.from(unsigned, 'utf8')) >>> 0).slice(2);
-  if (actual !== tail[1]) throw new Corrupt(`checksum mismatch: crc32 0x${actual}, the manifest says 0x${tail[1]} (the manifest was damaged or edited)`);
-  if (m.id !== id) throw new Corrupt(`is for checkpoint ${JSON.stringify(m.id)}, not ${id} (the id of its directory)`);
-  const time = decodeNumber(m.time, 'time');
-  if (!isPlainObject(m.sources)) throw new Corrupt('sources: expected an object');
-  const sources = Object.fromEntries(
-    Object.entries(m.sources).map(([name, s]): [string, SourceCheckpoint] => {
-      const where = `sources[${JSON.stringify(name)}]`;
-      if (!isPlainObject(s) || !('offset' in s)) throw new Corrupt(`${where}: expected an object with an offset`);
-      return [
-        name,
-        {
-          offset: s.offset as Json,
-          maxTimestamp: decodeNumber(s.maxTimestamp, `${where}.maxTimestamp`),
-          watermark: decodeNumber(s.watermark, `${where}.watermark`),
-          sinceWatermark: decodeNumber(s.sinceWatermark, `${where}.sinceWatermark`),
-        },
-      ];
-    }),
-  );
-  if (!isPlainObject(m.sinks)) throw new Corrupt('sinks: expected an object');
-  const sinks = m.sinks as Record<string, Json>;
-  if (!Array.isArray(m.stores)) throw new Corrupt('stores: expected an array');
-  const names = new Set<string>();
-  const files = new Set<string>();
-  const stores = m.stores.map((s: unknown, i): ManifestStore => {
-    const where = `stores[${i}]`;
-    if (!isPlainObject(s)) throw new Corrupt(`${where}: expected an object`);
-    const { name, file, bytes, crc32: crc } = s;
-    if (typeof name !== 'string') throw new Corrupt(`${where}.name: expected a string`);
-    if (typeof file !== 'string' || !STORE_FILE.test(file)) throw new Corrupt(`${where}.file: expected store-<n>.state, got ${JSON.stringify(file)}`);
-    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new Corrupt(`${where}.bytes: expected a byte count`);
-    if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) throw new Corrupt(`${where}.crc32: expected an unsigned 32-bit integer`);
-    if (names.has(name)) throw new Corrupt(`${where}: store ${JSON.stringify(name)} appears twice`);
-    if (files.has(file)) throw new Corrupt(`${where}: file ${file} appears twice`);
-    names.add(name);
-    files.add(file);
-    return { name, file, bytes, crc32: crc };
-  });
-  return { time, sources, sinks, stores };
-}
-
-/** A number as JSON: itself when finite, else `"Infinity"`, `"-Infinity"` or `"NaN"`; `-0` as `"-0"`. */
-function encodeNumber(n: number): number | string {
-  if (Object.is(n, -0)) return '-0';
-  return Number.isFinite(n) ? n : String(n);
-}
-
-function decodeNumber(v: unknown, where: string): number {
-  if (typeof v === 'number') return v;
-  switch (v) {
-    case 'Infinity':
-      return Infinity;
-    case '-Infinity':
-      return -Infinity;
-    case 'NaN':
-      return NaN;
-    case '-0':
-      return -0;
-    default:
-      throw new Corrupt(`${where}: expected a number, got ${JSON.stringify(v)}`);
-  }
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 function codeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 function ioError(what: string, err: unknown): CheckpointError {
   return new CheckpointError('IO', `${what}: ${messageOf(err)}`, { cause: err });
-}
-
-function describeValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object';
-  return String(v);
-}
-
-/** @internal Checks a `retain` option (default 3): a positive safe integer. */
-export function checkRetain(kind: string, retain: unknown): number {
-  if (retain === undefined) return DEFAULT_RETAIN;
-  if (typeof retain !== 'number' || !Number.isSafeInteger(retain) || retain < 1) {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: option \`retain\` must be a positive integer, got ${describeValue(retain)}`);
-  }
-  return retain;
-}
-
-/** @internal Checks a checkpoint id: a non-negative safe integer. */
-export function checkId(kind: string, id: unknown): asserts id is number {
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: a checkpoint id must be a non-negative integer, got ${describeValue(id)}`);
-  }
-}
-
-/**
- * @internal Checks that a checkpoint can be stored faithfully: a valid id, numeric `time` and
- * source numbers, JSON offsets and sink states (no NaN, ±Infinity, undefined, bigint, cycles or
- * class instances, which JSON would silently change), and `Uint8Array` store bytes.
- */
-export function checkCheckpointData(kind: string, checkpoint: CheckpointData): void {
-  const bad = (message: string): CheckpointError => new CheckpointError('INVALID_ARGUMENT', `${kind}: ${message}`);
-  if (typeof checkpoint !== 'object' || checkpoint === null) throw bad(`expected a checkpoint object, got ${describeValue(checkpoint)}`);
-  checkId(kind, checkpoint.id);
-  const id = checkpoint.id;
-  if (typeof checkpoint.time !== 'number') throw bad(`checkpoint ${id}: time must be a number, got ${describeValue(checkpoint.time)}`);
-  for (const field of ['sources', 'sinks', 'stores'] as const) {
-    if (!isPlainObject(checkpoint[field])) throw bad(`checkpoint ${id}: ${field} must be an object, got ${describeValue(checkpoint[field])}`);
-  }
-  for (const [name, s] of Object.entries(checkpoint.sources)) {
-    const where = `checkpoint ${id}: source ${JSON.stringify(name)}`;
-    if (!isPlainObject(s)) throw bad(`${where}: expected an object, got ${describeValue(s)}`);
-    for (const field of ['maxTimestamp', 'watermark', 'sinceWatermark'] as const) {
-      if (typeof s[field] !== 'number') throw bad(`${where}: ${field} must be a number, got ${describeValue(s[field])}`);
-    }
-    checkJson(s.offset, `${where}: offset`, bad, new Set());
-  }
-  for (const [name, state] of Object.entries(checkpoint.sinks)) {
-    checkJson(state, `checkpoint ${id}: sink ${JSON.stringify(name)}`, bad, new Set());
-  }
-  for (const [name, bytes] of Object.entries(checkpoint.stores)) {
-    if (!(bytes instanceof Uint8Array)) throw bad(`checkpoint ${id}: store ${JSON.stringify(name)}: expected encoded snapshot bytes (a Uint8Array), got ${describeValue(bytes)}`);
-  }
-}
-
-function checkJson(v: unknown, where: string, bad: (message: string) => CheckpointError, seen: Set<unknown>): void {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(v)) throw bad(`${where}: ${v} is not JSON`);
-      return;
-    case 'object':
-      if (v === null) return;
-      if (seen.has(v)) throw bad(`${where}: a cycle is not JSON`);
-      seen.add(v);
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) checkJson(v[i], `${where}[${i}]`, bad, seen); // holes too
-      } else if (isPlainObject(v)) {
-        for (const [k, x] of Object.entries(v)) checkJson(x, `${where}.${k}`, bad, seen);
-      } else {
-        throw bad(`${where}: ${(v as object).constructor?.name ?? 'an object'} instance is not JSON (use plain objects and arrays)`);
-      }
-      seen.delete(v);
-      return;
-    default:
-      throw bad(`${where}: ${describeValue(v)} (${typeof v}) is not JSON`);
-  }
 }

@@ -2,8 +2,10 @@ import { crc32 } from 'node:zlib';
 import { CheckpointError } from './CheckpointError';
 import { optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
-import type { CheckpointData, CheckpointInfo, CheckpointStorage, SourceCheckpoint } from './CheckpointStorage';
-import { checkCheckpointData, checkId, checkRetain } from './FileCheckpointStorage';
+import { hex32 } from '@weir/state';
+import type { CheckpointData, CheckpointInfo, CheckpointStorage, CheckpointToSave, SourceCheckpoint } from './CheckpointStorage';
+import { checkCheckpointData, checkId, checkRetain } from './checkCheckpointData';
+import { encodedBytes } from './encodedChunks';
 import type { Json } from './Json';
 
 /** Options of {@link MemoryCheckpointStorage}. */
@@ -67,13 +69,18 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
    * Stores a copy of `checkpoint`, then prunes. Rejects like {@link FileCheckpointStorage.save}
    * (`INVALID_ARGUMENT`, `STATE`), and with the error given to {@link failNextSave} once.
    */
-  async save(checkpoint: CheckpointData): Promise<void> {
+  async save(checkpoint: CheckpointToSave): Promise<void> {
     checkCheckpointData('MemoryCheckpointStorage.save', checkpoint);
     const { id } = checkpoint;
     if (this.#failNext) {
       const { error } = this.#failNext;
       this.#failNext = undefined;
       throw error;
+    }
+    const stores: StoredStore[] = [];
+    for (const [name, encoded] of Object.entries(checkpoint.stores)) {
+      const bytes = new Uint8Array(await encodedBytes(encoded));
+      stores.push({ name, bytes, crc32: crc32(bytes) >>> 0 });
     }
     const newer = [...this.#checkpoints.keys()].filter((x) => x > id).sort((a, b) => a - b);
     if (newer.length >= this.#retain) {
@@ -88,11 +95,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
       time: checkpoint.time,
       sources: copySources(checkpoint.sources),
       sinks: copyJson(checkpoint.sinks) as Record<string, Json>,
-      stores: Object.entries(checkpoint.stores).map(([name, bytes]) => ({
-        name,
-        bytes: new Uint8Array(bytes),
-        crc32: crc32(bytes) >>> 0,
-      })),
+      stores,
       damaged: false,
     });
     const ids = [...this.#checkpoints.keys()].sort((a, b) => b - a);
@@ -131,6 +134,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
       sources: copySources(c.sources),
       sinks: copyJson(c.sinks) as Record<string, Json>,
       stores: Object.fromEntries(c.stores.map((s) => [s.name, new Uint8Array(s.bytes)])),
+      origin: { checkpoint: `checkpoint ${id} in memory`, stores: Object.fromEntries(c.stores.map((s) => [s.name, `checkpoint ${id} in memory, store ${JSON.stringify(s.name)}`])) },
     };
   }
 
@@ -166,13 +170,9 @@ function problemOf(c: Stored): string | undefined {
   if (c.damaged) return 'manifest: damaged (MemoryCheckpointStorage.corrupt)';
   for (const s of c.stores) {
     const actual = crc32(s.bytes) >>> 0;
-    if (actual !== s.crc32) return `store ${JSON.stringify(s.name)}: checksum mismatch: crc32 ${hex(actual)}, saved ${hex(s.crc32)}`;
+    if (actual !== s.crc32) return `store ${JSON.stringify(s.name)}: checksum mismatch: crc32 ${hex32(actual)}, saved ${hex32(s.crc32)}`;
   }
   return undefined;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
 function copyJson(v: Json | Readonly<Record<string, Json>>): Json {

@@ -2,10 +2,11 @@ import { CheckpointError } from './CheckpointError';
 import type { CheckpointData, CheckpointInfo, CheckpointStorage } from './CheckpointStorage';
 
 /**
- * Loads the newest complete, valid checkpoint of `storage` (DESIGN.md §4 step 5): tries them
- * newest first, skipping each one that {@link CheckpointStorage.list} reports invalid or whose
- * {@link CheckpointStorage.load} rejects with `CheckpointError` `CORRUPT_CHECKPOINT` (or
- * `NO_CHECKPOINT`: pruned meanwhile), and logs why (`"skipping checkpoint 12: store-1.state:
+ * Loads the newest complete, valid checkpoint of `storage` (docs/architecture.md §4, recovery):
+ * tries them newest first, skipping each one that {@link CheckpointStorage.list} reports invalid,
+ * whose {@link CheckpointStorage.load} rejects with `CheckpointError` `CORRUPT_CHECKPOINT` (or
+ * `NO_CHECKPOINT`: pruned meanwhile), or that `accept` refuses with `CORRUPT_CHECKPOINT` (a store
+ * snapshot that does not decode), and logs why (`"skipping checkpoint 12: store-1.state:
  * checksum mismatch ..."`).
  *
  * Any other failure (`IO`: the file system refused) rejects rather than falling back, so a
@@ -16,6 +17,9 @@ import type { CheckpointData, CheckpointInfo, CheckpointStorage } from './Checkp
  *   after skipping
  * @param listed - what `storage.list()` returned, if the caller has it already (saves reading
  *   and checking every checkpoint a second time)
+ * @param accept - called with each loaded candidate before it is returned (the coordinator
+ *   restores its stores here); a `CheckpointError` `CORRUPT_CHECKPOINT` it throws skips the
+ *   candidate, anything else rejects
  * @returns the checkpoint, or `undefined` when there is no valid one (a first run)
  *
  * @example
@@ -28,6 +32,7 @@ export async function loadLatestCheckpoint(
   storage: CheckpointStorage,
   log: (message: string) => void = () => {},
   listed?: readonly CheckpointInfo[],
+  accept?: (checkpoint: CheckpointData) => void | Promise<void>,
 ): Promise<CheckpointData | undefined> {
   const infos = [...(listed ?? (await storage.list()))].sort((a, b) => b.id - a.id);
   let skipped = 0;
@@ -40,6 +45,7 @@ export async function loadLatestCheckpoint(
     let data: CheckpointData;
     try {
       data = await storage.load(info.id);
+      await accept?.(data);
     } catch (err) {
       if (err instanceof CheckpointError && (err.code === 'CORRUPT_CHECKPOINT' || err.code === 'NO_CHECKPOINT')) {
         log(`skipping checkpoint ${info.id}: ${err.message}`);

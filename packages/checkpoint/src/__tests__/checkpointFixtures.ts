@@ -86,3 +86,12 @@ export function caught(fn: () => unknown): CheckpointError {
   }
   throw new Error('expected a CheckpointError');
 }
+
+/** A loaded checkpoint without its `origin` (which says where it was read from), to compare with what was saved. */
+export function withoutOrigin(checkpoint: CheckpointData): CheckpointData;
+export function withoutOrigin(checkpoint: CheckpointData | undefined): CheckpointData | undefined;
+export function withoutOrigin(checkpoint: CheckpointData | undefined): CheckpointData | undefined {
+  if (checkpoint === undefined) return undefined;
+  const { origin: _origin, ...rest } = checkpoint;
+  return rest;
+}

@@ -6,7 +6,7 @@ import type { CheckpointData, CheckpointStorage } from '../CheckpointStorage';
 import { FileCheckpointStorage } from '../FileCheckpointStorage';
 import { MemoryCheckpointStorage } from '../MemoryCheckpointStorage';
 import { loadLatestCheckpoint } from '../loadLatestCheckpoint';
-import { bytesOf, chkName, flipByte, makeTempDir, removeTempDir, sampleCheckpoint } from './checkpointFixtures';
+import { bytesOf, chkName, flipByte, makeTempDir, removeTempDir, sampleCheckpoint, withoutOrigin } from './checkpointFixtures';
 
 // The behaviour both storages share (the CheckpointStorage contract), run against each.
 
@@ -123,7 +123,7 @@ describe.each([
       expect(info!.bytes).toBe(10 + 1000 + 5 + 7 + 0 + 3 + 64 + 3);
       expect(info!.sources).toEqual(checkpoint.sources);
 
-      const loaded = await storage.load(7);
+      const loaded = withoutOrigin(await storage.load(7));
       expect(loaded).toEqual(checkpoint);
       expect(Object.keys(loaded.stores)).toEqual(Object.keys(checkpoint.stores));
       expect(Object.prototype.hasOwnProperty.call(loaded.stores, '__proto__')).toBe(true);
@@ -140,7 +140,7 @@ describe.each([
       const storage = await h.create({ retain: 5 });
       for (const id of [3, 10, 1, 9, 2]) await storage.save(sampleCheckpoint(id));
       expect(await ids(storage)).toEqual([10, 9, 3, 2, 1]);
-      for (const id of [10, 9, 3, 2, 1]) expect(await storage.load(id)).toEqual(sampleCheckpoint(id));
+      for (const id of [10, 9, 3, 2, 1]) expect(withoutOrigin(await storage.load(id))).toEqual(sampleCheckpoint(id));
     });
 
     it('copies: mutating saved or loaded bytes and JSON changes nothing stored', async () => {
@@ -151,11 +151,11 @@ describe.each([
       checkpoint.stores.counts![0] = checkpoint.stores.counts![0]! ^ 0xff;
       (checkpoint.sinks.out as { pending: string[] }).pending.push('late');
       (checkpoint.sources.clicks!.offset as { line: number }).line = -1;
-      const loaded = await storage.load(1);
+      const loaded = withoutOrigin(await storage.load(1));
       expect(loaded).toEqual(original);
       loaded.stores.windows![5] = loaded.stores.windows![5]! ^ 0xff;
       (loaded.sinks.out as { pending: string[] }).pending.length = 0;
-      expect(await storage.load(1)).toEqual(original);
+      expect(withoutOrigin(await storage.load(1))).toEqual(original);
       expect((await storage.list())[0]!.valid).toBe(true);
     });
 
@@ -180,7 +180,7 @@ describe.each([
       expect(await ids(storage)).toEqual([5, 4]);
       expect(await codeOf(storage.load(3))).toBe('NO_CHECKPOINT');
       expect(await codeOf(storage.load(1))).toBe('NO_CHECKPOINT');
-      expect(await storage.load(4)).toEqual(sampleCheckpoint(4));
+      expect(withoutOrigin(await storage.load(4))).toEqual(sampleCheckpoint(4));
     });
 
     it('defaults to 3', async () => {
@@ -210,7 +210,7 @@ describe.each([
       const again = { ...sampleCheckpoint(2), time: 99, stores: { other: bytesOf(77, 20) } };
       await storage.save(again);
       expect(await ids(storage)).toEqual([2, 1]);
-      expect(await storage.load(2)).toEqual(again);
+      expect(withoutOrigin(await storage.load(2))).toEqual(again);
     });
 
     it('refuses an id that its own pruning would delete at once', async () => {
@@ -238,13 +238,13 @@ describe.each([
       const storage = await h.create();
       const base = sampleCheckpoint(1);
       const bad: Array<[unknown, RegExp]> = [
-        [{ ...base, id: -1 }, /non-negative integer, got -1/],
-        [{ ...base, id: 1.5 }, /non-negative integer, got 1\.5/],
+        [{ ...base, id: -1 }, /non-negative integer, got number -1/],
+        [{ ...base, id: 1.5 }, /non-negative integer, got number 1\.5/],
         [{ ...base, time: '1' }, /time must be a number/],
         [{ ...base, sinks: { out: { n: NaN } } }, /sink "out".n: NaN is not JSON/],
         [{ ...base, sinks: { out: [1, undefined] } }, /sink "out"\[1\]: undefined/],
         [{ ...base, sinks: { out: new Date(0) } }, /sink "out": Date instance is not JSON/],
-        [{ ...base, sinks: { out: 1n } }, /sink "out": 1n \(bigint\) is not JSON/],
+        [{ ...base, sinks: { out: 1n } }, /sink "out": bigint 1n is not JSON/],
         [{ ...base, sources: { s: { ...base.sources.clicks, offset: Infinity } } }, /source "s": offset: Infinity is not JSON/],
         [{ ...base, sources: { s: { ...base.sources.clicks, watermark: '5' } } }, /source "s": watermark must be a number/],
         [{ ...base, stores: { s: [1, 2, 3] } }, /store "s": expected encoded snapshot bytes/],
@@ -281,7 +281,7 @@ describe.each([
       await expect(storage.load(3)).rejects.toMatchObject({ code: 'CORRUPT_CHECKPOINT', message: expect.stringMatching(/checkpoint 3 .*checksum mismatch/) });
 
       const log = jest.fn();
-      expect(await loadLatestCheckpoint(storage, log)).toEqual(sampleCheckpoint(2));
+      expect(withoutOrigin(await loadLatestCheckpoint(storage, log))).toEqual(sampleCheckpoint(2));
       expect(log).toHaveBeenCalledWith(expect.stringMatching(/^skipping checkpoint 3: .*checksum mismatch/));
       expect(log).toHaveBeenLastCalledWith(expect.stringMatching(/^restoring checkpoint 2 .*skipping 1 newer/));
     });
@@ -309,11 +309,11 @@ describe.each([
       await storage.save(sampleCheckpoint(2));
       await h.crashDuringSave(storage, sampleCheckpoint(3));
       expect(await ids(storage)).toEqual([2, 1]);
-      expect(await loadLatestCheckpoint(storage)).toEqual(sampleCheckpoint(2));
+      expect(withoutOrigin(await loadLatestCheckpoint(storage))).toEqual(sampleCheckpoint(2));
       // The job resumes from 2 and checkpoints 3 again: that works.
       await storage.save(sampleCheckpoint(3));
       expect(await ids(storage)).toEqual([3, 2, 1]);
-      expect(await loadLatestCheckpoint(storage)).toEqual(sampleCheckpoint(3));
+      expect(withoutOrigin(await loadLatestCheckpoint(storage))).toEqual(sampleCheckpoint(3));
     });
 
     it('restores a lower id after a newer one failed, then numbers on from it', async () => {
@@ -321,7 +321,7 @@ describe.each([
       for (let id = 1; id <= 3; id++) await storage.save(sampleCheckpoint(id));
       await h.corrupt(storage, 3);
       const restored = await loadLatestCheckpoint(storage);
-      expect(restored).toEqual(sampleCheckpoint(2));
+      expect(withoutOrigin(restored)).toEqual(sampleCheckpoint(2));
       // The resumed job checkpoints 3 again (replacing the corrupt one), then 4.
       await storage.save({ ...sampleCheckpoint(3), time: 1 });
       await storage.save(sampleCheckpoint(4));
@@ -330,7 +330,7 @@ describe.each([
         [3, true],
         [2, true],
       ]);
-      expect(await storage.load(3)).toEqual({ ...sampleCheckpoint(3), time: 1 });
+      expect(withoutOrigin(await storage.load(3))).toEqual({ ...sampleCheckpoint(3), time: 1 });
     });
   });
 });

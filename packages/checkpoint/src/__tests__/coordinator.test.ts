@@ -131,7 +131,7 @@ describe('CheckpointCoordinator: a window job', () => {
     await runWindowJob(new MemoryCheckpointStorage(), arraySource(input), reference);
     const storage = new MemoryCheckpointStorage({ retain: 5 });
     const sink = collectingSink<Counted>();
-    const job = await CheckpointCoordinator.open({ storage, interval: { events: 50 }, batchSize: 10 });
+    const job = await CheckpointCoordinator.open({ storage, interval: { events: 50 }, batchSize: 10, tolerableCheckpointFailures: 1 });
     const out = windowJob(job, crashingAfter(arraySource(input), 26), sink);
     // checkpoint 3's write fails; the crash comes before checkpoint 4 completes the next one
     let saves = 0;

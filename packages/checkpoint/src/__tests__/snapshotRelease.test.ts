@@ -50,7 +50,7 @@ describe('CheckpointCoordinator releases the snapshots it collects', () => {
   it('each one once, after its checkpoint is saved, whether the save succeeded or failed', async () => {
     const log: string[] = [];
     const store = new LoggingStore(log);
-    const job = await CheckpointCoordinator.open({ storage: new LoggingStorage(log, new Set([2])), interval: { events: 50 }, batchSize: 10, storeFactory: () => store });
+    const job = await CheckpointCoordinator.open({ storage: new LoggingStorage(log, new Set([2])), interval: { events: 50 }, batchSize: 10, tolerableCheckpointFailures: 1, storeFactory: () => store });
     const input: Click[] = Array.from({ length: 300 }, (_, i) => ({ page: `p${i % 4}`, ts: i * 10 }));
     const clicks$ = job.source('clicks', arraySource(input), { timestamp: (c) => c.ts, maxOutOfOrderness: 100 });
     const sink = collectingSink<unknown>();

@@ -1,0 +1,159 @@
+import { messageOf, type StateSnapshot } from '@weir/state';
+import { CheckpointError } from './CheckpointError';
+import type { CheckpointCounters } from './CheckpointMetrics';
+import type { CheckpointReport, ResolvedCoordinatorOptions } from './CheckpointCoordinatorOptions';
+import type { PendingCheckpoint } from './CheckpointTracker';
+import type { Json } from './Json';
+import type { SinkRun } from './SinkRun';
+
+/** Entries per encoded chunk: ~40 KiB for typical window state, well under a millisecond to encode. */
+const ENTRIES_PER_CHUNK = 1_024;
+/** Encoding time (ms) after which the encoder lets the record path run a turn. */
+const SLICE_MS = 2;
+
+/** Internal: how the coordinator hears about the persister's outcomes. */
+export interface PersisterEvents {
+  /** The job has failed already (nothing more is persisted). */
+  hasFailed(): boolean;
+  /** Fails the job with `err`. */
+  fail(err: unknown): void;
+  /** Checkpoint `p` is persisted and committed. */
+  completed(p: PendingCheckpoint): void;
+  /** Checkpoint `p` failed and the job tolerates it: the next checkpoint covers its output. */
+  skipped(p: PendingCheckpoint): void;
+}
+
+/**
+ * Internal: persists acknowledged checkpoints one at a time, in order (docs/architecture.md §4):
+ * waits for the sinks' pre-commits, streams every store's snapshot to the storage in chunks
+ * encoded in slices of about {@link SLICE_MS} ms (a turn of the event loop between slices lets
+ * records through, so a large store never stalls the record path for its whole encoding, and
+ * never sits in memory whole), then commits the sinks. A checkpoint the storage cannot persist is
+ * counted; past `tolerableCheckpointFailures` consecutive ones, or for the final checkpoint, the
+ * job fails with `CheckpointError` `STORAGE`.
+ */
+export class CheckpointPersister {
+  #chain: Promise<void> = Promise.resolve();
+  #consecutiveFailures = 0;
+
+  constructor(
+    private readonly o: ResolvedCoordinatorOptions,
+    private readonly counters: CheckpointCounters,
+    private readonly sinks: readonly SinkRun<unknown>[],
+    private readonly events: PersisterEvents,
+  ) {}
+
+  /** Queues `p` behind the checkpoints being persisted. */
+  enqueue(p: PendingCheckpoint): void {
+    this.#chain = this.#chain.then(() => this.#persist(p));
+  }
+
+  /** Settles once everything queued so far is persisted (or given up). Never rejects. */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  async #persist(p: PendingCheckpoint): Promise<void> {
+    try {
+      if (this.events.hasFailed()) return;
+      const sinks: Record<string, Json> = {};
+      try {
+        for (const [name, state] of p.sinkStates) sinks[name] = await state;
+      } catch (err) {
+        this.events.fail(err); // a sink that cannot pre-commit would lose its output
+        return;
+      }
+      const encoded = new SlicedEncoding(p.snapshots);
+      try {
+        await this.o.storage.save({ id: p.id, time: p.time, sources: p.sources, sinks, stores: encoded.stores });
+      } catch (err) {
+        if (encoded.failure !== undefined) {
+          const { store, error } = encoded.failure;
+          this.events.fail(new CheckpointError('STATE', `checkpoint ${p.id}: store '${store}' could not be encoded: ${messageOf(error)}`, { cause: error }));
+        } else {
+          this.#storageFailed(p, err);
+        }
+        return;
+      }
+      this.#consecutiveFailures = 0;
+      try {
+        for (const s of this.sinks) await s.commit(p.id);
+      } catch (err) {
+        this.events.fail(err);
+        return;
+      }
+      let entries = 0;
+      for (const snap of p.snapshots.values()) entries += snap.len();
+      const c = this.counters;
+      c.checkpointsCompleted++;
+      c.lastCompletedId = p.id;
+      c.lastDurationMs = this.o.now() - p.startedAt;
+      c.lastSizeBytes = encoded.bytes;
+      c.lastPauseMs = p.pauseMs;
+      c.lastBarrierMs = p.barrierMs;
+      if (p.pauseMs > c.maxPauseMs) c.maxPauseMs = p.pauseMs;
+      this.events.completed(p);
+      const report: CheckpointReport = { id: p.id, durationMs: c.lastDurationMs, alignmentMs: p.alignmentMs, pauseMs: p.pauseMs, barrierMs: p.barrierMs, sizeBytes: encoded.bytes, entries };
+      this.o.options.onCheckpoint?.(report);
+    } finally {
+      // Encoded (or given up): let lazily-backed snapshots (an LMDB read transaction) go.
+      for (const snap of p.snapshots.values()) snap.release();
+    }
+  }
+
+  #storageFailed(p: PendingCheckpoint, err: unknown): void {
+    this.counters.checkpointsFailed++;
+    const n = ++this.#consecutiveFailures;
+    const tolerated = this.o.tolerableFailures;
+    const where = this.o.storage.describe();
+    if (p.final || n > tolerated) {
+      const why = p.final
+        ? 'the final checkpoint must succeed: it commits the end of the output'
+        : `${n} consecutive checkpoint failure(s), tolerableCheckpointFailures is ${tolerated}`;
+      this.events.fail(new CheckpointError('STORAGE', `checkpoint ${p.id} could not be persisted to ${where}: ${messageOf(err)} (${why})`, { cause: err }));
+      return;
+    }
+    this.o.log?.(`checkpoint ${p.id} could not be persisted to ${where}: ${messageOf(err)} (failure ${n} of ${tolerated} tolerated in a row; the next checkpoint covers its output)`);
+    this.events.skipped(p);
+  }
+}
+
+/** The stores of one checkpoint as chunk streams, encoded slice by slice as the storage reads them. */
+class SlicedEncoding {
+  readonly stores: Record<string, AsyncIterable<Uint8Array>> = {};
+  bytes = 0;
+  failure: { readonly store: string; readonly error: unknown } | undefined;
+
+  constructor(snapshots: ReadonlyMap<string, StateSnapshot>) {
+    for (const [name, snap] of snapshots) this.stores[name] = this.#chunks(name, snap);
+  }
+
+  async *#chunks(name: string, snap: StateSnapshot): AsyncGenerator<Uint8Array, void, undefined> {
+    let busy = 0;
+    let it: Iterator<Uint8Array>;
+    try {
+      it = snap.encodeChunks(ENTRIES_PER_CHUNK);
+    } catch (error) {
+      this.failure = { store: name, error };
+      throw error;
+    }
+    for (;;) {
+      const t0 = performance.now();
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = it.next();
+      } catch (error) {
+        this.failure = { store: name, error };
+        throw error;
+      }
+      busy += performance.now() - t0;
+      if (next.done === true) return;
+      this.bytes += next.value.byteLength;
+      yield next.value;
+      if (busy >= SLICE_MS) {
+        busy = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { Subscriber } from 'rxjs';
+import { describeValue, messageOf } from '@weir/state';
+import { BoundedOutOfOrdernessWatermarks, type StreamElement } from '@weir/stream';
+import { CheckpointError } from './CheckpointError';
+import type { CoordinatedSourceOptions } from './CheckpointCoordinatorOptions';
+import type { SourceCheckpoint } from './CheckpointStorage';
+import type { Source, SourceReader } from './Source';
+
+/**
+ * Internal: one source as the coordinator drives it. It reads values, stamps them with event time
+ * and emits them, with bounded-out-of-orderness watermarks every `watermarkEvery` records; its
+ * offset and event-time state go into every checkpoint and are restored from one.
+ */
+export class SourceRun<T> {
+  reader: SourceReader<T> | undefined;
+  subscriber: Subscriber<StreamElement<T>> | undefined;
+  exhausted = false;
+  readonly #watermarks: BoundedOutOfOrdernessWatermarks;
+  readonly #timestamp: (value: T) => number;
+  readonly #watermarkEvery: number;
+  #sinceWatermark = 0;
+
+  constructor(
+    readonly name: string,
+    readonly source: Source<T>,
+    options: CoordinatedSourceOptions<T>,
+    readonly restored: SourceCheckpoint | undefined,
+  ) {
+    this.#timestamp = options.timestamp;
+    this.#watermarks = new BoundedOutOfOrdernessWatermarks(options.maxOutOfOrderness);
+    this.#watermarkEvery = options.watermarkEvery ?? 1;
+  }
+
+  /** The last watermark emitted. */
+  get watermark(): number {
+    return this.#watermarks.watermark;
+  }
+
+  async open(): Promise<void> {
+    try {
+      this.reader = await this.source.open(this.restored?.offset);
+    } catch (err) {
+      throw err instanceof CheckpointError ? err : new CheckpointError('SOURCE', `source '${this.name}' (${this.source.describe()}) failed to open: ${messageOf(err)}`, { cause: err });
+    }
+    if (this.restored !== undefined) {
+      this.#watermarks.maxTimestamp = this.restored.maxTimestamp;
+      this.#watermarks.watermark = this.restored.watermark;
+      this.#sinceWatermark = this.restored.sinceWatermark;
+    }
+  }
+
+  /** On a resumed job: re-emits the restored watermark, so operators downstream start from it. */
+  emitRestoredWatermark(): void {
+    if (this.restored !== undefined && this.watermark > Number.NEGATIVE_INFINITY) this.subscriber?.next({ kind: 'watermark', timestamp: this.watermark });
+  }
+
+  /** At the end of input: closes event time with a `+Infinity` watermark. */
+  closeEventTime(): void {
+    if (this.#watermarks.watermark === Number.POSITIVE_INFINITY) return;
+    this.#watermarks.watermark = Number.POSITIVE_INFINITY;
+    this.subscriber?.next({ kind: 'watermark', timestamp: Number.POSITIVE_INFINITY });
+  }
+
+  /**
+   * Reads and emits exactly `n` values unless the input ends first (then `exhausted`); returns
+   * how many. Values go downstream one at a time as the reader produces them when it implements
+   * `readEach`, else a batch at a time.
+   */
+  async pull(n: number): Promise<number> {
+    const reader = this.reader!;
+    let total = 0;
+    while (total < n) {
+      let got: number;
+      try {
+        if (reader.readEach !== undefined) {
+          const r = reader.readEach(n - total, this.emitOne);
+          got = typeof r === 'number' ? r : await r;
+        } else {
+          const values = await reader.read(n - total);
+          for (const v of values) this.emitOne(v);
+          got = values.length;
+        }
+      } catch (err) {
+        throw err instanceof CheckpointError ? err : new CheckpointError('SOURCE', `source '${this.name}' (${this.source.describe()}) failed to read: ${messageOf(err)}`, { cause: err });
+      }
+      if (got === 0) {
+        this.exhausted = true;
+        break;
+      }
+      total += got;
+    }
+    return total;
+  }
+
+  /** Stamps one value, emits it and, when due, the watermark. */
+  readonly emitOne = (value: T): void => {
+    const sub = this.subscriber;
+    if (sub === undefined) return;
+    let ts: number;
+    try {
+      ts = this.#timestamp(value);
+    } catch (err) {
+      throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function threw for ${describeValue(value)}: ${messageOf(err)}`, { cause: err });
+    }
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+      throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function must return a finite number, got ${describeValue(ts)} for ${describeValue(value)}`);
+    }
+    sub.next({ kind: 'record', value, timestamp: ts });
+    this.#watermarks.observe(ts);
+    if (++this.#sinceWatermark >= this.#watermarkEvery) {
+      this.#sinceWatermark = 0;
+      const wm = this.#watermarks.advance();
+      if (wm !== undefined) sub.next({ kind: 'watermark', timestamp: wm });
+    }
+  };
+
+  /** What this source contributes to a checkpoint taken now. */
+  state(): SourceCheckpoint {
+    return { offset: this.reader!.offset(), maxTimestamp: this.#watermarks.maxTimestamp, watermark: this.#watermarks.watermark, sinceWatermark: this.#sinceWatermark };
+  }
+}
