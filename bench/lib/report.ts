@@ -1,8 +1,9 @@
 // Shared by every package's benchmark: what machine the figures come from, the printed table, and
-// the JSON written under bench/results/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// the JSON written (and read back) under bench/results/.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { formatTable } from '@weir/cli';
 
 /** What every benchmark result states next to its figures. */
 export interface MachineInfo {
@@ -27,20 +28,30 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Prints rows as an aligned text table under a header. */
+/**
+ * Prints rows as an aligned text table under an underlined header, with @weir/cli's formatTable
+ * (the repository's one table layout). The benchmarks resolve @weir/cli from source through the
+ * root tsconfig's paths (tsconfig-paths/register), so no build is needed.
+ */
 export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
+  process.stdout.write(formatTable(rows, { header }));
+}
+
+/** The path of `bench/results/<name>.json` at the repository root. */
+export function resultsFile(name: string): string {
+  return join(__dirname, '..', 'results', `${name}.json`);
 }
 
 /** Writes `bench/results/<name>.json` at the repository root and returns its path. */
 export function writeResults(name: string, data: unknown): string {
-  const dir = join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.json`);
+  const file = resultsFile(name);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
+}
+
+/** The parsed `bench/results/<name>.json`, `undefined` when there is none; throws when it is no JSON. */
+export function readResults(name: string): unknown {
+  const file = resultsFile(name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined;
 }

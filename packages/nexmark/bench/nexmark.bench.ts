@@ -1,4 +1,4 @@
-// npm run bench:nexmark [-- --events 10000000 --queries q0,q5 --cache 10000]
+// npm run bench:nexmark [-- --events 10000000 --queries q0,q5 --cache 10000]   (--help: the options)
 //
 // Runs every Nexmark query over N generated events (default 10M) on one core, twice:
 // - plain: the generator, withEventTime, the query and a counting sink in one synchronous RxJS
@@ -9,67 +9,61 @@
 // Events/s counts every event the generator produced (persons, auctions and bids), as Nexmark
 // does; the generator's own time is included. q0, the pass-through, is the floor of the run.
 // Each (query, mode) runs in a fresh child process so one query's heap does not slow the next.
-// Prints a table, writes bench/results/nexmark.json and the table between the nexmark markers of
-// docs/performance.md.
+// Prints a table and merges the figures into bench/results/nexmark.json (a run of some queries
+// replaces their rows and keeps the others'); once every query has figures, writes the table
+// between the nexmark markers of docs/performance.md. The command line is read in benchArgs.ts,
+// the results merged and formatted in nexmarkResults.ts.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { Observable } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { CheckpointCoordinator, FileCheckpointStorage, type Sink, type Source } from '@weir/checkpoint';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvent, nexmarkSource, DEFAULT_NEXMARK_CONFIG, type NexmarkEvent, type QueryContext } from '../src';
-import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { machineInfo, printTable, readResults, writeResults } from '../../../bench/lib/report';
+import { benchUsage, childArgs, parseBenchArgs, type BenchCommand, type BenchConfig, type BenchMode } from './benchArgs';
+import { FLINK_PER_CORE, docsHeader, floorOf, formatRate, markdownTable, mergeResults, replaceBetweenMarkers, type NexmarkResults, type QueryRow, type RunResult } from './nexmarkResults';
 
-const args = process.argv.slice(2);
-const argOf = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
-const EVENTS = Number(argOf('events', '10000000'));
-const CACHE = Number(argOf('cache', '10000'));
-const BATCH = Number(argOf('batch', '1000'));
-const QUERIES = argOf('queries', NEXMARK_QUERIES.map((q) => q.name).join(',')).split(',');
-const CHECKPOINT_EVENTS = Number(argOf('checkpoint-events', '1000000'));
-const CHECKPOINT_MS = Number(argOf('checkpoint-ms', '10000'));
+const QUERY_NAMES = NEXMARK_QUERIES.map((q) => q.name);
 
-/** Flink 1.13 on RocksDB, 8 TaskManagers: events/s per core (nexmark/nexmark README). */
-const FLINK_PER_CORE: Record<string, number> = {
-  q0: 155_000, q1: 158_000, q2: 175_000, q3: 152_000, q4: 34_300, q5: 22_100, q7: 12_300, q8: 146_000, q11: 39_700, q12: 75_700,
-};
-
-interface RunResult {
-  query: string;
-  mode: 'plain' | 'checkpointed';
-  events: number;
-  seconds: number;
-  eventsPerSec: number;
-  results: number;
-  checkpoints: number;
-  maxPauseMs: number;
-  peakRssMiB: number;
+interface Progress {
+  update(done: number): void;
+  stop(): void;
 }
 
-/** Progress on stderr: a bar redrawn in place on a terminal, a line per 10% otherwise. */
-function progress(label: string, total: number): (done: number) => void {
-  const tty = process.stderr.isTTY === true;
+/**
+ * Progress on stderr. On a terminal: a bar redrawn in place (cli-progress). Otherwise a plain
+ * line per 10%, written here: cli-progress's non-terminal mode prints from a timer, which the
+ * plain run (one synchronous loop) never lets fire, so it would stay silent until the end.
+ */
+function progress(label: string, total: number): Progress {
   const t0 = performance.now();
-  let lastDraw = 0;
+  const millions = (n: number): string => `${(n / 1e6).toFixed(1)}M`;
+  const rate = (done: number): string => `${(done / ((performance.now() - t0) / 1000) / 1e6).toFixed(2)}M`;
+  if (process.stderr.isTTY === true) {
+    const bar = new SingleBar({
+      format: `${label.padEnd(18)} [{bar}] {percentage}% {done}/{all}  {rate} ev/s`,
+      barsize: 30,
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+      hideCursor: false,
+      gracefulExit: true,
+      stream: process.stderr,
+    });
+    bar.start(total, 0, { done: millions(0), all: millions(total), rate: '-' });
+    return { update: (done) => bar.update(Math.min(done, total), { done: millions(done), rate: rate(done) }), stop: () => bar.stop() };
+  }
   let lastDecile = -1;
-  return (done) => {
-    const now = performance.now();
-    const decile = Math.floor((done / total) * 10);
-    if (tty ? now - lastDraw < 250 && done < total : decile === lastDecile) return;
-    lastDraw = now;
+  const update = (done: number): void => {
+    const decile = Math.floor((Math.min(done, total) / total) * 10);
+    if (decile === lastDecile) return;
     lastDecile = decile;
-    const frac = Math.min(1, done / total);
-    const width = 30;
-    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    const rate = done / ((now - t0) / 1000);
-    const line = `${label.padEnd(18)} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${(done / 1e6).toFixed(1)}M/${(total / 1e6).toFixed(1)}M  ${(rate / 1e6).toFixed(2)}M ev/s`;
-    process.stderr.write(tty ? `\r${line}${done >= total ? '\n' : ''}` : `${line}\n`);
+    process.stderr.write(`${label.padEnd(18)} ${String(decile * 10).padStart(3)}% ${millions(done)}/${millions(total)}  ${rate(done)} ev/s\n`);
   };
+  return { update, stop: () => update(total) };
 }
 
 /**
@@ -108,25 +102,31 @@ function generated(n: number, report: (done: number) => void): Observable<Nexmar
   });
 }
 
-async function runPlain(queryName: string): Promise<RunResult> {
+async function runPlain(queryName: string, config: BenchConfig): Promise<RunResult> {
   const query = NEXMARK_QUERIES.find((q) => q.name === queryName)!;
-  const ctx: QueryContext = { store: () => new InMemoryStore(), cacheSize: CACHE };
+  const ctx: QueryContext = { store: () => new InMemoryStore(), cacheSize: config.cacheSize };
+  const { events } = config;
   let results = 0;
-  settleHeap();
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    generated(EVENTS, progress(`${queryName} plain`, EVENTS))
-      .pipe(withEventTime(eventTime, { maxOutOfOrderness: 0 }), query.build(ctx))
-      .subscribe({
-        next: (el: StreamElement<unknown>) => {
-          if (el.kind === 'record') results++;
-        },
-        error: reject,
-        complete: resolve,
-      });
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  return { query: queryName, mode: 'plain', events: EVENTS, seconds, eventsPerSec: EVENTS / seconds, results, checkpoints: 0, maxPauseMs: 0, peakRssMiB: peakRss / 2 ** 20 };
+  const bar = progress(`${queryName} plain`, events);
+  try {
+    settleHeap();
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      generated(events, (done) => bar.update(done))
+        .pipe(withEventTime(eventTime, { maxOutOfOrderness: 0 }), query.build(ctx))
+        .subscribe({
+          next: (el: StreamElement<unknown>) => {
+            if (el.kind === 'record') results++;
+          },
+          error: reject,
+          complete: resolve,
+        });
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    return { query: queryName, mode: 'plain', events, seconds, eventsPerSec: events / seconds, results, checkpoints: 0, maxPauseMs: 0, peakRssMiB: peakRss / 2 ** 20 };
+  } finally {
+    bar.stop();
+  }
 }
 
 /** The source, reporting progress after each batch it hands over (not per event). */
@@ -164,40 +164,42 @@ function countingSink(onWrite: () => void): Sink<unknown> {
   };
 }
 
-async function runCheckpointed(queryName: string): Promise<RunResult> {
+async function runCheckpointed(queryName: string, config: BenchConfig): Promise<RunResult> {
   const query = NEXMARK_QUERIES.find((q) => q.name === queryName)!;
+  const { events } = config;
   const dir = mkdtempSync(join(tmpdir(), 'weir-nexmark-'));
+  const bar = progress(`${queryName} checkpointed`, events);
   try {
     let checkpoints = 0;
     let maxPauseMs = 0;
     const job = await CheckpointCoordinator.open({
       storage: new FileCheckpointStorage(dir, { retain: 2 }),
-      interval: { events: CHECKPOINT_EVENTS, ms: CHECKPOINT_MS },
-      batchSize: BATCH,
+      interval: config.checkpointEvery,
+      batchSize: config.batchSize,
       onCheckpoint: (r) => {
         checkpoints++;
         maxPauseMs = Math.max(maxPauseMs, r.pauseMs);
       },
     });
     let results = 0;
-    const report = progress(`${queryName} checkpointed`, EVENTS);
-    const events$ = job.source('nexmark', counted(nexmarkSource({ events: EVENTS }), report), { timestamp: eventTime, maxOutOfOrderness: 0 });
-    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: CACHE };
+    const events$ = job.source('nexmark', counted(nexmarkSource({ events }), (done) => bar.update(done)), { timestamp: eventTime, maxOutOfOrderness: 0 });
+    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: config.cacheSize };
     settleHeap();
     const t0 = performance.now();
     await job.run(events$.pipe(query.build(ctx), job.sink('out', countingSink(() => results++))));
     const seconds = (performance.now() - t0) / 1000;
-    report(EVENTS);
-    return { query: queryName, mode: 'checkpointed', events: EVENTS, seconds, eventsPerSec: EVENTS / seconds, results, checkpoints, maxPauseMs, peakRssMiB: peakRss / 2 ** 20 };
+    bar.update(events);
+    return { query: queryName, mode: 'checkpointed', events, seconds, eventsPerSec: events / seconds, results, checkpoints, maxPauseMs, peakRssMiB: peakRss / 2 ** 20 };
   } finally {
+    bar.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Runs one (query, mode) in a child process and reads its JSON result from the last stdout line. */
-function child(query: string, mode: string): Promise<RunResult> {
+function child(config: BenchConfig, query: string, mode: BenchMode): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, __filename, '--one', query, '--mode', mode, '--events', String(EVENTS), '--cache', String(CACHE), '--batch', String(BATCH)], {
+    const p = spawn(process.execPath, [...process.execArgv, __filename, ...childArgs(config, query, mode)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,
     });
@@ -212,80 +214,90 @@ function child(query: string, mode: string): Promise<RunResult> {
   });
 }
 
-const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`);
-
-function markdownTable(rows: { query: string; plain: RunResult; ckpt: RunResult }[], floor: number): string {
-  const lines = [
-    '| query | what | events/s (plain) | vs q0 | events/s (checkpointed) | checkpoint cost | checkpoints | results | Flink per core |',
-    '|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const { query, plain, ckpt } of rows) {
-    const q = NEXMARK_QUERIES.find((x) => x.name === query)!;
-    const cost = 1 - ckpt.eventsPerSec / plain.eventsPerSec;
-    lines.push(
-      `| ${query} | ${q.description} | ${fmt(plain.eventsPerSec)} | ${(floor / plain.eventsPerSec).toFixed(1)}x | ${fmt(ckpt.eventsPerSec)} | ${(cost * 100).toFixed(1)}% | ${ckpt.checkpoints} | ${plain.results.toLocaleString('en-US')} | ${fmt(FLINK_PER_CORE[query] ?? NaN)} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
-  const one = argOf('one', '');
-  if (one !== '') {
-    const result = argOf('mode', 'plain') === 'plain' ? await runPlain(one) : await runCheckpointed(one);
+  const args = process.argv.slice(2);
+  let command: BenchCommand;
+  try {
+    command = parseBenchArgs(args, QUERY_NAMES);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${benchUsage(QUERY_NAMES)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${benchUsage(QUERY_NAMES)}\n`);
+    return;
+  }
+  const { config } = command;
+  if (command.kind === 'one') {
+    const result = command.mode === 'plain' ? await runPlain(command.query, config) : await runCheckpointed(command.query, config);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   const machine = machineInfo();
-  console.log(`Nexmark on weir: ${EVENTS.toLocaleString('en-US')} events per query, cacheSize ${CACHE}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  const rows: { query: string; plain: RunResult; ckpt: RunResult }[] = [];
-  for (const query of QUERIES) {
-    const plain = await child(query, 'plain');
-    const ckpt = await child(query, 'checkpointed');
-    rows.push({ query, plain, ckpt });
+  const commit = gitCommit();
+  const line = `npm run bench:nexmark${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  console.log(`Nexmark on weir: ${config.events.toLocaleString('en-US')} events per query, cacheSize ${config.cacheSize}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  const rows: QueryRow[] = [];
+  for (const query of command.queries) {
+    const plain = await child(config, query, 'plain');
+    const ckpt = await child(config, query, 'checkpointed');
+    rows.push({ query, plain, ckpt, measured: { command: line, date: machine.date, ...(commit === undefined ? {} : { commit }) } });
   }
-  const floor = rows.find((r) => r.query === 'q0')?.plain.eventsPerSec ?? NaN;
+  const run: NexmarkResults = { benchmark: 'nexmark', machine, command: line, config, flinkPerCore: FLINK_PER_CORE, results: rows };
+
+  let previous: unknown;
+  try {
+    previous = readResults('nexmark');
+  } catch (err) {
+    console.log(`bench/results/nexmark.json is unreadable (${err instanceof Error ? err.message : String(err)}): replaced`);
+  }
+  const merged = mergeResults(previous, run, QUERY_NAMES);
+  if (merged.discarded !== undefined) console.log(`earlier figures not kept: ${merged.discarded}`);
+
+  const floor = floorOf(merged.results.results);
   printTable(
     ['query', 'plain ev/s', 'vs q0', 'checkpointed ev/s', 'ckpt cost', 'checkpoints', 'max pause', 'results', 'peak RSS', 'Flink/core'],
     rows.map(({ query, plain, ckpt }) => [
       query,
-      fmt(plain.eventsPerSec),
+      formatRate(plain.eventsPerSec),
       `${(floor / plain.eventsPerSec).toFixed(1)}x`,
-      fmt(ckpt.eventsPerSec),
+      formatRate(ckpt.eventsPerSec),
       `${((1 - ckpt.eventsPerSec / plain.eventsPerSec) * 100).toFixed(1)}%`,
       String(ckpt.checkpoints),
       `${ckpt.maxPauseMs.toFixed(2)} ms`,
       plain.results.toLocaleString('en-US'),
       `${Math.max(plain.peakRssMiB, ckpt.peakRssMiB).toFixed(0)} MiB`,
-      fmt(FLINK_PER_CORE[query] ?? NaN),
+      formatRate(FLINK_PER_CORE[query] ?? NaN),
     ]),
   );
-  const command = `npm run bench:nexmark${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  const file = writeResults('nexmark', { benchmark: 'nexmark', machine, command, config: { events: EVENTS, cacheSize: CACHE, checkpointEvery: { events: CHECKPOINT_EVENTS, ms: CHECKPOINT_MS } }, flinkPerCore: FLINK_PER_CORE, results: rows });
-  console.log(`wrote ${file}`);
-  if (QUERIES.length === NEXMARK_QUERIES.length) updateDocs(markdownTable(rows, floor), machine, command);
+  const file = writeResults('nexmark', merged.results);
+  console.log(`wrote ${file}${merged.kept.length > 0 ? ` (kept the earlier figures of ${merged.kept.join(', ')})` : ''}`);
+  const missing = QUERY_NAMES.filter((q) => !merged.results.results.some((r) => r.query === q));
+  if (missing.length > 0) console.log(`docs/performance.md not updated: no figures yet for ${missing.join(', ')}`);
+  else updateDocs(merged.results);
 }
 
-/** Replaces the table between the nexmark markers of docs/performance.md. */
-function updateDocs(table: string, machine: ReturnType<typeof machineInfo>, command: string): void {
+/** The short hash of HEAD, or `undefined` outside a git checkout. */
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the table between the nexmark markers of docs/performance.md with every query's figures. */
+function updateDocs(results: NexmarkResults): void {
   const file = join(__dirname, '..', '..', '..', 'docs', 'performance.md');
-  const doc = readFileSync(file, 'utf8');
   const start = '<!-- nexmark:start -->';
   const end = '<!-- nexmark:end -->';
-  const i = doc.indexOf(start);
-  const j = doc.indexOf(end);
-  if (i < 0 || j < i) {
+  const doc = replaceBetweenMarkers(readFileSync(file, 'utf8'), start, end, `${docsHeader(results)}\n\n${markdownTable(results.results, NEXMARK_QUERIES)}`);
+  if (doc === undefined) {
     console.log(`docs/performance.md has no ${start} ... ${end} markers: table not written`);
     return;
   }
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    // not a git checkout
-  }
-  const header = `\`${command}\`, ${machine.date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.`;
-  writeFileSync(file, `${doc.slice(0, i + start.length)}\n${header}\n\n${table}\n${doc.slice(j)}`);
+  writeFileSync(file, doc);
   console.log('updated docs/performance.md');
 }
 
