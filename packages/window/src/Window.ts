@@ -1,4 +1,4 @@
-import { describeValue } from './limits';
+import { describeValue } from '@weir/state';
 import { WindowError } from './WindowError';
 
 /**

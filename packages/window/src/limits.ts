@@ -1,4 +1,8 @@
+import { describeValue } from '@weir/state';
 import { WindowError } from './WindowError';
+
+// Until every window file imports describeValue from @weir/state itself.
+export { describeValue };
 
 /**
  * The smallest timestamp an assigner accepts: -8.64e15 ms, the start of the ECMAScript `Date`
@@ -15,15 +19,6 @@ export const MAX_TIMESTAMP = 8_640_000_000_000_000;
  * every window bound a safe integer, so all window arithmetic is exact.
  */
 export const MAX_WINDOW_SIZE = Number.MAX_SAFE_INTEGER - MAX_TIMESTAMP;
-
-/** Renders a bad value for an error message: numbers as written, strings quoted, others by type. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n (a bigint)`;
-  if (value === null || value === undefined) return String(value);
-  return `a value of type ${typeof value}`;
-}
 
 /**
  * Throws `INVALID_TIMESTAMP` unless `t` is an integer in MIN_TIMESTAMP..MAX_TIMESTAMP. O(1), no

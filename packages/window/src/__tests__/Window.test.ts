@@ -17,7 +17,7 @@ describe('Window helpers', () => {
     for (const [s, e] of [[5, 5], [6, 5], [0.5, 2], [0, NaN], [0, Infinity]] as const) {
       expect(() => createWindow(s, e)).toThrow(WindowError);
     }
-    expect(() => createWindow(5, 5)).toThrow(/createWindow.*start=5, end=5/);
+    expect(() => createWindow(5, 5)).toThrow(/createWindow.*start=number 5, end=number 5/);
   });
 
   it('maxTimestamp is end - 1', () => {

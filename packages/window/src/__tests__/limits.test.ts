@@ -1,4 +1,5 @@
-import { assertDuration, assertOffset, assertTimestamp, describeValue, MAX_TIMESTAMP, MAX_WINDOW_SIZE, MIN_TIMESTAMP } from '../limits';
+import { describeValue } from '@weir/state';
+import { assertDuration, assertOffset, assertTimestamp, MAX_TIMESTAMP, MAX_WINDOW_SIZE, MIN_TIMESTAMP } from '../limits';
 import { WindowError } from '../WindowError';
 
 describe('limits', () => {
@@ -35,7 +36,7 @@ describe('limits', () => {
     for (const v of [0, -1, 1.5, NaN, Infinity, MAX_WINDOW_SIZE + 1, '10' as unknown as number, null as unknown as number]) {
       expect(() => assertDuration(v, 'size', 'f')).toThrow(WindowError);
     }
-    expect(() => assertDuration(-1, 'slide', 'hop')).toThrow(/^hop: slide must be .* got -1$/);
+    expect(() => assertDuration(-1, 'slide', 'hop')).toThrow(/^hop: slide must be .* got number -1$/);
   });
 
   it('assertOffset wants a safe integer of any sign', () => {
@@ -45,15 +46,5 @@ describe('limits', () => {
     for (const v of [0.5, NaN, Infinity, 2 ** 53, undefined as unknown as number]) {
       expect(() => assertOffset(v, 'f')).toThrow(/^f: offset must be/);
     }
-  });
-
-  it('describeValue renders bad values readably', () => {
-    expect(describeValue(-0)).toBe('-0');
-    expect(describeValue(NaN)).toBe('NaN');
-    expect(describeValue('x')).toBe('"x"');
-    expect(describeValue(5n)).toBe('5n (a bigint)');
-    expect(describeValue(undefined)).toBe('undefined');
-    expect(describeValue(null)).toBe('null');
-    expect(describeValue({})).toBe('a value of type object');
   });
 });

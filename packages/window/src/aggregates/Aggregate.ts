@@ -1,26 +1,8 @@
-import { optionKeys } from '@weir/state';
+import { describeValue, optionKeys } from '@weir/state';
 import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
-import { describeValue } from './describeValue';
+import { WindowError } from '../WindowError';
+import type { AccumulatorCodec } from './AccumulatorCodec';
 import { msgpackCodec } from './msgpackCodec';
-
-/**
- * Encodes an accumulator to bytes for the state store and back. `decode(encode(acc))` must give
- * an accumulator with the same result that keeps folding the same way; `decode` of bytes it did
- * not write throws `StateError` `DESERIALIZATION` (from `@weir/state`) naming the aggregate.
- *
- * @example
- * ```ts
- * const codec = avg().codec;
- * const bytes = codec.encode({ sum: 10, count: 4 }); // 16 bytes
- * codec.decode(bytes);                               // { sum: 10, count: 4 }
- * ```
- */
-export interface AccumulatorCodec<A> {
-  /** The accumulator as bytes the store can keep (a fresh array the caller owns). */
-  encode(acc: A): Uint8Array;
-  /** An accumulator from bytes written by {@link AccumulatorCodec.encode}. */
-  decode(bytes: Uint8Array): A;
-}
 
 /**
  * An incremental aggregation over the records of one window (Flink `AggregateFunction`, Kafka
@@ -89,8 +71,8 @@ const SPEC_KEYS = optionKeys<AggregateSpec<unknown, unknown, unknown>>({ name: t
  * that msgpack can hold, and not `undefined`. Cost: O(1); the returned object is frozen.
  *
  * @param spec - `create`, `add`, `merge`, `result`, and optionally `name` and `codec`
- * @throws TypeError naming the missing or mistyped member, e.g.
- *   `aggregate(name="range"): spec.merge must be a function, got undefined`
+ * @throws `WindowError` `INVALID_ARGUMENT` naming the missing or mistyped member, e.g.
+ *   `aggregate(name="range"): spec.merge must be a function, got undefined`, or an unknown key
  *
  * @example
  * ```ts
@@ -106,26 +88,26 @@ const SPEC_KEYS = optionKeys<AggregateSpec<unknown, unknown, unknown>>({ name: t
  */
 export function aggregate<T, A, R>(spec: AggregateSpec<T, A, R>): Aggregate<T, A, R> {
   if (typeof spec !== 'object' || spec === null) {
-    throw new TypeError(`aggregate: spec must be an object with create, add, merge and result, got ${describeValue(spec)}`);
+    throw new WindowError('INVALID_ARGUMENT', `aggregate: spec must be an object with create, add, merge and result, got ${describeValue(spec)}`, spec);
   }
   checkWindowOptionKeys('aggregate', spec, SPEC_KEYS);
   const name = spec.name ?? 'aggregate';
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`aggregate: spec.name must be a non-empty string, got ${describeValue(name)}`);
+    throw new WindowError('INVALID_ARGUMENT', `aggregate: spec.name must be a non-empty string, got ${describeValue(name)}`, name);
   }
   const where = spec.name === undefined ? 'aggregate' : `aggregate(name=${JSON.stringify(name)})`;
   for (const member of ['create', 'add', 'merge', 'result'] as const) {
     if (typeof spec[member] !== 'function') {
-      throw new TypeError(`${where}: spec.${member} must be a function, got ${describeValue(spec[member])}`);
+      throw new WindowError('INVALID_ARGUMENT', `${where}: spec.${member} must be a function, got ${describeValue(spec[member])}`, spec[member]);
     }
   }
   const codec = spec.codec ?? msgpackCodec<A>(name);
   if (typeof codec !== 'object' || codec === null) {
-    throw new TypeError(`${where}: spec.codec must be an object with encode and decode, got ${describeValue(codec)}`);
+    throw new WindowError('INVALID_ARGUMENT', `${where}: spec.codec must be an object with encode and decode, got ${describeValue(codec)}`, codec);
   }
   for (const member of ['encode', 'decode'] as const) {
     if (typeof codec[member] !== 'function') {
-      throw new TypeError(`${where}: spec.codec.${member} must be a function, got ${describeValue(codec[member])}`);
+      throw new WindowError('INVALID_ARGUMENT', `${where}: spec.codec.${member} must be a function, got ${describeValue(codec[member])}`, codec[member]);
     }
   }
   const { create, add, merge, result } = spec;

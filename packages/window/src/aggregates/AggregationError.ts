@@ -1,9 +1,13 @@
+import { WindowError } from '../WindowError';
+
 /**
  * A record could not be folded into an aggregate: its value (or what the aggregate's selector
  * made of it) is not what the aggregate accepts, e.g. `sum` got a string or `NaN`. Thrown by
  * {@link Aggregate.add} before the accumulator is touched, so a windowed operator can catch it,
  * route the record to a side output or error channel with this context, and carry on with the
- * accumulator unchanged. Match it with `instanceof AggregationError`.
+ * accumulator unchanged. It is the {@link WindowError} of `@weir/window` with code
+ * `AGGREGATE_FAILED` that an aggregate throws; match it with `instanceof AggregationError` (or
+ * `instanceof WindowError` and the code).
  *
  * @example
  * ```ts
@@ -16,11 +20,11 @@
  * // err.message: 'sum: expected a finite number, got string "12"'
  * ```
  */
-export class AggregationError extends Error {
+export class AggregationError extends WindowError {
+  /** Always `AGGREGATE_FAILED`. */
+  declare readonly code: 'AGGREGATE_FAILED';
   /** The name of the aggregate that refused the value (`'sum'`, `'avg'`, a user-defined name). */
   readonly aggregate: string;
-  /** The offending value, as the selector returned it (or the record, without a selector). */
-  readonly value: unknown;
 
   /**
    * @param aggregate - the aggregate's name
@@ -29,10 +33,9 @@ export class AggregationError extends Error {
    * @param options - `cause`: the underlying error, if any
    */
   constructor(aggregate: string, message: string, value: unknown, options?: { cause?: unknown }) {
-    super(message, options);
+    super('AGGREGATE_FAILED', message, value, options);
     this.name = 'AggregationError';
     this.aggregate = aggregate;
-    this.value = value;
   }
 }
 

@@ -1,5 +1,6 @@
 import { StateError } from '@weir/state';
-import type { AccumulatorCodec, Aggregate } from './Aggregate';
+import type { AccumulatorCodec } from './AccumulatorCodec';
+import type { Aggregate } from './Aggregate';
 import { readFloat64s, writeFloat64s } from './float64Codec';
 import { finiteNumber, selectorOf } from './selectorOf';
 

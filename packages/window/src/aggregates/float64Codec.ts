@@ -1,6 +1,5 @@
-import { StateError } from '@weir/state';
-import type { AccumulatorCodec } from './Aggregate';
-import { describeValue, hexPreview } from './describeValue';
+import { StateError, describeValue } from '@weir/state';
+import type { AccumulatorCodec } from './AccumulatorCodec';
 
 // One shared scratch buffer: writing numbers through a Float64Array and copying its bytes out
 // with `slice` is an order of magnitude faster than a DataView over a fresh small ArrayBuffer
@@ -38,8 +37,7 @@ export function writeFloat64s(width: 1 | 2, x: number, y = 0): Uint8Array {
  */
 export function readFloat64s(bytes: Uint8Array, width: 1 | 2, where: string): Float64Array {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 8 * width) {
-    const got = bytes instanceof Uint8Array ? `${bytes.length} bytes (${hexPreview(bytes)})` : describeValue(bytes);
-    throw new StateError('DESERIALIZATION', `${where}: expected exactly ${8 * width} bytes, got ${got}`);
+    throw new StateError('DESERIALIZATION', `${where}: expected exactly ${8 * width} bytes, got ${describeValue(bytes)}`);
   }
   if (LITTLE_ENDIAN) {
     scratchBytes.set(bytes);

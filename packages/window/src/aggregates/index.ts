@@ -1,4 +1,5 @@
-export type { Aggregate, AggregateSpec, AccumulatorCodec } from './Aggregate';
+export type { Aggregate, AggregateSpec } from './Aggregate';
+export type { AccumulatorCodec } from './AccumulatorCodec';
 export { aggregate } from './Aggregate';
 export { AggregationError } from './AggregationError';
 export { msgpackCodec } from './msgpackCodec';

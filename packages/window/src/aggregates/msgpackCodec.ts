@@ -1,6 +1,5 @@
-import { StateError, decodeValue, encodeValue } from '@weir/state';
-import type { AccumulatorCodec } from './Aggregate';
-import { describeValue } from './describeValue';
+import { StateError, decodeValue, describeValue, encodeValue } from '@weir/state';
+import type { AccumulatorCodec } from './AccumulatorCodec';
 
 /**
  * Stores accumulators as self-contained msgpack (`encodeValue` / `decodeValue` of

@@ -1,17 +1,19 @@
 // Internal: how a record becomes the value an aggregate folds, and the checks on that value.
+import { describeValue } from '@weir/state';
+import { WindowError } from '../WindowError';
 import { AggregationError } from './AggregationError';
-import { describeValue } from './describeValue';
 
 const identity = <V>(value: unknown): V => value as V;
 
 /**
  * The selector to apply to each record: `selector` itself, or the identity when it is
- * `undefined`. Throws a TypeError naming the aggregate when `selector` is not a function. O(1).
+ * `undefined`. Throws `WindowError` `INVALID_ARGUMENT` naming the aggregate when `selector` is
+ * not a function. O(1).
  */
 export function selectorOf<T, V>(aggregate: string, selector: ((value: T) => V) | undefined): (value: T) => V {
   if (selector === undefined) return identity;
   if (typeof selector !== 'function') {
-    throw new TypeError(`${aggregate}: selector must be a function, got ${describeValue(selector)}`);
+    throw new WindowError('INVALID_ARGUMENT', `${aggregate}: selector must be a function, got ${describeValue(selector)}`, selector);
   }
   return selector;
 }

@@ -1,5 +1,5 @@
-import { optionKeys } from '@weir/state';
-import { assertTimestamp, describeValue } from '../limits';
+import { describeValue, optionKeys } from '@weir/state';
+import { assertTimestamp } from '../limits';
 import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import type { Window } from '../Window';
 import { WindowError } from '../WindowError';

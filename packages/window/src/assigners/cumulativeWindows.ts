@@ -1,4 +1,5 @@
-import { assertDuration, assertOffset, assertTimestamp, describeValue } from '../limits';
+import { describeValue } from '@weir/state';
+import { assertDuration, assertOffset, assertTimestamp } from '../limits';
 import type { Window } from '../Window';
 import { WindowError } from '../WindowError';
 import { floorMod } from './floorMod';

@@ -1,7 +1,6 @@
-import { optionKeys } from '@weir/state';
+import { describeValue, optionKeys } from '@weir/state';
 import { calendarWindows, type CalendarUnit } from '../assigners/calendarWindows';
 import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
-import { describeValue } from '../limits';
 import { WindowError } from '../WindowError';
 import { alignedWindowOperator } from './alignedWindowOperator';
 import type { WindowOperator } from './WindowOperator';

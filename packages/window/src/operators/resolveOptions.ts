@@ -1,10 +1,9 @@
-import { asKeyPart, isStateStore } from '@weir/state';
+import { asKeyPart, describeValue, isStateStore } from '@weir/state';
 // Internal: validates window operator options once, at operator creation.
 import type { StateStore } from '@weir/state';
 import type { CheckpointHook, StreamRecord } from '@weir/stream';
 import type { Aggregate } from '../aggregates/Aggregate';
 import { WindowError } from '../WindowError';
-import { describeValue } from '../limits';
 import type { EmitMode, GroupKey, WindowOptions } from './WindowOptions';
 
 /** Options after validation, with defaults applied. */

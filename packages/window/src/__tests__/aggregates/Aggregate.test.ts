@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import { StateError } from '@weir/state';
 import * as aggregates from '../../aggregates';
 import { aggregate } from '../../aggregates/Aggregate';
-import type { AccumulatorCodec, Aggregate } from '../../aggregates/Aggregate';
+import type { AccumulatorCodec } from '../../aggregates/AccumulatorCodec';
+import type { Aggregate } from '../../aggregates/Aggregate';
 import { AggregationError } from '../../aggregates/AggregationError';
+import { WindowError } from '../../WindowError';
 import { float64Codec } from '../../aggregates/float64Codec';
 import { msgpackCodec } from '../../aggregates/msgpackCodec';
 import { describeAggregateLaws, finiteDouble, fold, records } from './laws';
+import { invalidArgument } from './badValues';
 
 interface Range {
   lo: number;
@@ -50,15 +53,15 @@ describe('aggregate', () => {
     expect(tally.codec.decode(tally.codec.encode(2))).toBe(2);
   });
 
-  it('names the missing or mistyped member in a TypeError', () => {
+  it('names the missing or mistyped member in a WindowError INVALID_ARGUMENT', () => {
     const { merge: _merge, ...noMerge } = rangeSpec;
-    expect(() => aggregate(noMerge as never)).toThrow(new TypeError('aggregate(name="range"): spec.merge must be a function, got undefined'));
+    expect(() => aggregate(noMerge as never)).toThrow(invalidArgument('aggregate(name="range"): spec.merge must be a function, got undefined'));
     expect(() => aggregate({ ...rangeSpec, name: undefined, create: 1 } as never)).toThrow(
-      new TypeError('aggregate: spec.create must be a function, got number 1'),
+      invalidArgument('aggregate: spec.create must be a function, got number 1'),
     );
     expect(() => aggregate({ ...rangeSpec, add: 'x' } as never)).toThrow(/spec\.add must be a function, got string "x"/);
     expect(() => aggregate({ ...rangeSpec, result: null } as never)).toThrow(/spec\.result must be a function, got null/);
-    expect(() => aggregate({ ...rangeSpec, name: '' })).toThrow(new TypeError('aggregate: spec.name must be a non-empty string, got string ""'));
+    expect(() => aggregate({ ...rangeSpec, name: '' })).toThrow(invalidArgument('aggregate: spec.name must be a non-empty string, got string ""'));
     expect(() => aggregate({ ...rangeSpec, codec: { encode: () => new Uint8Array() } } as never)).toThrow(
       /aggregate\(name="range"\): spec\.codec\.decode must be a function, got undefined/,
     );
@@ -83,7 +86,7 @@ describe('msgpackCodec', () => {
     expect(() => codec.encode(undefined as never)).toThrow(StateError);
     expect(() => codec.encode({ n: 1, tags: [], f: () => 1 } as never)).toThrow(/tagCount: codec\.encode: cannot encode value\.f is a function/);
     const guarded = msgpackCodec('pair', (x: unknown): x is [number, number] => Array.isArray(x) && x.length === 2);
-    expect(() => guarded.decode(codec.encode({ n: 1, tags: [] }))).toThrow('pair: codec.decode: decoded Object object is not a pair accumulator');
+    expect(() => guarded.decode(codec.encode({ n: 1, tags: [] }))).toThrow('pair: codec.decode: decoded {"n":1,"tags":[]} is not a pair accumulator');
   });
 });
 
@@ -106,17 +109,18 @@ describe('float64Codec', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 24 }).filter((b) => b.length !== 8), (bytes) => {
         expect(() => codec.decode(bytes)).toThrow(StateError);
-        expect(() => codec.decode(bytes)).toThrow(`sum: codec.decode: expected exactly 8 bytes, got ${bytes.length} bytes`);
+        expect(() => codec.decode(bytes)).toThrow(`sum: codec.decode: expected exactly 8 bytes, got Uint8Array of ${bytes.length} bytes`);
       }),
     );
-    expect(() => codec.decode(new Uint8Array(40))).toThrow(/got 40 bytes \((00){32}\.\.\.\)$/);
+    expect(() => codec.decode(new Uint8Array(40))).toThrow(/got Uint8Array of 40 bytes (00){32}\.\.\.$/);
   });
 });
 
 describe('AggregationError', () => {
   it('carries the aggregate name and the offending value', () => {
     const err = new AggregationError('sum', 'sum: expected a finite number, got string "12"', '12', { cause: 'c' });
-    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(WindowError);
+    expect(err.code).toBe('AGGREGATE_FAILED');
     expect(err.name).toBe('AggregationError');
     expect(err.aggregate).toBe('sum');
     expect(err.value).toBe('12');

@@ -11,6 +11,9 @@ export const notFinite = (): fc.Arbitrary<unknown> =>
     fc.object({ maxDepth: 0 }),
   );
 
+/** What a bad argument to an aggregate throws: `WindowError` `INVALID_ARGUMENT` with this message. */
+export const invalidArgument = (message: string): unknown => expect.objectContaining({ name: 'WindowError', code: 'INVALID_ARGUMENT', message });
+
 /** Runs `fn`, expecting an {@link AggregationError} naming `aggregate` and carrying `value`. */
 export function expectAggregationError(fn: () => unknown, aggregate: string, value: unknown): AggregationError {
   let caught: unknown;
@@ -22,6 +25,7 @@ export function expectAggregationError(fn: () => unknown, aggregate: string, val
   expect(caught).toBeInstanceOf(AggregationError);
   const err = caught as AggregationError;
   expect(err.name).toBe('AggregationError');
+  expect(err.code).toBe('AGGREGATE_FAILED');
   expect(err.aggregate).toBe(aggregate);
   expect(Object.is(err.value, value)).toBe(true);
   expect(err.message.startsWith(`${aggregate}: expected `)).toBe(true);

@@ -3,7 +3,7 @@ import { StateError } from '@weir/state';
 import { first } from '../../aggregates/first';
 import { last } from '../../aggregates/last';
 import { WindowError } from '../../WindowError';
-import { expectAggregationError } from './badValues';
+import { expectAggregationError, invalidArgument } from './badValues';
 import { describeAggregateLaws, eventTime, fold, plainValue, records } from './laws';
 import type { Rec } from './laws';
 
@@ -101,7 +101,7 @@ describe.each([
         const acc = fold(agg, good.map(([v, ts]) => [{ v }, ts] as const));
         const before = structuredClone(acc);
         const err = expectAggregationError(() => agg.add(acc, { v: bad }, t), name, bad);
-        expect(err.message).toMatch(new RegExp(`^${name}: expected a value msgpack can store, got (function|symbol)$`));
+        expect(err.message).toMatch(new RegExp(`^${name}: expected a value msgpack can store, got (function|symbol)( .+)?$`));
         expect(acc).toEqual(before);
       }),
     );
@@ -116,7 +116,7 @@ describe.each([
   });
 
   it('rejects a selector that is not a function', () => {
-    expect(() => make('v' as never)).toThrow(new TypeError(`${name}: selector must be a function, got string "v"`));
+    expect(() => make('v' as never)).toThrow(invalidArgument(`${name}: selector must be a function, got string "v"`));
   });
 
   it('refuses decoded bytes that are not an accumulator', () => {
@@ -132,6 +132,6 @@ describe.each([
       expect((caught as StateError).code).toBe('DESERIALIZATION');
       expect((caught as StateError).message).toMatch(new RegExp(`^${name}: codec\\.decode: `));
     }
-    expect(() => codec.decode(Uint8Array.of(0x93, 1, 2, 3))).toThrow(`${name}: codec.decode: decoded array of length 3 is not a ${name} accumulator`);
+    expect(() => codec.decode(Uint8Array.of(0x93, 1, 2, 3))).toThrow(`${name}: codec.decode: decoded [1,2,3] is not a ${name} accumulator`);
   });
 });

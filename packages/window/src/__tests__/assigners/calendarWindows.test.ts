@@ -193,7 +193,7 @@ describe('calendarWindows', () => {
   describe('validation', () => {
     it('rejects an unknown time zone at construction', () => {
       expect(() => calendarWindows('day', 'Europe/Berln')).toThrow(WindowError);
-      expect(() => calendarWindows('day', 'Europe/Berln')).toThrow(/^calendarWindows: unknown IANA time zone "Europe\/Berln"/);
+      expect(() => calendarWindows('day', 'Europe/Berln')).toThrow(/^calendarWindows: unknown IANA time zone string "Europe\/Berln"/);
       for (const zone of ['', 'Mars/Olympus', 42 as unknown as string]) {
         let caught: unknown;
         try {
@@ -208,7 +208,7 @@ describe('calendarWindows', () => {
     });
 
     it('rejects an unknown unit and a bad weekStart', () => {
-      expect(() => calendarWindows('year' as CalendarUnit, 'UTC')).toThrow(/^calendarWindows: unit must be 'day', 'week' or 'month', got "year"$/);
+      expect(() => calendarWindows('year' as CalendarUnit, 'UTC')).toThrow(/^calendarWindows: unit must be 'day', 'week' or 'month', got string "year"$/);
       for (const weekStart of [0, 8, 1.5, NaN]) {
         expect(() => calendarWindows('week', 'UTC', { weekStart })).toThrow(/^calendarWindows: weekStart must be/);
       }

@@ -91,16 +91,16 @@ describe('cumulativeWindows', () => {
   });
 
   it('rejects bad configuration and timestamps with named errors', () => {
-    expect(() => cumulativeWindows(10, 25)).toThrow(/^cumulativeWindows: maxSize must be a multiple of step \(10\), got 25$/);
-    expect(() => cumulativeWindows(0, 30)).toThrow(/^cumulativeWindows: step must be .* got 0$/);
-    expect(() => cumulativeWindows(10, -30)).toThrow(/^cumulativeWindows: maxSize must be .* got -30$/);
+    expect(() => cumulativeWindows(10, 25)).toThrow(/^cumulativeWindows: maxSize must be a multiple of step \(10\), got number 25$/);
+    expect(() => cumulativeWindows(0, 30)).toThrow(/^cumulativeWindows: step must be .* got number 0$/);
+    expect(() => cumulativeWindows(10, -30)).toThrow(/^cumulativeWindows: maxSize must be .* got number -30$/);
     expect(() => cumulativeWindows(10, 30, 0.1)).toThrow(/^cumulativeWindows: offset must be/);
     expect(() => cumulativeWindows(NaN, 30)).toThrow(WindowError);
     const c = cumulativeWindows(10, 30);
     for (const call of [() => c.assign(NaN), () => c.windowBase(1.5), () => c.firstWindowEnd(MAX_TIMESTAMP + 1)]) {
       expect(call).toThrow(WindowError);
     }
-    expect(() => c.assign(Infinity)).toThrow(/^cumulativeWindows\(step=10, maxSize=30, offset=0\): timestamp .* got Infinity$/);
+    expect(() => c.assign(Infinity)).toThrow(/^cumulativeWindows\(step=10, maxSize=30, offset=0\): timestamp .* got number Infinity$/);
   });
 
   it('works at the ends of the timestamp range with the largest sizes', () => {

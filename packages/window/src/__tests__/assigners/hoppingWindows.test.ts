@@ -91,9 +91,9 @@ describe('hoppingWindows', () => {
   });
 
   it('rejects bad configuration and timestamps with named errors', () => {
-    expect(() => hoppingWindows(0, 5)).toThrow(/^hoppingWindows: size must be .* got 0$/);
-    expect(() => hoppingWindows(10, -5)).toThrow(/^hoppingWindows: slide must be .* got -5$/);
-    expect(() => hoppingWindows(10, 5, 1.5)).toThrow(/^hoppingWindows: offset must be .* got 1\.5$/);
+    expect(() => hoppingWindows(0, 5)).toThrow(/^hoppingWindows: size must be .* got number 0$/);
+    expect(() => hoppingWindows(10, -5)).toThrow(/^hoppingWindows: slide must be .* got number -5$/);
+    expect(() => hoppingWindows(10, 5, 1.5)).toThrow(/^hoppingWindows: offset must be .* got number 1\.5$/);
     expect(() => hoppingWindows(10, NaN)).toThrow(WindowError);
     const w = hoppingWindows(10, 5);
     for (const call of [() => w.assign(NaN), () => w.firstWindowStart(1.5), () => w.lastWindowStart(Infinity), () => w.paneOf(-Infinity)]) {

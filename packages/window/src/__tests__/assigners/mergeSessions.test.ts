@@ -107,7 +107,7 @@ describe('mergeSessions', () => {
     for (const bad of [{ start: 5, end: 5 }, { start: 6, end: 5 }, { start: 0, end: NaN }, { start: 0.5, end: 2 }]) {
       expect(() => mergeSessions(sessions, bad)).toThrow(WindowError);
     }
-    expect(() => mergeSessions(sessions, { start: 5, end: 5 })).toThrow(/^mergeSessions: newSession must .* got \[5, 5\)$/);
+    expect(() => mergeSessions(sessions, { start: 5, end: 5 })).toThrow(/^mergeSessions: newSession must .* got \[number 5, number 5\)$/);
   });
 
   it('property: matches a brute-force connected-component oracle on instant sets', () => {

@@ -26,8 +26,8 @@ describe('panes', () => {
     expect(paneSizeOf(10_000, 5_000)).toBe(5_000);
     expect(paneSizeOf(10_000, 4_000)).toBe(2_000);
     expect(paneSizeOf(2_000, 5_000)).toBe(1_000);
-    expect(() => paneSizeOf(0, 5)).toThrow(/^paneSizeOf: size must be .* got 0$/);
-    expect(() => paneSizeOf(5, 1.5)).toThrow(/^paneSizeOf: slide must be .* got 1\.5$/);
+    expect(() => paneSizeOf(0, 5)).toThrow(/^paneSizeOf: size must be .* got number 0$/);
+    expect(() => paneSizeOf(5, 1.5)).toThrow(/^paneSizeOf: slide must be .* got number 1\.5$/);
   });
 
   it('paneStart and paneOf floor to the pane grid, also before the epoch', () => {
@@ -49,7 +49,7 @@ describe('panes', () => {
       { start: 4_000, end: 6_000 },
     ]);
     expect(panesOfWindow({ start: -3, end: -1 }, 2)).toEqual([{ start: -3, end: -1 }]);
-    expect(() => panesOfWindow({ start: 0, end: 5 }, 2)).toThrow(/^panesOfWindow: window \[0, 5\) is not a whole number of panes of 2 ms$/);
+    expect(() => panesOfWindow({ start: 0, end: 5 }, 2)).toThrow(/^panesOfWindow: window \[number 0, number 5\) is not a whole number of panes of 2 ms$/);
     expect(() => panesOfWindow({ start: 5, end: 5 }, 1)).toThrow(WindowError);
     expect(() => panesOfWindow({ start: 0, end: NaN }, 1)).toThrow(WindowError);
   });

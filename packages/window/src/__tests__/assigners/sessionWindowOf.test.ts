@@ -13,9 +13,9 @@ describe('sessionWindowOf', () => {
   });
 
   it('rejects a bad gap or timestamp with named errors', () => {
-    expect(() => sessionWindowOf(0, 0)).toThrow(/^sessionWindowOf: gap must be .* got 0$/);
+    expect(() => sessionWindowOf(0, 0)).toThrow(/^sessionWindowOf: gap must be .* got number 0$/);
     expect(() => sessionWindowOf(0, 1.5)).toThrow(WindowError);
-    expect(() => sessionWindowOf(NaN, 10)).toThrow(/^sessionWindowOf: timestamp .* got NaN$/);
+    expect(() => sessionWindowOf(NaN, 10)).toThrow(/^sessionWindowOf: timestamp .* got number NaN$/);
     expect(() => sessionWindowOf(0.5, 10)).toThrow(WindowError);
   });
 

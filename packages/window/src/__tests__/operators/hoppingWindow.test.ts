@@ -86,7 +86,7 @@ describe('hoppingWindow', () => {
   });
 
   it('rejects earlyFiring: hopping windows already fire every slide', () => {
-    expect(() => mk(20, 10, { earlyFiring: 5 })).toThrow(/hoppingWindow: option `earlyFiring` is for tumbling and calendar windows.*got 5/);
+    expect(() => mk(20, 10, { earlyFiring: 5 })).toThrow(/hoppingWindow: option `earlyFiring` is for tumbling and calendar windows.*got number 5/);
   });
 
   it('records in the gaps of slide > size belong to no window and are not late', () => {
