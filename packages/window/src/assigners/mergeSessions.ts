@@ -2,8 +2,12 @@ import { describeValue } from '../limits';
 import type { Window } from '../Window';
 import { WindowError } from '../WindowError';
 
-/** The outcome of {@link mergeSessions}. */
-export interface SessionMerge {
+/**
+ * The outcome of {@link mergeSessions}.
+ *
+ * @typeParam W - the type of the existing sessions (any object with `start` and `end`)
+ */
+export interface SessionMerge<W extends Window = Window> {
   /**
    * The session after adding the new one: the cover of `newSession` and every absorbed session.
    * It is `newSession` itself (same object) when nothing was absorbed.
@@ -14,7 +18,7 @@ export interface SessionMerge {
    * passed; the operator deletes their state and folds their accumulators into the merged one.
    * Empty when `newSession` starts a session of its own.
    */
-  readonly absorbed: Window[];
+  readonly absorbed: W[];
 }
 
 /**
@@ -32,8 +36,13 @@ export interface SessionMerge {
  * Merging is transitive: a session absorbed into the merged window can pull in further sessions
  * that overlap the grown window, so the result is the same whatever the order of `sessions`.
  *
+ * The session window operator ({@link sessionWindow}) merges every record through this function,
+ * passing its own session objects (a key's sessions in start order); `absorbed` hands them back.
+ *
  * Cost: O(n) when the existing sessions do not overlap each other (the operator's invariant), at
  * most O(n²) otherwise; allocates only the `absorbed` array and, if anything merged, the new window.
+ *
+ * @typeParam W - the type of the existing sessions: any object with `start` and `end`
  *
  * @param sessions - the key's current sessions (normally pairwise non-overlapping), any order
  * @param newSession - the window to add, usually {@link sessionWindowOf}(t, gap)
@@ -49,7 +58,7 @@ export interface SessionMerge {
  * // { merged: { start: 10, end: 15 }, absorbed: [] }   (touching, not overlapping)
  * ```
  */
-export function mergeSessions(sessions: readonly Window[], newSession: Window): SessionMerge {
+export function mergeSessions<W extends Window>(sessions: readonly W[], newSession: Window): SessionMerge<W> {
   const { start, end } = newSession;
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !(start < end)) {
     throw new WindowError(
@@ -59,6 +68,7 @@ export function mergeSessions(sessions: readonly Window[], newSession: Window): 
       newSession,
     );
   }
+  if (sessions.length === 0) return { merged: newSession, absorbed: [] };
   let lo = start;
   let hi = end;
   const taken = new Array<boolean>(sessions.length).fill(false);
@@ -79,7 +89,7 @@ export function mergeSessions(sessions: readonly Window[], newSession: Window): 
     }
   }
   if (count === 0) return { merged: newSession, absorbed: [] };
-  const absorbed: Window[] = [];
+  const absorbed: W[] = [];
   for (let i = 0; i < sessions.length; i++) if (taken[i]) absorbed.push(sessions[i]!);
   return { merged: { start: lo, end: hi }, absorbed };
 }

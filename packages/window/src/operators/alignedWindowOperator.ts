@@ -1,17 +1,21 @@
-import { WriteBackCache, keyPartId } from '@weir/state';
+import { StateError, WriteBackCache, keyPartId } from '@weir/state';
 // Internal: the engine behind tumblingWindow and calendarWindow, whose windows partition time
 // (each record belongs to exactly one window, so a window is its own pane).
 //
-// State (see windowState.ts) is written through to the store on every change, so the store is
-// always current and a checkpoint costs only an O(1) snapshot plus writing the watermark. A
-// decoded mirror of the open windows (slots -> groups) sits in front of it for speed; it is
-// rebuilt from the store when the operator subscribes, in creation order, so a restored operator
-// emits exactly what an uninterrupted one would.
+// State (see windowState.ts) is written through to the store on every change (or held in the
+// write-back cache until the next barrier), so a checkpoint costs only an O(1) snapshot plus
+// writing the watermark. Each open window has one timer in the store's time-ordered TimerIndex
+// (its next early firing, its end, or its purge time; flagged once it has fired), so a watermark
+// finds the windows due in O(log n + due). A decoded mirror of the open windows (slots -> groups)
+// sits in front of the store for speed; it is rebuilt from the store (timers, then groups in
+// creation order) when the operator subscribes, so a restored operator emits exactly what an
+// uninterrupted one would. When to fire and what is the EmitPolicy's to say.
 import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
-import { decodeTuple } from '@weir/state';
-import { FIRED, FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
+import { FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
+import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
+import { TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
@@ -37,9 +41,13 @@ interface Slot<K, A> {
   fired: boolean;
   nextEarly: number;
   readonly groups: Map<unknown, Group<K, A>>;
+  /** The slot's timer: its due time and store key (a slot always has exactly one). */
+  due: number;
+  timer: Uint8Array | undefined;
 }
 
-const FIRED_VALUE = Uint8Array.of(1);
+/** Timer flag: the window has fired (every group emitted) and waits for late records. */
+const TIMER_FIRED = 1;
 
 /** Internal: builds a window operator over an assigner whose windows partition time. */
 export function alignedWindowOperator<T, K extends GroupKey, A, R>(
@@ -52,10 +60,13 @@ export function alignedWindowOperator<T, K extends GroupKey, A, R>(
 
 function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, R>, assigner: SingleWindowAssigner): Engine<T> {
   const { o, keys, where, counters } = ctx;
-  const { store, aggregate, allowedLateness: lateness, emit, earlyFiring } = o;
+  const { store, aggregate } = o;
   const codec = aggregate.codec;
+  const policy = new EmitPolicy(o);
+  const timers = new TimerIndex(store, keys);
   const scratch = new Scratch();
   const slots = new Map<number, Slot<K, A>>(); // by window end
+  /** The earliest timer's due time (a lower bound while timers are added). */
   let nextDue = Number.POSITIVE_INFINITY;
 
   const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
@@ -68,41 +79,25 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
   const save = (g: Group<K, A>): void => cache.changed(g);
 
-  const firstEarly = (start: number): number => {
-    if (earlyFiring === undefined) return Number.POSITIVE_INFINITY;
-    // The first early-firing time after the current watermark.
-    const k = Math.max(1, Math.floor((ctx.watermark() - start) / earlyFiring) + 1);
-    return start + k * earlyFiring;
+  /** Moves the slot's timer to what is due next for it. */
+  const schedule = (slot: Slot<K, A>): void => {
+    const due = policy.dueTime(slot.end, slot.nextEarly, slot.fired);
+    if (slot.timer !== undefined) timers.remove(slot.timer);
+    slot.due = due;
+    slot.timer = timers.add(due, slot.end, slot.start, slot.fired ? TIMER_FIRED : 0);
+    if (due < nextDue) nextDue = due;
   };
 
-  const dueTime = (slot: Slot<K, A>): number => {
-    const purge = slot.end - 1 + lateness;
-    if (emit !== 'watermark' || slot.fired) return purge;
-    return slot.nextEarly < slot.end - 1 ? slot.nextEarly : slot.end - 1;
-  };
-
-  const openSlot = (w: Window, restoring = false): Slot<K, A> => {
-    const slot: Slot<K, A> = { start: w.start, end: w.end, fired: false, nextEarly: firstEarly(w.start), groups: new Map() };
-    if (!restoring && emit === 'watermark' && w.end - 1 <= ctx.watermark()) {
-      // The watermark passed this window while it was empty: it counts as fired, so a record
-      // within the allowed lateness is emitted at once.
-      slot.fired = true;
-      store.put(keys.fired(w.end, w.start), FIRED_VALUE);
-    }
+  const openSlot = (w: Window): Slot<K, A> => {
+    const wm = ctx.watermark();
+    // A window the watermark passed while it was empty counts as fired, so a record within the
+    // allowed lateness is answered at once.
+    const fired = policy.fireTime(w.end) <= wm;
+    const slot: Slot<K, A> = { start: w.start, end: w.end, fired, nextEarly: policy.firstEarly(w.start, wm), groups: new Map(), due: 0, timer: undefined };
     slots.set(w.end, slot);
     counters.openWindows = slots.size;
-    const due = dueTime(slot);
-    if (due < nextDue) nextDue = due;
+    schedule(slot);
     return slot;
-  };
-
-  const recomputeDue = (): void => {
-    nextDue = Number.POSITIVE_INFINITY;
-    for (const slot of slots.values()) {
-      const due = dueTime(slot);
-      if (due < nextDue) nextDue = due;
-    }
-    counters.openWindows = slots.size;
   };
 
   const purge = (slot: Slot<K, A>): void => {
@@ -110,7 +105,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       cache.drop(g);
       if (g.storeKey !== undefined) store.delete(g.storeKey);
     }
-    if (slot.fired) store.delete(keys.fired(slot.end, slot.start));
+    if (slot.timer !== undefined) timers.remove(slot.timer);
+    slot.timer = undefined;
     slots.delete(slot.end);
   };
 
@@ -125,37 +121,34 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   };
 
   const process = (slot: Slot<K, A>, wm: number): void => {
-    const lastInstant = slot.end - 1;
-    const purgeAt = lastInstant + lateness;
-    if (emit === 'final') {
-      if (purgeAt <= wm) {
-        fire(slot, false);
-        purge(slot);
-      }
-      return;
-    }
-    if (emit === 'changelog') {
-      if (purgeAt <= wm) purge(slot);
-      return;
-    }
-    if (!slot.fired && slot.nextEarly <= wm && slot.nextEarly < lastInstant) {
+    const step = policy.step(slot.end, slot.nextEarly, slot.fired, wm);
+    if ((step & STEP_EARLY) !== 0) {
       fire(slot, true);
       for (const g of slot.groups.values()) if (g.emitted) save(g);
-      slot.nextEarly = firstEarly(slot.start);
+      slot.nextEarly = policy.firstEarly(slot.start, wm);
     }
-    if (!slot.fired && lastInstant <= wm) {
+    if ((step & STEP_FIRE) !== 0) {
       fire(slot, false);
+      // Every group of a fired window has been emitted: a restore infers that from the timer's flag.
       slot.fired = true;
-      // Every group of a fired window has been emitted: a restore infers that from this marker.
-      if (purgeAt > wm) store.put(keys.fired(slot.end, slot.start), FIRED_VALUE);
     }
-    if (slot.fired && purgeAt <= wm) purge(slot);
+    if ((step & STEP_PURGE) !== 0) purge(slot);
+    else schedule(slot);
   };
 
   return {
     load() {
+      // Every open window has a timer: rebuild the slots from them, then their groups.
+      const wm = ctx.watermark();
+      for (const t of timers.all()) {
+        const fired = (t.flags & TIMER_FIRED) !== 0;
+        slots.set(t.end, { start: t.start, end: t.end, fired, nextEarly: policy.firstEarly(t.start, wm), groups: new Map(), due: t.due, timer: t.key });
+      }
       for (const [end, stored] of readGroups(store, keys, where)) {
-        const slot = slots.get(end) ?? openSlot({ start: stored[0]!.start, end }, true);
+        const slot = slots.get(end);
+        if (slot === undefined) {
+          throw new StateError('CORRUPTION', `${where}: the store holds accumulators of the window ending at ${end} but no timer for it`);
+        }
         for (const e of stored) {
           const key = e.key as K;
           slot.groups.set(keyPartId(key), {
@@ -172,18 +165,15 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           });
         }
       }
-      const prefixLength = keys.prefix.length + 1;
-      for (const [k] of store.prefixScan(keys.section(FIRED))) {
-        const [end] = decodeTuple(k, prefixLength) as [number, number];
-        const slot = slots.get(end);
-        if (slot === undefined) continue;
-        slot.fired = true;
+      for (const slot of slots.values()) {
+        if (!slot.fired) continue;
         for (const g of slot.groups.values()) {
           g.emitted = true;
           g.changed = false;
         }
       }
-      recomputeDue();
+      nextDue = timers.earliest();
+      counters.openWindows = slots.size;
     },
 
     onRecord(el) {
@@ -198,7 +188,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         ctx.invalid(el, err);
         return;
       }
-      if (w.end - 1 + lateness <= ctx.watermark()) {
+      const wm = ctx.watermark();
+      if (policy.isLate(w.end, wm)) {
         ctx.late(el); // its window is purged
         return;
       }
@@ -220,17 +211,15 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           cacheSlot: -1,
         };
       }
-      const before = emit === 'changelog' && g.emitted ? aggregate.result(g.acc) : undefined;
+      const answer = policy.emitsOnChange(w.end, wm);
+      // read before `add`, which may mutate the accumulator in place
+      const before = answer && policy.retracts && g.emitted ? aggregate.result(g.acc) : undefined;
       if (!ctx.fold(g, isNew, el)) return;
       if (isNew) slot.groups.set(mk, g);
       g.changed = true;
-      if (emit === 'changelog') {
-        if (g.emitted) emitResult(g, slot, before as R, 'retract');
-        emitResult(g, slot, aggregate.result(g.acc), 'insert');
-        g.emitted = true;
-        g.changed = false;
-      } else if (slot.fired) {
-        emitResult(g, slot, aggregate.result(g.acc), g.emitted ? 'update' : 'insert');
+      if (answer) {
+        if (policy.retracts && g.emitted) emitResult(g, slot, before as R, 'retract');
+        emitResult(g, slot, aggregate.result(g.acc), policy.kindOf(g.emitted));
         g.emitted = true;
         g.changed = false;
       }
@@ -239,11 +228,17 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
 
     advance(wm) {
       if (wm < nextDue) return;
+      // The timers due, from the index; processed in window order (windows fire in end order).
       const due: Slot<K, A>[] = [];
-      for (const slot of slots.values()) if (dueTime(slot) <= wm) due.push(slot);
-      due.sort((a, b) => a.end - b.end || a.start - b.start);
+      for (const t of timers.dueAt(wm)) {
+        const slot = slots.get(t.end);
+        if (slot === undefined) throw new StateError('CORRUPTION', `${where}: a timer of the window ending at ${t.end} outlived its window`);
+        due.push(slot);
+      }
+      due.sort((a, b) => a.end - b.end);
       for (const slot of due) process(slot, wm);
-      recomputeDue();
+      nextDue = timers.earliest();
+      counters.openWindows = slots.size;
     },
 
     flush: () => cache.flush(),

@@ -6,16 +6,17 @@ import { WriteBackCache, keyPartId } from '@weir/state';
 // store, instead of one per window it belongs to (size / slide of them). A window's result is
 // the merge of its panes' accumulators, computed when it fires. Which windows have fired or been
 // purged follows from the watermark alone (windows fire in end order as it advances), so the
-// store holds only pane accumulators and the watermark.
+// store holds only pane accumulators and the watermark. When windows fire and what they emit
+// is the EmitPolicy's to say.
 import type { Window } from '../Window';
 import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp, describeValue } from '../limits';
 import { Scratch, readGroups, writeGroup } from './windowState';
+import { EmitPolicy } from './emitPolicy';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
-import type { WindowResultKind } from './WindowResult';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
 
 interface Group<K, A> {
@@ -73,19 +74,17 @@ function paneEngine<T, K extends GroupKey, A, R>(
   offset: number,
 ): Engine<T> {
   const { o, keys, where, counters } = ctx;
-  const { store, aggregate, allowedLateness: lateness, emit } = o;
+  const { store, aggregate } = o;
   const codec = aggregate.codec;
+  const policy = new EmitPolicy(o);
   const scratch = new Scratch();
   const panes = new Map<number, Pane<K, A>>(); // by pane end
   let nextDue = Number.POSITIVE_INFINITY;
 
-  const fireTime = (w: Window): number =>
-    emit === 'final' ? w.end - 1 + lateness : emit === 'watermark' ? w.end - 1 : Number.POSITIVE_INFINITY;
-
   const openPane = (start: number, windows: readonly Window[]): Pane<K, A> => {
     let lastEnd = start + paneSize;
     for (const w of windows) if (w.end > lastEnd) lastEnd = w.end;
-    const pane: Pane<K, A> = { start, end: start + paneSize, windows, purgeAt: lastEnd - 1 + lateness, groups: new Map() };
+    const pane: Pane<K, A> = { start, end: start + paneSize, windows, purgeAt: policy.purgeTime(lastEnd), groups: new Map() };
     panes.set(pane.end, pane);
     nextDue = Math.min(nextDue, dueOf(pane, ctx.watermark()));
     return pane;
@@ -94,7 +93,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
   const dueOf = (pane: Pane<K, A>, wm: number): number => {
     let due = pane.purgeAt;
     for (const w of pane.windows) {
-      const ft = fireTime(w);
+      const ft = policy.fireTime(w.end);
       if (ft > wm && ft < due) due = ft;
     }
     return due;
@@ -153,7 +152,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
     for (const pane of panes.values()) {
       nextDue = Math.min(nextDue, dueOf(pane, wm));
       if (pane.groups.size === 0) continue;
-      for (const w of pane.windows) if (w.end - 1 + lateness > wm) open.add(w.end);
+      for (const w of pane.windows) if (!policy.isLate(w.end, wm)) open.add(w.end);
     }
     counters.openWindows = open.size;
   };
@@ -189,7 +188,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
         if (windows.length === 0) return; // in a gap between hopping windows: belongs to no window
         let lastEnd = start;
         for (const w of windows) if (w.end > lastEnd) lastEnd = w.end;
-        if (lastEnd - 1 + lateness <= wm) {
+        if (policy.isLate(lastEnd, wm)) {
           ctx.late(el);
           return;
         }
@@ -199,17 +198,10 @@ function paneEngine<T, K extends GroupKey, A, R>(
         return;
       }
       const mk = keyPartId(key);
-      // Windows that must answer this record at once: every live one in changelog mode; fired but
-      // not yet purged ones (a record within the allowed lateness) in watermark mode.
+      // The live windows that answer this record at once (see EmitPolicy.emitsOnChange).
       let immediate: Window[] | undefined;
-      let before: Array<{ found: boolean; value: R | undefined }> | undefined;
-      if (emit !== 'final') {
-        for (const w of pane.windows) {
-          if (w.end - 1 + lateness <= wm) continue;
-          if (emit === 'changelog' || w.end - 1 <= wm) (immediate ??= []).push(w);
-        }
-        if (immediate !== undefined) before = immediate.map((w) => resultOf(w, mk));
-      }
+      for (const w of pane.windows) if (!policy.isLate(w.end, wm) && policy.emitsOnChange(w.end, wm)) (immediate ??= []).push(w);
+      const before = immediate?.map((w) => resultOf(w, mk));
       let g = pane.groups.get(mk);
       const isNew = g === undefined;
       if (g === undefined) {
@@ -235,23 +227,19 @@ function paneEngine<T, K extends GroupKey, A, R>(
         immediate.forEach((w, i) => {
           const prior = before![i]!;
           const after = resultOf(w, mk).value as R;
-          let kind: WindowResultKind = prior.found ? 'update' : 'insert';
-          if (emit === 'changelog') {
-            if (prior.found) ctx.emit(g.key, w.start, w.end, prior.value as R, 'retract');
-            kind = 'insert';
-          }
-          ctx.emit(g.key, w.start, w.end, after, kind);
+          if (policy.retracts && prior.found) ctx.emit(g.key, w.start, w.end, prior.value as R, 'retract');
+          ctx.emit(g.key, w.start, w.end, after, policy.kindOf(prior.found));
         });
       }
     },
 
     advance(wm, previous) {
       if (wm < nextDue) return;
-      if (emit !== 'changelog') {
+      if (policy.firesOnWatermark) {
         const due = new Map<number, Window>();
         for (const pane of panes.values()) {
           for (const w of pane.windows) {
-            const ft = fireTime(w);
+            const ft = policy.fireTime(w.end);
             if (ft > previous && ft <= wm) due.set(w.end, w);
           }
         }

@@ -5,6 +5,9 @@ import { MAX_WINDOW_SIZE, assertTimestamp, describeValue } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
 import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
+import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
+import { mergeSessions } from '../assigners/mergeSessions';
+import { sessionWindowOf } from '../assigners/sessionWindowOf';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
@@ -43,6 +46,8 @@ interface Session<K, A> {
   cacheSlot: number;
 }
 
+const NO_SESSIONS: readonly never[] = [];
+
 interface Timer<K, A> {
   readonly due: number;
   readonly session: Session<K, A>;
@@ -61,12 +66,13 @@ function accBytesOf(v: Uint8Array): Uint8Array {
 /**
  * Aggregates records per key into sessions: bursts of activity separated by at least `gap` ms of
  * event time without records. A record at `t` opens the window `[t, t + gap)`; windows of one key
- * that overlap merge (as {@link mergeSessions} does), so records less than `gap` apart share a
+ * that overlap merge ({@link mergeSessions} decides), so records less than `gap` apart share a
  * session and records exactly `gap` apart do not (Flink also merges windows that only touch). A
  * late record (within the allowed lateness) can bridge two sessions into one, and a session that
  * was already emitted and whose window changes is retracted.
  *
- * Cost per record: O(log s) for s sessions of the record's key plus O(log n) for the timer heap;
+ * Cost per record: O(s) for s sessions of the record's key (usually one or two) plus O(log n)
+ * for the timer heap;
  * in-order records extend a session with one in-place store write.
  *
  * @example
@@ -90,26 +96,17 @@ export function sessionWindow<T, K extends GroupKey, A, R>(options: SessionWindo
 
 function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, R>, gap: number): Engine<T> {
   const { o, keys, where, counters } = ctx;
-  const { store, aggregate, allowedLateness: lateness, emit, earlyFiring } = o;
+  const { store, aggregate } = o;
   const codec = aggregate.codec;
+  const policy = new EmitPolicy(o);
   const scratch = new Scratch();
   const byKey = new Map<unknown, Array<Session<K, A>>>(); // sessions of a key, by start
   const heap: Array<Timer<K, A>> = [];
   let live = 0;
 
-  const firstEarly = (start: number): number => {
-    if (earlyFiring === undefined) return Number.POSITIVE_INFINITY;
-    const k = Math.max(1, Math.floor((ctx.watermark() - start) / earlyFiring) + 1);
-    return start + k * earlyFiring;
-  };
-
-  const dueTime = (s: Session<K, A>): number => {
-    const purge = s.end - 1 + lateness;
-    if (emit !== 'watermark') return purge;
-    const onTime = s.end - 1;
-    if (onTime <= ctx.watermark() && s.emitted && !s.changed) return purge;
-    return s.nextEarly < onTime ? s.nextEarly : onTime;
-  };
+  /** Whether the session's on-time result is out and current (any change is answered at once). */
+  const fired = (s: Session<K, A>, wm: number): boolean => s.end - 1 <= wm && s.emitted && !s.changed;
+  const dueTime = (s: Session<K, A>): number => policy.dueTime(s.end, s.nextEarly, fired(s, ctx.watermark()));
 
   // --- timer heap, ordered by (due, seq); stale entries are skipped when popped
   const less = (a: Timer<K, A>, b: Timer<K, A>): boolean => a.due < b.due || (a.due === b.due && a.session.seq < b.session.seq);
@@ -207,7 +204,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         seq: readSeq(v, where),
         emitted: (flags & FLAG_EMITTED) !== 0,
         changed: (flags & FLAG_CHANGED) !== 0,
-        nextEarly: firstEarly(start),
+        nextEarly: policy.firstEarly(start, ctx.watermark()),
         storeKey: k,
         alive: true,
         timerDue: Number.POSITIVE_INFINITY,
@@ -238,21 +235,11 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       return;
     }
     const mk = keyPartId(key);
-    const list = byKey.get(mk) ?? [];
-    // Sessions of this key that overlap [t, t + gap) (the rule of mergeSessions): a contiguous
-    // run in start order, since a key's sessions never overlap each other.
-    let lo = 0;
-    while (lo < list.length && list[lo]!.end <= t) lo++;
-    let hi = lo;
-    while (hi < list.length && list[hi]!.start < t + gap) hi++;
-    const merging = list.slice(lo, hi);
-    let start = t;
-    let end = t + gap;
-    for (const s of merging) {
-      if (s.start < start) start = s.start;
-      if (s.end > end) end = s.end;
-    }
-    if (end - 1 + lateness <= watermark) {
+    // The key's sessions that merge with the record's window, in start order (a fresh array:
+    // removing them from the key's list below does not disturb it).
+    const { merged, absorbed: merging } = mergeSessions(byKey.get(mk) ?? NO_SESSIONS, sessionWindowOf(t, gap));
+    const { start, end } = merged;
+    if (policy.isLate(end, watermark)) {
       ctx.late(el);
       return;
     }
@@ -261,7 +248,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     // mutate the accumulator in place) and emitted only once the record folded in.
     const retractions: Array<[Session<K, A>, R]> = [];
     for (const s of merging) {
-      if (s.emitted && (s.start !== start || s.end !== end || emit === 'changelog')) retractions.push([s, s.lastEmitted as R]);
+      if (s.emitted && (s.start !== start || s.end !== end || policy.retracts)) retractions.push([s, s.lastEmitted as R]);
     }
     let acc: A;
     try {
@@ -297,7 +284,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         seq: target?.seq ?? ctx.nextSeq(),
         emitted: false,
         changed: false,
-        nextEarly: firstEarly(start),
+        nextEarly: policy.firstEarly(start, ctx.watermark()),
         storeKey: undefined,
         alive: true,
         timerDue: Number.POSITIVE_INFINITY,
@@ -316,12 +303,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     if (merging.length > 1 || session !== target) session.emitted = false;
     session.acc = acc;
     session.changed = true;
-    if (emit === 'changelog') {
-      emitResult(session, aggregate.result(acc), 'insert');
-      session.emitted = true;
-      session.changed = false;
-    } else if (emit === 'watermark' && end - 1 <= watermark) {
-      emitResult(session, aggregate.result(acc), session.emitted ? 'update' : 'insert');
+    if (policy.emitsOnChange(end, watermark)) {
+      emitResult(session, aggregate.result(acc), policy.kindOf(session.emitted));
       session.emitted = true;
       session.changed = false;
     }
@@ -331,28 +314,17 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   };
 
   const onTimer = (s: Session<K, A>, wm: number): void => {
-    const onTime = s.end - 1;
-    const purgeAt = onTime + lateness;
-    if (emit === 'final') {
-      if (purgeAt <= wm) {
-        counters.windowsFired++;
-        emitResult(s, aggregate.result(s.acc), 'insert');
-        remove(s);
-      }
-      return;
+    const step = policy.step(s.end, s.nextEarly, fired(s, wm), wm);
+    // An early and an on-time firing due together make one emission: a session is one key.
+    if ((step & (STEP_EARLY | STEP_FIRE)) !== 0 && (s.changed || !s.emitted)) {
+      counters.windowsFired++;
+      emitResult(s, aggregate.result(s.acc), policy.kindOf(s.emitted));
+      s.emitted = true;
+      s.changed = false;
+      if ((step & STEP_PURGE) === 0) save(s);
     }
-    if (emit === 'watermark') {
-      const early = s.nextEarly <= wm && s.nextEarly < onTime;
-      if ((onTime <= wm || early) && s.changed) {
-        counters.windowsFired++;
-        emitResult(s, aggregate.result(s.acc), s.emitted ? 'update' : 'insert');
-        s.emitted = true;
-        s.changed = false;
-        if (purgeAt > wm) save(s);
-      }
-      if (early) s.nextEarly = firstEarly(s.start);
-    }
-    if (purgeAt <= wm) remove(s);
+    if ((step & STEP_EARLY) !== 0) s.nextEarly = policy.firstEarly(s.start, wm);
+    if ((step & STEP_PURGE) !== 0) remove(s);
     else schedule(s);
   };
 

@@ -1,19 +1,21 @@
 // Internal: how window operators lay out their state in the store, and the small codecs for it.
+// (The layout of every operator is described in docs/architecture.md, "key layout".)
 //
 // Every key starts with the operator's name as a tuple string component, so operators sharing a
 // store never see each other's keys, then a one-byte section:
-//   META    name 00                         -> msgpack { watermark, nextSeq }
-//   FIRED   name 01 int(end) int(start)     -> [flags]                 (aligned windows that fired
-//                                                                        and await late records)
-//   GROUP   name 02 int(end) int(start) key -> [seq(6) flags(1) acc...] (accumulators, by window end:
-//                                                                        time order for restore)
-//   SESSION name 03 key int(start)          -> [seq(6) flags(1) int(end) acc...]
+//   META    name 00                           -> msgpack { watermark, nextSeq }
+//   (01 is retired: it held the aligned engine's "fired" markers, now a timer flag)
+//   GROUP   name 02 int(end) int(start) key   -> [seq(6) flags(1) acc...] (accumulators, by window
+//                                                                          or pane end)
+//   SESSION name 03 key int(start)            -> [seq(6) flags(1) int(end) acc...]
+//   TIMER   name 04 int(due) int(end) int(start) -> [flags(1)]            (pending timers in time
+//                                                                          order: see TimerIndex)
 import { OperatorKeys, StateError, decodeTuple, type KeyPart, type StateStore } from '@weir/state';
 
 export const META = 0x00;
-export const FIRED = 0x01;
 export const GROUP = 0x02;
 export const SESSION = 0x03;
+export const TIMER = 0x04;
 
 /** Group value header: 6-byte sequence number (creation order) and a flags byte. */
 export const HEADER_BYTES = 7;
@@ -22,8 +24,14 @@ export const FLAG_CHANGED = 2;
 
 /** Builds the keys of one operator instance. */
 export class WindowKeys extends OperatorKeys {
-  fired(end: number, start: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(FIRED).int(end).int(start).finish();
+  /** A TIMER key; `due` must be a safe integer (see TimerIndex). */
+  timer(due: number, end: number, start: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(TIMER).int(due).int(end).int(start).finish();
+  }
+
+  /** The first TIMER key due at or after `due` (a safe integer): a range scan's exclusive end. */
+  timersFrom(due: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(TIMER).int(due).finish();
   }
 
   group(end: number, start: number, key: KeyPart): Uint8Array {
@@ -34,7 +42,6 @@ export class WindowKeys extends OperatorKeys {
     return this.writer.reset().raw(this.prefix).byte(SESSION).part(key).int(start).finish();
   }
 }
-
 
 /** Writes the 7-byte group header into `out`. */
 export function writeHeader(out: Uint8Array, seq: number, flags: number): void {

@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { InMemoryStore, StateSnapshot, type StateStore } from '@weir/state';
 import { barrier, record, watermark, type StreamElement } from '@weir/stream';
 import { CheckpointRecorder } from '@weir/stream/testing';
-import { count, hoppingWindow, sum, tumblingWindow, type EmitMode, type WindowResult } from '@weir/window';
+import { aggregate, count, hoppingWindow, sum, tumblingWindow, type EmitMode, type WindowResult } from '@weir/window';
+import { TimerIndex } from '../../operators/TimerIndex';
+import { WindowKeys } from '../../operators/windowState';
 import { Driver, SCENARIOS, cumulativeScenario, drive, hoppingScenario, makeAggregate, tumblingScenario, type Rec, type Scenario } from './alignedOracle';
 
 type Out = StreamElement<WindowResult<string, unknown>>;
@@ -208,5 +210,63 @@ describe('concrete restores', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('timers pending at the barrier (an early firing, a purge) are in the snapshot and fire after restore as they would have', () => {
+    const mk = (store: StateStore, checkpoint?: CheckpointRecorder) =>
+      tumblingWindow<Rec, string, number, number>({ size: 10, key: (e) => e.k, aggregate: sum((e: Rec) => e.v), store, allowedLateness: 10, earlyFiring: 4, name: 't', ...(checkpoint ? { checkpoint } : {}) });
+    const before = [ev('a', 1, 1), ev('b', 2, 12), watermark(9)];
+    const after = [watermark(13), ev('b', 3, 13), watermark(15), ev('a', 4, 8), watermark(19), ev('a', 5, 9), ev('c', 6, 21)];
+    const uninterrupted = drive(mk(new InMemoryStore()), [...before, ...after]);
+    const store = new InMemoryStore();
+    const recorder = new CheckpointRecorder();
+    const first = drive(mk(store, recorder), [...before, barrier(1)], false);
+    // [0, 10) fired at 9 and waits for late records until 19; [10, 20) fires early at 14
+    expect(first.flat()).toEqual([r('a', 0, 10, 1), { kind: 'watermark', timestamp: -1 }, barrier(1)]);
+    const fresh = new InMemoryStore();
+    fresh.restore(recorder.snapshotsOf(1).get('t')!.encode());
+    const pending = new TimerIndex(fresh, new WindowKeys('t')).all().map(({ due, end, start, flags }) => ({ due, end, start, flags }));
+    expect(pending).toEqual([
+      { due: 14, end: 20, start: 10, flags: 0 },
+      { due: 19, end: 10, start: 0, flags: 1 },
+    ]);
+    const resumed = drive(mk(fresh), after);
+    expect([...first.flat().slice(0, 2), ...resumed.flat()]).toEqual(uninterrupted.flat());
+    expect(resumed).toEqual([
+      [{ kind: 'watermark', timestamp: 3 }],
+      [],
+      [r('b', 10, 20, 5), { kind: 'watermark', timestamp: 5 }], // [10, 20)'s early firing, due at 14
+      [r('a', 0, 10, 5, 'update')], // within the allowed lateness of the fired [0, 10)
+      [{ kind: 'watermark', timestamp: 9 }], // [10, 20) fires with nothing new; [0, 10) is purged
+      [], // late
+      [],
+      [r('c', 20, 30, 6), { kind: 'watermark', timestamp: Infinity }],
+    ]);
+    expect(fresh.len()).toBe(1); // the meta entry: every timer went with its window
+  });
+
+  it('a window left without accumulators (its only record failed) keeps its timer across a restore and is purged', () => {
+    // Regression: such a window's fired marker used to outlive a restore and stay in the store.
+    let fail = true;
+    const agg = aggregate<Rec, number, number>({
+      create: () => 0,
+      add: (acc, e) => {
+        if (fail) throw new Error('bad record');
+        return acc + e.v;
+      },
+      merge: (a, b) => a + b,
+      result: (acc) => acc,
+    });
+    const mk = (store: StateStore, checkpoint?: CheckpointRecorder) =>
+      tumblingWindow<Rec, string, number, number>({ size: 10, key: (e) => e.k, aggregate: agg, store, allowedLateness: 20, name: 't', onInvalid: () => undefined, ...(checkpoint ? { checkpoint } : {}) });
+    const store = new InMemoryStore();
+    const recorder = new CheckpointRecorder();
+    drive(mk(store, recorder), [ev('a', 1, 3), watermark(9), barrier(1)], false);
+    const fresh = new InMemoryStore();
+    fresh.restore(recorder.snapshotsOf(1).get('t')!.encode());
+    fail = false;
+    const out = drive(mk(fresh), [ev('a', 2, 14), watermark(40)]);
+    expect(out).toEqual([[], [r('a', 10, 20, 2), { kind: 'watermark', timestamp: 20 }], [{ kind: 'watermark', timestamp: Infinity }]]);
+    expect(fresh.len()).toBe(1); // the meta entry
   });
 });
