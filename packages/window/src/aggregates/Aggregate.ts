@@ -1,5 +1,4 @@
-import { describeValue, optionKeys } from '@weir/state';
-import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
+import { checkOptionKeys, describeValue, optionKeys } from '@weir/state';
 import { WindowError } from '../WindowError';
 import type { AccumulatorCodec } from './AccumulatorCodec';
 import { msgpackCodec } from './msgpackCodec';
@@ -90,7 +89,9 @@ export function aggregate<T, A, R>(spec: AggregateSpec<T, A, R>): Aggregate<T, A
   if (typeof spec !== 'object' || spec === null) {
     throw new WindowError('INVALID_ARGUMENT', `aggregate: spec must be an object with create, add, merge and result, got ${describeValue(spec)}`, spec);
   }
-  checkWindowOptionKeys('aggregate', spec, SPEC_KEYS);
+  // checkOptionKeys itself, not checkWindowOptionKeys: that module's key list is typed against
+  // WindowOptions, which imports this file
+  checkOptionKeys('aggregate', spec, SPEC_KEYS, (message, key) => new WindowError('INVALID_ARGUMENT', message, key));
   const name = spec.name ?? 'aggregate';
   if (typeof name !== 'string' || name.length === 0) {
     throw new WindowError('INVALID_ARGUMENT', `aggregate: spec.name must be a non-empty string, got ${describeValue(name)}`, name);

@@ -12,7 +12,7 @@ export const notFinite = (): fc.Arbitrary<unknown> =>
   );
 
 /** What a bad argument to an aggregate throws: `WindowError` `INVALID_ARGUMENT` with this message. */
-export const invalidArgument = (message: string): unknown => expect.objectContaining({ name: 'WindowError', code: 'INVALID_ARGUMENT', message });
+export const invalidArgument = (message: string): Error => expect.objectContaining({ name: 'WindowError', code: 'INVALID_ARGUMENT', message });
 
 /** Runs `fn`, expecting an {@link AggregationError} naming `aggregate` and carrying `value`. */
 export function expectAggregationError(fn: () => unknown, aggregate: string, value: unknown): AggregationError {
