@@ -5,6 +5,7 @@ import { CheckpointError } from './CheckpointError';
 import type { CheckpointData, SourceCheckpoint } from './CheckpointStorage';
 import { CheckpointCounters, type CheckpointMetrics } from './CheckpointMetrics';
 import {
+  checkSourceOptionKeys,
   resolveCoordinatorOptions,
   type CheckpointCoordinatorOptions,
   type CoordinatedSourceOptions,
@@ -88,13 +89,14 @@ export class CheckpointCoordinator implements CheckpointHook {
       hasFailed: () => this.#failure !== undefined,
       fail: (err) => this.#fail(err),
       completed: (p) => {
-        this.#ended(p);
         this.#lastCompleted = p.id;
         for (const resolve of p.done) resolve(p.id);
       },
-      skipped: (p) => {
-        this.#ended(p);
-        this.#requested.push(...p.done); // the next checkpoint answers them
+      skipped: (p) => this.#requested.push(...p.done), // the next checkpoint answers them
+      ended: (p) => {
+        this.#tracker.finish(p);
+        this.#counters.checkpointsInFlight = this.#tracker.inFlight;
+        this.#lastEndedAt = this.#o.now();
       },
     });
   }
@@ -176,6 +178,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (typeof name !== 'string' || name.length === 0) throw bad(`CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
     if (this.#sources.some((s) => s.name === name)) throw bad(`CheckpointCoordinator.source: a source named '${name}' exists already`);
     if (typeof source?.open !== 'function') throw bad(`${where}: expected a Source, got ${describeValue(source)}`);
+    checkSourceOptionKeys(where, options);
     if (typeof options?.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
     if (!Number.isSafeInteger(options.maxOutOfOrderness) || options.maxOutOfOrderness < 0) {
       throw bad(`${where}: option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
@@ -415,12 +418,6 @@ export class CheckpointCoordinator implements CheckpointHook {
       }
     }
     this.#persister.enqueue(p);
-  }
-
-  #ended(p: PendingCheckpoint): void {
-    this.#tracker.finish(p);
-    this.#counters.checkpointsInFlight = this.#tracker.inFlight;
-    this.#lastEndedAt = this.#o.now();
   }
 
   #checkRestoredNames(): void {

@@ -1,4 +1,5 @@
-import { describeValue, type StateStore } from '@weir/state';
+import { describeValue, optionKeys, type StateStore } from '@weir/state';
+import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import { CheckpointError } from './CheckpointError';
 import type { CheckpointMetricsSnapshot } from './CheckpointMetrics';
 import type { CheckpointStorage } from './CheckpointStorage';
@@ -117,11 +118,34 @@ export interface ResolvedCoordinatorOptions {
 }
 
 const DEFAULT_EVENTS = 100_000;
+const KEYS = optionKeys<CheckpointCoordinatorOptions>({
+  storage: true,
+  interval: true,
+  maxConcurrentCheckpoints: true,
+  minPauseBetweenCheckpoints: true,
+  tolerableCheckpointFailures: true,
+  storeFactory: true,
+  batchSize: true,
+  allowNonRestoredState: true,
+  log: true,
+  now: true,
+  onCheckpoint: true,
+  ifAllCorrupt: true,
+});
+const INTERVAL_KEYS = ['events', 'ms'] as const;
+const SOURCE_KEYS = optionKeys<CoordinatedSourceOptions<unknown>>({ timestamp: true, maxOutOfOrderness: true, watermarkEvery: true });
+
+/** Internal: rejects an unknown key of {@link CoordinatedSourceOptions}. */
+export function checkSourceOptionKeys(where: string, options: unknown): void {
+  checkCheckpointOptionKeys(where, options, SOURCE_KEYS);
+}
 
 /** Internal: checks the options of {@link CheckpointCoordinator.open} and fills in the defaults. */
 export function resolveCoordinatorOptions(o: CheckpointCoordinatorOptions): ResolvedCoordinatorOptions {
   const bad = (what: string, value: unknown): CheckpointError => new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator: ${what}, got ${describeValue(value)}`);
   if (typeof o !== 'object' || o === null) throw bad('options must be an object', o);
+  checkCheckpointOptionKeys('CheckpointCoordinator.open', o, KEYS);
+  checkCheckpointOptionKeys('CheckpointCoordinator.open: option `interval`', o.interval, INTERVAL_KEYS);
   if (typeof o.storage?.save !== 'function' || typeof o.storage?.list !== 'function') throw bad('option `storage` must be a CheckpointStorage (new FileCheckpointStorage(dir), say)', o.storage);
   const { events, ms } = o.interval ?? {};
   if (events !== undefined && (!Number.isSafeInteger(events) || events < 1)) throw bad('`interval.events` must be a positive integer', events);

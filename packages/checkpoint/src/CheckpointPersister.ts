@@ -21,6 +21,8 @@ export interface PersisterEvents {
   completed(p: PendingCheckpoint): void;
   /** Checkpoint `p` failed and the job tolerates it: the next checkpoint covers its output. */
   skipped(p: PendingCheckpoint): void;
+  /** Checkpoint `p` is no longer in flight (after `completed`, `skipped` or a failure of the job). */
+  ended(p: PendingCheckpoint): void;
 }
 
 /**
@@ -98,6 +100,7 @@ export class CheckpointPersister {
     } finally {
       // Encoded (or given up): let lazily-backed snapshots (an LMDB read transaction) go.
       for (const snap of p.snapshots.values()) snap.release();
+      this.events.ended(p);
     }
   }
 

@@ -23,6 +23,7 @@ import {
 import { JoinError, asofJoin, intervalJoin, lookupJoin, temporalJoin } from '@weir/join';
 import {
   CheckpointError,
+  CheckpointCoordinator,
   FileCheckpointStorage,
   MemoryCheckpointStorage,
   generatorSource,
@@ -131,6 +132,13 @@ const rows: readonly Row[] = [
   checkpointRow('generatorSource', (o) => generatorSource(o as never), { count: 3, seed: 1, generate: (i: number) => i }, ['sead', 'seed']),
   checkpointRow('jsonLinesSource', (o) => jsonLinesSource(join(dir, 'in.jsonl'), o), {}, ['chunkSize', 'chunkBytes']),
   checkpointRow('jsonLinesSink', (o) => jsonLinesSink(join(dir, 'out'), o), {}, ['serializer', 'serialize']),
+  checkpointRow('CheckpointCoordinator.open', (o) => CheckpointCoordinator.open(o as never), { storage: new MemoryCheckpointStorage() }, ['tolerableCheckpointFailure', 'tolerableCheckpointFailures']),
+  checkpointRow(
+    "CheckpointCoordinator.source('s')",
+    async (o) => (await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage() })).source('s', generatorSource({ count: 1, seed: 1, generate: (i) => i }), o as never),
+    { timestamp: () => 0, maxOutOfOrderness: 0 },
+    ['maxOutOfOrdernes', 'maxOutOfOrderness'],
+  ),
 ];
 
 describe('an unknown option key', () => {
