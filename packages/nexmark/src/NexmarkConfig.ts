@@ -1,5 +1,5 @@
-import { checkOptionKeys, optionKeys, type OptionKeyList } from '@weir/state';
-import { describeValue } from '@weir/stream';
+import { checkOptionKeys, describeValue, optionKeys, type OptionKeyList } from '@weir/state';
+import { NexmarkError } from './NexmarkError';
 
 /**
  * What varies between Nexmark streams. The rest of the model (proportions 1 : 3 : 46, hot
@@ -53,37 +53,37 @@ export const DEFAULT_NEXMARK_CONFIG: NexmarkConfig = Object.freeze({
  *
  * @param options - any subset of the options
  * @returns a frozen configuration to pass to {@link nexmarkEvent} / {@link nexmarkEvents}
- * @throws TypeError naming the option and the value when an option is not a number, or the seed
- *   or base time is not a safe integer, or for an unknown option (naming the nearest valid one);
- *   RangeError when `firstEventRate` is not positive and finite
+ * @throws NexmarkError `INVALID_ARGUMENT` naming the option and the value when the seed or base
+ *   time is not a safe integer or `firstEventRate` not a positive finite number, or for an
+ *   unknown option (naming the nearest valid one)
  *
  * Cost: O(1).
  *
  * @example
  * ```ts
  * const config = nexmarkConfig({ seed: 7, firstEventRate: 1_000_000 });
- * nexmarkConfig({ firstEventRate: -5 }); // RangeError: nexmarkConfig: option `firstEventRate` must be ...
+ * nexmarkConfig({ firstEventRate: -5 }); // NexmarkError: nexmarkConfig: option `firstEventRate` must be ...
  * ```
  */
 export function nexmarkConfig(options: Partial<NexmarkConfig> = {}): NexmarkConfig {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`nexmarkConfig: expected options { seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkConfig: expected options { seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
   }
-  checkOptionKeys('nexmarkConfig', options, KEYS, (message) => new TypeError(message));
+  checkOptionKeys('nexmarkConfig', options, KEYS, (message) => new NexmarkError('INVALID_ARGUMENT', message));
   const seed = options.seed ?? DEFAULT_NEXMARK_CONFIG.seed;
   const baseTime = options.baseTime ?? DEFAULT_NEXMARK_CONFIG.baseTime;
   const firstEventRate = options.firstEventRate ?? DEFAULT_NEXMARK_CONFIG.firstEventRate;
   if (!Number.isSafeInteger(seed)) {
-    throw new TypeError(`nexmarkConfig: option \`seed\` must be a safe integer, got ${describeValue(seed)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkConfig: option \`seed\` must be a safe integer, got ${describeValue(seed)}`);
   }
   if (!Number.isSafeInteger(baseTime)) {
-    throw new TypeError(`nexmarkConfig: option \`baseTime\` must be a safe integer (epoch ms), got ${describeValue(baseTime)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkConfig: option \`baseTime\` must be a safe integer (epoch ms), got ${describeValue(baseTime)}`);
   }
   if (typeof firstEventRate !== 'number') {
-    throw new TypeError(`nexmarkConfig: option \`firstEventRate\` must be a number of events per second, got ${describeValue(firstEventRate)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkConfig: option \`firstEventRate\` must be a number of events per second, got ${describeValue(firstEventRate)}`);
   }
   if (!(firstEventRate > 0 && firstEventRate < Infinity)) {
-    throw new RangeError(`nexmarkConfig: option \`firstEventRate\` must be a positive finite number of events per second, got ${describeValue(firstEventRate)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkConfig: option \`firstEventRate\` must be a positive finite number of events per second, got ${describeValue(firstEventRate)}`);
   }
   return Object.freeze({ seed, baseTime, firstEventRate });
 }

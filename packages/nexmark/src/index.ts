@@ -1,4 +1,6 @@
 export type { Person, Auction, Bid, NexmarkEvent } from './model';
+export { NexmarkError } from './NexmarkError';
+export type { NexmarkErrorCode } from './NexmarkError';
 export { eventTime, isPerson, isAuction, isBid } from './model';
 export { DEFAULT_NEXMARK_CONFIG, nexmarkConfig } from './NexmarkConfig';
 export type { NexmarkConfig } from './NexmarkConfig';

@@ -1,8 +1,10 @@
+import { describeValue } from '@weir/state';
 import { seedEventRandom } from './eventRandom';
 import { eventTimestamp } from './eventTimestamp';
 import { lastBase0AuctionId } from './lastBase0AuctionId';
 import { lastBase0PersonId } from './lastBase0PersonId';
 import type { NexmarkEvent } from './model';
+import { NexmarkError } from './NexmarkError';
 import { PERSON_PROPORTION, AUCTION_PROPORTION, TOTAL_PROPORTION } from './modelConstants';
 import { DEFAULT_NEXMARK_CONFIG, type NexmarkConfig } from './NexmarkConfig';
 import { nextAuction } from './nextAuction';
@@ -28,7 +30,7 @@ import { nextPerson } from './nextPerson';
  * @param n - the event number, a non-negative safe integer
  * @param config - a validated configuration; {@link DEFAULT_NEXMARK_CONFIG} by default
  * @returns a new event object (persons, auctions and bids each always have the same shape)
- * @throws RangeError if `n` is not a non-negative safe integer
+ * @throws NexmarkError `INVALID_ARGUMENT` if `n` is not a non-negative safe integer
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ import { nextPerson } from './nextPerson';
  */
 export function nexmarkEvent(n: number, config: NexmarkConfig = DEFAULT_NEXMARK_CONFIG): NexmarkEvent {
   if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) {
-    throw new RangeError(`nexmarkEvent: the event number must be a non-negative safe integer, got ${typeof n} ${String(n)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkEvent: the event number must be a non-negative safe integer, got ${describeValue(n)}`);
   }
   seedEventRandom(config.seed, n);
   const time = eventTimestamp(n, config);

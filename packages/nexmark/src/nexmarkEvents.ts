@@ -1,4 +1,5 @@
-import { describeValue } from '@weir/stream';
+import { describeValue } from '@weir/state';
+import { NexmarkError } from './NexmarkError';
 import type { NexmarkEvent } from './model';
 import { nexmarkConfig, type NexmarkConfig } from './NexmarkConfig';
 import { nexmarkEvent } from './nexmarkEvent';
@@ -14,8 +15,8 @@ import { nexmarkEvent } from './nexmarkEvent';
  * @param config - options, validated by {@link nexmarkConfig}; the defaults if omitted
  * @param from - the first event number, a non-negative safe integer (default 0): resume here
  * @returns an iterator that is also iterable (for `for...of`, `Array.from`, rxjs `from`)
- * @throws TypeError for arguments that are not numbers, RangeError for out-of-range ones, and the
- *   errors of {@link nexmarkConfig}, each naming the argument and the value
+ * @throws NexmarkError `INVALID_ARGUMENT` for arguments that are not numbers or out of range,
+ *   and the errors of {@link nexmarkConfig}, each naming the argument and the value
  *
  * @example
  * ```ts
@@ -27,13 +28,13 @@ import { nexmarkEvent } from './nexmarkEvent';
  */
 export function nexmarkEvents(count: number, config?: Partial<NexmarkConfig>, from = 0): IterableIterator<NexmarkEvent> {
   if (typeof count !== 'number' || typeof from !== 'number') {
-    throw new TypeError(`nexmarkEvents: \`count\` and \`from\` must be numbers, got ${describeValue(count)} and ${describeValue(from)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkEvents: \`count\` and \`from\` must be numbers, got ${describeValue(count)} and ${describeValue(from)}`);
   }
   if (!(count === Infinity || (Number.isSafeInteger(count) && count >= 0))) {
-    throw new RangeError(`nexmarkEvents: \`count\` must be a non-negative integer or Infinity, got ${describeValue(count)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkEvents: \`count\` must be a non-negative integer or Infinity, got ${describeValue(count)}`);
   }
   if (!(Number.isSafeInteger(from) && from >= 0)) {
-    throw new RangeError(`nexmarkEvents: \`from\` must be a non-negative safe integer, got ${describeValue(from)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `nexmarkEvents: \`from\` must be a non-negative safe integer, got ${describeValue(from)}`);
   }
   return new NexmarkEventIterator(from, from + count, nexmarkConfig(config));
 }

@@ -1,8 +1,8 @@
-import { CheckpointError, type Json, type Source, type SourceReader } from '@weir/checkpoint';
-import { describeValue } from '@weir/stream';
+import type { Json, Source, SourceReader } from '@weir/checkpoint';
+import { checkOptionKeys, describeValue, messageOf, optionKeys } from '@weir/state';
+import { NexmarkError } from './NexmarkError';
 import type { NexmarkEvent } from './model';
 import { NEXMARK_CONFIG_KEYS, nexmarkConfig, type NexmarkConfig } from './NexmarkConfig';
-import { checkOptionKeys, optionKeys } from '@weir/state';
 import { nexmarkEvent } from './nexmarkEvent';
 
 /** Options of {@link nexmarkSource}: how many events, plus any {@link NexmarkConfig} option. */
@@ -21,13 +21,14 @@ const KEYS = optionKeys<NexmarkSourceOptions>({ ...NEXMARK_CONFIG_KEYS, events: 
  *
  * **Offset.** The number of the next event (a JSON number `0 .. events`): a reader opened at
  * offset `k` reads event `k` next. Anything else (not an integer, negative, beyond `events`)
- * throws a `CheckpointError` `SOURCE` naming the offset.
+ * throws `NexmarkError` `INVALID_OFFSET` naming the offset (which the coordinator reports as a
+ * `CheckpointError` `SOURCE`).
  *
  * **Cost.** `read(max)` and `readEach(max, emit)` generate `min(max, remaining)` events, O(1) each (see
  * {@link nexmarkEvent}); opening is O(1) whatever the offset. Memory: the batch returned.
  *
  * @param options - `events` and the {@link NexmarkConfig} options; invalid ones throw a
- *   `CheckpointError` `INVALID_ARGUMENT` naming the option and the value
+ *   `NexmarkError` `INVALID_ARGUMENT` naming the option and the value
  * @returns a source whose `describe()` is "nexmark events (N events, seed S, R events/s)"
  *
  * @example
@@ -42,18 +43,18 @@ const KEYS = optionKeys<NexmarkSourceOptions>({ ...NEXMARK_CONFIG_KEYS, events: 
 export function nexmarkSource(options: NexmarkSourceOptions): Source<NexmarkEvent> {
   const kind = 'nexmarkSource';
   if (options === null || typeof options !== 'object') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { events, seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `${kind}: expected options { events, seed?, baseTime?, firstEventRate? }, got ${describeValue(options)}`);
   }
-  checkOptionKeys(kind, options, KEYS, (message) => new CheckpointError('INVALID_ARGUMENT', message));
+  checkOptionKeys(kind, options, KEYS, (message) => new NexmarkError('INVALID_ARGUMENT', message));
   const { events } = options;
   if (!(events === Infinity || (Number.isSafeInteger(events) && events >= 0))) {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: option \`events\` must be a non-negative integer or Infinity, got ${describeValue(events)}`);
+    throw new NexmarkError('INVALID_ARGUMENT', `${kind}: option \`events\` must be a non-negative integer or Infinity, got ${describeValue(events)}`);
   }
   let config: NexmarkConfig;
   try {
     config = nexmarkConfig({ seed: options.seed, baseTime: options.baseTime, firstEventRate: options.firstEventRate });
   } catch (err) {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: ${(err as Error).message.replace(/^nexmarkConfig: /, '')}`, { cause: err });
+    throw new NexmarkError('INVALID_ARGUMENT', `${kind}: ${messageOf(err).replace(/^nexmarkConfig: /, '')}`, { cause: err });
   }
   const description = `nexmark events (${events} events, seed ${config.seed}, ${config.firstEventRate} events/s)`;
 
@@ -63,8 +64,8 @@ export function nexmarkSource(options: NexmarkSourceOptions): Source<NexmarkEven
       let next = 0;
       if (offset !== undefined) {
         if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset > events) {
-          throw new CheckpointError(
-            'SOURCE',
+          throw new NexmarkError(
+            'INVALID_OFFSET',
             `${kind} (${description}): offset must be the next event number, an integer from 0 to ${events}, got ${describeValue(offset)}`,
           );
         }
@@ -73,7 +74,7 @@ export function nexmarkSource(options: NexmarkSourceOptions): Source<NexmarkEven
       /** Makes up to `max` events and hands each downstream as soon as it exists (see SourceReader.readEach). */
       const each = (method: string, max: number, emit: (event: NexmarkEvent) => void): number => {
         if (!Number.isSafeInteger(max) || max < 1) {
-          throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${description}): ${method}(max) needs a positive integer, got ${describeValue(max)}`);
+          throw new NexmarkError('INVALID_ARGUMENT', `${kind} (${description}): ${method}(max) needs a positive integer, got ${describeValue(max)}`);
         }
         const start = next;
         const end = Math.min(events, next + max);

@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import fc from 'fast-check';
-import { CheckpointError, type Json, type Source } from '@weir/checkpoint';
+import type { Json, Source } from '@weir/checkpoint';
 import {
   DEFAULT_NEXMARK_CONFIG,
+  NexmarkError,
   eventTime,
   nexmarkConfig,
   nexmarkEvent,
@@ -262,13 +263,17 @@ describe('nexmarkEvent / nexmarkEvents', () => {
   it('rejects bad event numbers and arguments with errors naming them', () => {
     for (const n of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
       const err = thrown(() => nexmarkEvent(n));
-      expect(err).toBeInstanceOf(RangeError);
-      expect(err.message).toContain(`got number ${n}`);
+      expect(err).toBeInstanceOf(NexmarkError);
+      expect((err as NexmarkError).code).toBe('INVALID_ARGUMENT');
+      expect(err.message).toBe(`nexmarkEvent: the event number must be a non-negative safe integer, got number ${n}`);
     }
     expect(thrown(() => nexmarkEvents(-1)).message).toBe('nexmarkEvents: `count` must be a non-negative integer or Infinity, got number -1');
     expect(thrown(() => nexmarkEvents(10, {}, 0.5)).message).toBe('nexmarkEvents: `from` must be a non-negative safe integer, got number 0.5');
-    expect(thrown(() => nexmarkEvents(10, { seed: 0.5 }))).toBeInstanceOf(TypeError);
-    expect(thrown(() => nexmarkEvents('10' as never))).toBeInstanceOf(TypeError);
+    expect(thrown(() => nexmarkEvents(10, { seed: 0.5 }))).toMatchObject({ name: 'NexmarkError', code: 'INVALID_ARGUMENT' });
+    expect(thrown(() => nexmarkEvents('10' as never))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'nexmarkEvents: `count` and `from` must be numbers, got string "10" and number 0',
+    });
   });
 });
 
@@ -283,20 +288,21 @@ describe('nexmarkConfig', () => {
   });
 
   it('names the option and the value of an invalid configuration', () => {
-    const cases: [Record<string, unknown>, typeof TypeError | typeof RangeError, string][] = [
-      [{ seed: 1.5 }, TypeError, 'nexmarkConfig: option `seed` must be a safe integer, got number 1.5'],
-      [{ seed: '1' }, TypeError, 'nexmarkConfig: option `seed` must be a safe integer, got string "1"'],
-      [{ seed: 2 ** 53 }, TypeError, 'option `seed` must be a safe integer, got number 9007199254740992'],
-      [{ baseTime: NaN }, TypeError, 'nexmarkConfig: option `baseTime` must be a safe integer (epoch ms), got number NaN'],
-      [{ firstEventRate: -5 }, RangeError, 'nexmarkConfig: option `firstEventRate` must be a positive finite number of events per second, got number -5'],
-      [{ firstEventRate: 0 }, RangeError, 'got number 0'],
-      [{ firstEventRate: Infinity }, RangeError, 'got number Infinity'],
-      [{ firstEventRate: NaN }, RangeError, 'got number NaN'],
-      [{ firstEventRate: '10' }, TypeError, 'option `firstEventRate` must be a number of events per second, got string "10"'],
+    const cases: [Record<string, unknown>, string][] = [
+      [{ seed: 1.5 }, 'nexmarkConfig: option `seed` must be a safe integer, got number 1.5'],
+      [{ seed: '1' }, 'nexmarkConfig: option `seed` must be a safe integer, got string "1"'],
+      [{ seed: 2 ** 53 }, 'option `seed` must be a safe integer, got number 9007199254740992'],
+      [{ baseTime: NaN }, 'nexmarkConfig: option `baseTime` must be a safe integer (epoch ms), got number NaN'],
+      [{ firstEventRate: -5 }, 'nexmarkConfig: option `firstEventRate` must be a positive finite number of events per second, got number -5'],
+      [{ firstEventRate: 0 }, 'got number 0'],
+      [{ firstEventRate: Infinity }, 'got number Infinity'],
+      [{ firstEventRate: NaN }, 'got number NaN'],
+      [{ firstEventRate: '10' }, 'option `firstEventRate` must be a number of events per second, got string "10"'],
     ];
-    for (const [options, type, message] of cases) {
+    for (const [options, message] of cases) {
       const err = thrown(() => nexmarkConfig(options as never));
-      expect(err).toBeInstanceOf(type);
+      expect(err).toBeInstanceOf(NexmarkError);
+      expect((err as NexmarkError).code).toBe('INVALID_ARGUMENT');
       expect(err.message).toContain(message);
     }
     expect(thrown(() => nexmarkConfig(null as never)).message).toBe('nexmarkConfig: expected options { seed?, baseTime?, firstEventRate? }, got null');
@@ -360,18 +366,18 @@ describe('nexmarkSource', () => {
     );
   });
 
-  it('rejects a foreign or invalid offset with a CheckpointError SOURCE naming it', async () => {
+  it('rejects a foreign or invalid offset with NexmarkError INVALID_OFFSET naming it', async () => {
     const source = nexmarkSource({ events: 100 });
     for (const offset of [-1, 101, 1.5, '3', null, { index: 3 }, [3]] as Json[]) {
       const err = thrown(() => source.open(offset));
-      expect(err).toBeInstanceOf(CheckpointError);
-      expect((err as CheckpointError).code).toBe('SOURCE');
+      expect(err).toBeInstanceOf(NexmarkError);
+      expect((err as NexmarkError).code).toBe('INVALID_OFFSET');
       expect(err.message).toMatch(/^nexmarkSource \(nexmark events \(100 events, seed 0, 10000 events\/s\)\): offset must be the next event number, an integer from 0 to 100, got /);
     }
     expect(await (await nexmarkSource({ events: Infinity }).open(2 ** 40)).read(1)).toEqual([nexmarkEvent(2 ** 40)]);
   });
 
-  it('rejects bad options and reads with a CheckpointError INVALID_ARGUMENT naming them', async () => {
+  it('rejects bad options and reads with NexmarkError INVALID_ARGUMENT naming them, the cause kept', async () => {
     const cases: [unknown, string][] = [
       [undefined, 'nexmarkSource: expected options { events, seed?, baseTime?, firstEventRate? }, got undefined'],
       [{ events: -1 }, 'nexmarkSource: option `events` must be a non-negative integer or Infinity, got number -1'],
@@ -380,13 +386,17 @@ describe('nexmarkSource', () => {
     ];
     for (const [options, message] of cases) {
       const err = thrown(() => nexmarkSource(options as never));
-      expect(err).toBeInstanceOf(CheckpointError);
-      expect((err as CheckpointError).code).toBe('INVALID_ARGUMENT');
+      expect(err).toBeInstanceOf(NexmarkError);
+      expect((err as NexmarkError).code).toBe('INVALID_ARGUMENT');
       expect(err.message).toBe(message);
     }
+    expect(thrown(() => nexmarkSource({ events: 10, seed: 0.5 })).cause).toMatchObject({
+      name: 'NexmarkError',
+      message: 'nexmarkConfig: option `seed` must be a safe integer, got number 0.5',
+    });
     const reader = await nexmarkSource({ events: 10 }).open(undefined);
     const err = thrown(() => reader.read(0));
-    expect((err as CheckpointError).code).toBe('INVALID_ARGUMENT');
+    expect((err as NexmarkError).code).toBe('INVALID_ARGUMENT');
     expect(err.message).toContain('read(max) needs a positive integer, got number 0');
   });
 });
