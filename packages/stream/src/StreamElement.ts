@@ -1,5 +1,5 @@
 import { StreamError } from './StreamError';
-import { describeValue } from './describeValue';
+import { describeValue } from '@weir/state';
 
 /**
  * A data element: a value stamped with its event time.

@@ -11,7 +11,7 @@ import { Observable, Subscription } from 'rxjs';
 import type { StreamElement } from './StreamElement';
 import { invalidElement } from './StreamElement';
 import { StreamError } from './StreamError';
-import { describeValue } from './describeValue';
+import { describeValue } from '@weir/state';
 
 /** A FIFO whose dequeue is O(1) amortised (Array#shift is O(n) on large arrays). */
 class Queue<T> {

@@ -1,5 +1,5 @@
 // Internal: the error of a record-level helper whose user callback threw.
-import { describeValue } from './describeValue';
+import { describeValue, messageOf } from '@weir/state';
 import { StreamError } from './StreamError';
 
 /**
@@ -8,6 +8,5 @@ import { StreamError } from './StreamError';
  */
 export function callbackFailed(operator: string, callback: string, value: unknown, timestamp: number | undefined, err: unknown): StreamError {
   const at = timestamp === undefined ? '' : ` at ${timestamp}`;
-  const reason = err instanceof Error ? err.message : String(err);
-  return new StreamError('CALLBACK_FAILED', `${operator}: \`${callback}\` threw for the record${at} (${describeValue(value)}): ${reason}`, { cause: err });
+  return new StreamError('CALLBACK_FAILED', `${operator}: \`${callback}\` threw for the record${at} (${describeValue(value)}): ${messageOf(err)}`, { cause: err });
 }
