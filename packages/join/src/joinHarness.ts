@@ -2,9 +2,8 @@
 // record dispatch by side, key and timestamp checks, late and invalid routing, the operator's meta
 // entry (watermark and row counter), output watermarks, barriers and completion.
 import { Observable, type Subscriber } from 'rxjs';
-import { StateError, asKeyPart, decodeValue, encodeValue, type KeyPart } from '@weir/state';
+import { StateError, asKeyPart, decodeValue, describeValue, encodeValue, type KeyPart } from '@weir/state';
 import {
-  describeValue,
   handleBarrier,
   mergeEventStreams,
   registerOperator,

@@ -1,6 +1,6 @@
 // Internal: validates the options every join shares, once, at operator creation.
-import { isStateStore, type StateStore } from '@weir/state';
-import { describeValue, type CheckpointHook, type StreamRecord } from '@weir/stream';
+import { describeValue, isStateStore, type StateStore } from '@weir/state';
+import type { CheckpointHook, StreamRecord } from '@weir/stream';
 import { JoinError } from './JoinError';
 import type { JoinOptions } from './JoinOptions';
 
