@@ -1,4 +1,4 @@
-import { describeValue } from '@weir/stream';
+import { describeValue } from '@weir/state';
 import { parsePartSinkState } from './partSinkState';
 import { CheckpointError } from './CheckpointError';
 import type { Json } from './Json';

@@ -1,6 +1,5 @@
-import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
-import { optionKeys } from '@weir/state';
+import { describeValue, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Source, SourceReader } from './Source';

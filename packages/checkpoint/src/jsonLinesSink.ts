@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { parsePartSinkState } from './partSinkState';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
-import { optionKeys } from '@weir/state';
+import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Sink, SinkWriter } from './Sink';
@@ -98,7 +97,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
   const fsErr = (op: string, path: string, err: unknown): CheckpointError => {
     if (err instanceof CheckpointError) return err;
     const code = (err as { code?: unknown } | null)?.code;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     const suffix = typeof code === 'string' && !message.includes(code) ? ` (${code})` : '';
     return new CheckpointError('SINK', `${where}: cannot ${op} ${path}: ${message}${suffix}`, { cause: err });
   };
@@ -247,7 +246,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
           try {
             line = serialize === undefined ? JSON.stringify(value) : serialize(value);
           } catch (err) {
-            throw new CheckpointError('SINK', `${where}: cannot serialize ${describeValue(value)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+            throw new CheckpointError('SINK', `${where}: cannot serialize ${describeValue(value)}: ${messageOf(err)}`, { cause: err });
           }
           if (typeof line !== 'string' || (serialize !== undefined && line.includes('\n'))) {
             throw new CheckpointError(
@@ -341,7 +340,7 @@ export async function readCommittedLines(dir: string): Promise<string[]> {
   try {
     names = await fs.readdir(dir);
   } catch (err) {
-    throw new CheckpointError('IO', `readCommittedLines: cannot list ${dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new CheckpointError('IO', `readCommittedLines: cannot list ${dir}: ${messageOf(err)}`, { cause: err });
   }
   const parts: Array<{ id: number; name: string }> = [];
   for (const name of names) {
@@ -356,7 +355,7 @@ export async function readCommittedLines(dir: string): Promise<string[]> {
     try {
       text = await fs.readFile(path, 'utf8');
     } catch (err) {
-      throw new CheckpointError('IO', `readCommittedLines: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new CheckpointError('IO', `readCommittedLines: cannot read ${path}: ${messageOf(err)}`, { cause: err });
     }
     const split = text.split('\n');
     if (split[split.length - 1] === '') split.pop();

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { describeValue } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
-import { optionKeys } from '@weir/state';
+import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import type { Source, SourceReader } from './Source';
@@ -233,7 +232,7 @@ function lineReader<T>(
         if (!(err instanceof LineError)) throw err;
         const line = await lineNumber(lines - 1);
         const what = parse === undefined ? 'is not valid JSON' : 'could not be parsed';
-        const why = err.cause instanceof Error ? err.cause.message : String(err.cause);
+        const why = messageOf(err.cause);
         throw new CheckpointError('SOURCE', `${where}: ${line === undefined ? '' : `line ${line} `}at byte ${at} ${what} (${why}): ${describeValue(err.text)}`, {
           cause: err.cause,
         });
@@ -290,6 +289,6 @@ const NO_VALUE: unique symbol = Symbol('blank line');
 
 function fileError(where: string, path: string, op: string, err: unknown): CheckpointError {
   const code = (err as { code?: unknown } | null)?.code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : messageOf(err);
   return new CheckpointError('SOURCE', `${where}: cannot ${op} ${path}: ${reason}`, { cause: err });
 }
