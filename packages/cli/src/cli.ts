@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { messageOf } from '@weir/state';
 import { checkpointsCommand } from './commands/checkpoints';
 import { DEFAULT_LIMIT, inspectCommand } from './commands/inspect';
 import { parseHex } from './format';
@@ -138,7 +139,7 @@ function describeParseError(err: unknown, args: readonly string[], options: Opti
       return `option ${token.rawName} needs a value, and ${value} looks like an option (write ${token.rawName}=${value} if it is the value)`;
     }
   }
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }
 
 /** The value of a string option given at most once; `undefined` when it is not given. */

@@ -1,6 +1,6 @@
 // Pure formatting helpers of the `weir` command: sizes, times, and the rendering of store keys
 // and values (tables: formatTable.ts). Nothing here touches the file system or the process.
-import { decodeTuple, decodeValue, type KeyPart } from '@weir/state';
+import { decodeTuple, decodeValue, toHex, type KeyPart } from '@weir/state';
 
 /** Tag byte of a tuple string component (as `KeyWriter.string` writes it). */
 const TAG_STRING = 0x02;
@@ -123,7 +123,7 @@ export function formatKey(key: Uint8Array): string {
   const d = decodeKey(key);
   switch (d.kind) {
     case 'operator':
-      return clip(`(${[JSON.stringify(d.operator), `0x${hex2(d.section)}`, ...d.parts.map(formatKeyPart)].join(', ')})`);
+      return clip(`(${[JSON.stringify(d.operator), `0x${toHex(Uint8Array.of(d.section))}`, ...d.parts.map(formatKeyPart)].join(', ')})`);
     case 'tuple':
       return clip(`(${d.parts.map(formatKeyPart).join(', ')})`);
     case 'raw':
@@ -220,10 +220,6 @@ function tryDecodeValue(bytes: Uint8Array): { ok: true; value: unknown } | { ok:
   } catch {
     return { ok: false };
   }
-}
-
-function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
 }
 
 /** Cuts a rendering longer than the limit, marking the cut. */

@@ -1,5 +1,5 @@
 import { CheckpointError, type CheckpointData, type FileCheckpointStorage, type CheckpointInfo } from '@weir/checkpoint';
-import { StateSnapshot } from '@weir/state';
+import { StateSnapshot, messageOf } from '@weir/state';
 import { compactJson, displayName, formatBytes, formatKey, formatTime, formatValue, hasPrefix, hexLiteral } from '../format';
 import { formatTable } from '../formatTable';
 import { CliError, EXIT_FAILURE, EXIT_OK, oneLine, reportError, usageError, type CliIO } from '../io';
@@ -149,7 +149,7 @@ function storeSection(name: string, bytes: Uint8Array, prefix: Uint8Array | unde
   try {
     snapshot = StateSnapshot.decode(bytes);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     return { text: `store ${displayName(name)}: ${formatBytes(bytes.byteLength)}, cannot decode: ${oneLine(message)}\n`, error: message };
   }
   const rows: string[][] = [];

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { FileCheckpointStorage, type CheckpointInfo } from '@weir/checkpoint';
+import { messageOf } from '@weir/state';
 import { CliError } from '../io';
 
 /** A checkpoint directory opened for reading, with its checked listing (newest first, never empty). */
@@ -20,7 +21,7 @@ export async function openCheckpoints(dir: string): Promise<OpenedCheckpoints> {
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') throw new CliError(`no such directory: ${dir}`);
-    throw new CliError(`cannot read ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliError(`cannot read ${dir}: ${messageOf(err)}`);
   }
   if (!stat.isDirectory()) throw new CliError(`not a directory: ${dir}`);
   // Only read: no save, so fsync and retain never apply.
