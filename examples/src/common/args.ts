@@ -1,6 +1,7 @@
 // Command-line options shared by the example jobs: --events N, --fresh, --dir PATH, --help.
 import { resolve } from 'node:path';
 import { parseArgs as parseCommandLine } from 'node:util';
+import { messageOf } from '@weir/state';
 
 export interface JobArgs {
   /** How many input events to generate (`undefined`: keep the existing data, or the default). */
@@ -43,7 +44,7 @@ export function parseArgs(argv: readonly string[], defaultDir: string, usage: st
   try {
     command = readJobArgs(argv, defaultDir);
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${usage}\n`);
+    process.stderr.write(`${messageOf(err)}\n\n${usage}\n`);
     process.exit(2);
   }
   if (command.help) {

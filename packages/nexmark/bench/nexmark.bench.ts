@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Observable } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
+import { InMemoryStore, messageOf } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { CheckpointCoordinator, FileCheckpointStorage, type Sink, type Source } from '@weir/checkpoint';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvent, nexmarkSource, DEFAULT_NEXMARK_CONFIG, type NexmarkEvent, type QueryContext } from '../src';
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   try {
     command = parseBenchArgs(args, QUERY_NAMES);
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${benchUsage(QUERY_NAMES)}\n`);
+    process.stderr.write(`${messageOf(err)}\n\n${benchUsage(QUERY_NAMES)}\n`);
     process.exitCode = 2;
     return;
   }
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   try {
     previous = readResults('nexmark');
   } catch (err) {
-    console.log(`bench/results/nexmark.json is unreadable (${err instanceof Error ? err.message : String(err)}): replaced`);
+    console.log(`bench/results/nexmark.json is unreadable (${messageOf(err)}): replaced`);
   }
   const merged = mergeResults(previous, run, QUERY_NAMES);
   if (merged.discarded !== undefined) console.log(`earlier figures not kept: ${merged.discarded}`);
