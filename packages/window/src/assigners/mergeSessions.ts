@@ -1,4 +1,4 @@
-import { describeValue } from '../limits';
+import { describeValue } from '@weir/state';
 import type { Window } from '../Window';
 import { WindowError } from '../WindowError';
 

@@ -1,7 +1,7 @@
-import { WriteBackCache, keyPartId } from '@weir/state';
+import { WriteBackCache, describeValue, keyPartId } from '@weir/state';
 import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
-import { MAX_WINDOW_SIZE, assertTimestamp, describeValue } from '../limits';
+import { MAX_WINDOW_SIZE, assertTimestamp } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
 import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
