@@ -7,11 +7,14 @@ export interface Timer {
   readonly due: number;
   readonly end: number;
   readonly start: number;
-  /** A byte of engine-defined flags (the aligned engine marks fired windows). */
+  /** A byte of flags: {@link TIMER_FIRED}. */
   readonly flags: number;
   /** The timer's store key: what {@link TimerIndex.remove} takes. */
   readonly key: Uint8Array;
 }
+
+/** A timer flag: its window has fired and waits for late records until its purge. */
+export const TIMER_FIRED = 1;
 
 const LIMIT = Number.MAX_SAFE_INTEGER;
 

@@ -15,7 +15,7 @@ import type { Window } from '../Window';
 import { assertTimestamp } from '../limits';
 import { FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
 import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
-import { TimerIndex } from './TimerIndex';
+import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
@@ -45,9 +45,6 @@ interface Slot<K, A> {
   due: number;
   timer: Uint8Array | undefined;
 }
-
-/** Timer flag: the window has fired (every group emitted) and waits for late records. */
-const TIMER_FIRED = 1;
 
 /** Internal: builds a window operator over an assigner whose windows partition time. */
 export function alignedWindowOperator<T, K extends GroupKey, A, R>(

@@ -1,20 +1,22 @@
-import { WriteBackCache, keyPartId } from '@weir/state';
+import { StateError, WriteBackCache, describeValue, keyPartId } from '@weir/state';
 // Internal: the engine behind hoppingWindow and cumulativeWindow, whose windows overlap.
 //
 // Flink's pane ("slice") technique: time is cut into panes of gcd(size, slide) (hopping) or
 // `step` (cumulative); each record updates one accumulator per (pane, key), written through to the
 // store, instead of one per window it belongs to (size / slide of them). A window's result is
-// the merge of its panes' accumulators, computed when it fires. Which windows have fired or been
-// purged follows from the watermark alone (windows fire in end order as it advances), so the
-// store holds only pane accumulators and the watermark. When windows fire and what they emit
-// is the EmitPolicy's to say.
+// the merge of its panes' accumulators, computed when it fires. Each window holding data has one
+// timer in the store's time-ordered TimerIndex (its firing, then its purge, when the panes whose
+// last window it is go too), so a watermark finds the windows due in O(log n + due); the store
+// holds pane accumulators, timers and the watermark. When windows fire and what they emit is the
+// EmitPolicy's to say.
 import type { Window } from '../Window';
 import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
-import { assertTimestamp, describeValue } from '../limits';
+import { assertTimestamp } from '../limits';
 import { Scratch, readGroups, writeGroup } from './windowState';
-import { EmitPolicy } from './emitPolicy';
+import { EmitPolicy, STEP_FIRE, STEP_PURGE } from './emitPolicy';
+import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
@@ -38,9 +40,19 @@ interface Pane<K, A> {
   readonly end: number;
   /** The windows containing this pane, by end. */
   readonly windows: readonly Window[];
+  /** The end of the last window containing the pane: the pane goes when that window does. */
+  readonly lastEnd: number;
   /** When the last window containing the pane is purged. */
   readonly purgeAt: number;
   readonly groups: Map<unknown, Group<K, A>>;
+}
+
+/** A window holding data, and its timer (a window always has exactly one). */
+interface Tracked {
+  readonly start: number;
+  readonly end: number;
+  fired: boolean;
+  timer: Uint8Array | undefined;
 }
 
 /** Internal: builds a window operator over overlapping windows cut into panes. */
@@ -78,25 +90,53 @@ function paneEngine<T, K extends GroupKey, A, R>(
   const codec = aggregate.codec;
   const policy = new EmitPolicy(o);
   const scratch = new Scratch();
+  const timers = new TimerIndex(store, keys);
   const panes = new Map<number, Pane<K, A>>(); // by pane end
+  const windows = new Map<number, Tracked>(); // windows holding data, by end
+  /** The earliest timer's due time (a lower bound while timers are added). */
   let nextDue = Number.POSITIVE_INFINITY;
 
-  const openPane = (start: number, windows: readonly Window[]): Pane<K, A> => {
+  const openPane = (start: number, inWindows: readonly Window[]): Pane<K, A> => {
     let lastEnd = start + paneSize;
-    for (const w of windows) if (w.end > lastEnd) lastEnd = w.end;
-    const pane: Pane<K, A> = { start, end: start + paneSize, windows, purgeAt: policy.purgeTime(lastEnd), groups: new Map() };
+    for (const w of inWindows) if (w.end > lastEnd) lastEnd = w.end;
+    const pane: Pane<K, A> = { start, end: start + paneSize, windows: inWindows, lastEnd, purgeAt: policy.purgeTime(lastEnd), groups: new Map() };
     panes.set(pane.end, pane);
-    nextDue = Math.min(nextDue, dueOf(pane, ctx.watermark()));
     return pane;
   };
 
-  const dueOf = (pane: Pane<K, A>, wm: number): number => {
-    let due = pane.purgeAt;
+  /** Moves a window's timer to what is due next for it (its firing, or its purge). */
+  const schedule = (w: Tracked): void => {
+    const due = policy.dueTime(w.end, Number.POSITIVE_INFINITY, w.fired);
+    if (w.timer !== undefined) timers.remove(w.timer);
+    w.timer = timers.add(due, w.end, w.start, w.fired ? TIMER_FIRED : 0);
+    if (due < nextDue) nextDue = due;
+  };
+
+  /** Gives the live windows of a pane that just got its first data a timer, if they have none. */
+  const track = (pane: Pane<K, A>, wm: number): void => {
     for (const w of pane.windows) {
-      const ft = policy.fireTime(w.end);
-      if (ft > wm && ft < due) due = ft;
+      if (windows.has(w.end) || policy.isLate(w.end, wm)) continue;
+      // A window the watermark passed while it was empty counts as fired.
+      const tracked: Tracked = { start: w.start, end: w.end, fired: policy.fireTime(w.end) <= wm, timer: undefined };
+      windows.set(w.end, tracked);
+      schedule(tracked);
     }
-    return due;
+    counters.openWindows = windows.size;
+  };
+
+  /** Deletes a window's timer, and the panes whose last window it is. */
+  const purge = (w: Tracked): void => {
+    if (w.timer !== undefined) timers.remove(w.timer);
+    windows.delete(w.end);
+    for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
+      const pane = panes.get(e);
+      if (pane === undefined || pane.lastEnd !== w.end) continue;
+      for (const g of pane.groups.values()) {
+        cache.drop(g);
+        if (g.storeKey !== undefined) store.delete(g.storeKey);
+      }
+      panes.delete(e);
+    }
   };
 
   const write = (g: Group<K, A>): void => {
@@ -146,19 +186,9 @@ function paneEngine<T, K extends GroupKey, A, R>(
     for (const { key, acc } of entries) ctx.emit(key, w.start, w.end, aggregate.result(acc), 'insert');
   };
 
-  const recomputeDue = (wm: number): void => {
-    nextDue = Number.POSITIVE_INFINITY;
-    const open = new Set<number>(); // windows (by end) holding data and not yet purged
-    for (const pane of panes.values()) {
-      nextDue = Math.min(nextDue, dueOf(pane, wm));
-      if (pane.groups.size === 0) continue;
-      for (const w of pane.windows) if (!policy.isLate(w.end, wm)) open.add(w.end);
-    }
-    counters.openWindows = open.size;
-  };
-
   return {
     load() {
+      for (const t of timers.all()) windows.set(t.end, { start: t.start, end: t.end, fired: (t.flags & TIMER_FIRED) !== 0, timer: t.key });
       for (const [end, stored] of readGroups(store, keys, where)) {
         const start = stored[0]!.start;
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
@@ -166,8 +196,12 @@ function paneEngine<T, K extends GroupKey, A, R>(
           const key = e.key as K;
           pane.groups.set(keyPartId(key), { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false, cacheSlot: -1 });
         }
+        if (!windows.has(pane.lastEnd)) {
+          throw new StateError('CORRUPTION', `${where}: the store holds accumulators of the pane ending at ${end} but no timer for its last window`);
+        }
       }
-      recomputeDue(ctx.watermark());
+      nextDue = timers.earliest();
+      counters.openWindows = windows.size;
     },
 
     onRecord(el) {
@@ -217,10 +251,13 @@ function paneEngine<T, K extends GroupKey, A, R>(
           cacheSlot: -1,
         };
       }
-      if (!ctx.fold(g, isNew, el)) return;
+      if (!ctx.fold(g, isNew, el)) {
+        if (pane.groups.size === 0) panes.delete(pane.end); // opened for this record alone
+        return;
+      }
       if (isNew) {
         pane.groups.set(mk, g);
-        if (pane.groups.size === 1) recomputeDue(wm);
+        if (pane.groups.size === 1) track(pane, wm);
       }
       save(g);
       if (immediate !== undefined) {
@@ -233,28 +270,28 @@ function paneEngine<T, K extends GroupKey, A, R>(
       }
     },
 
-    advance(wm, previous) {
+    advance(wm) {
       if (wm < nextDue) return;
-      if (policy.firesOnWatermark) {
-        const due = new Map<number, Window>();
-        for (const pane of panes.values()) {
-          for (const w of pane.windows) {
-            const ft = policy.fireTime(w.end);
-            if (ft > previous && ft <= wm) due.set(w.end, w);
-          }
-        }
-        const ordered = [...due.values()].sort((a, b) => a.end - b.end || a.start - b.start);
-        for (const w of ordered) fireWindow(w);
+      // The timers due, from the index; windows fire in end order, and a window's purge takes
+      // only panes no later window holds.
+      const due: Tracked[] = [];
+      for (const t of timers.dueAt(wm)) {
+        const w = windows.get(t.end);
+        if (w === undefined) throw new StateError('CORRUPTION', `${where}: a timer of the window ending at ${t.end} outlived its window`);
+        due.push(w);
       }
-      for (const pane of panes.values()) {
-        if (pane.purgeAt > wm) continue;
-        for (const g of pane.groups.values()) {
-          cache.drop(g);
-          if (g.storeKey !== undefined) store.delete(g.storeKey);
+      due.sort((a, b) => a.end - b.end);
+      for (const w of due) {
+        const step = policy.step(w.end, Number.POSITIVE_INFINITY, w.fired, wm);
+        if ((step & STEP_FIRE) !== 0) {
+          fireWindow(w);
+          w.fired = true;
         }
-        panes.delete(pane.end);
+        if ((step & STEP_PURGE) !== 0) purge(w);
+        else schedule(w);
       }
-      recomputeDue(wm);
+      nextDue = timers.earliest();
+      counters.openWindows = windows.size;
     },
 
     flush: () => cache.flush(),

@@ -125,7 +125,7 @@ describe('concrete restores', () => {
     timestamp: end - 1,
   });
 
-  it('a fired window kept for allowed lateness: after restore a late record updates it, a new key inserts', () => {
+  it('a fired window kept for allowed lateness: after restore a record within the lateness updates it, a new key inserts', () => {
     const mk = (store: StateStore, checkpoint?: CheckpointRecorder) =>
       tumblingWindow<Rec, string, number, number>({ size: 10, key: (e) => e.k, aggregate: sum((e: Rec) => e.v), store, allowedLateness: 5, name: 't', ...(checkpoint ? { checkpoint } : {}) });
     const store = new InMemoryStore();
@@ -136,7 +136,8 @@ describe('concrete restores', () => {
     const fresh = new InMemoryStore();
     fresh.restore(recorder.snapshotsOf(1).get('t')!.encode());
     const op = mk(fresh);
-    const after = drive(op, [ev('a', 2, 4), ev('b', 3, 5), watermark(14), ev('a', 9, 6)]);
+    // the restored watermark (9) decides: 6 and 5 are within the lateness (> 9 - 5), and 6 is late after 14
+    const after = drive(op, [ev('a', 2, 6), ev('b', 3, 5), watermark(14), ev('a', 9, 6)]);
     expect(after).toEqual([[r('a', 0, 10, 3, 'update')], [r('b', 0, 10, 3, 'insert')], [{ kind: 'watermark', timestamp: 9 }], [], [{ kind: 'watermark', timestamp: Infinity }]]);
     expect(op.metrics.lateRecords).toBe(1);
     expect(op.metrics.watermark).toBe(Infinity);
@@ -241,6 +242,35 @@ describe('concrete restores', () => {
       [], // late
       [],
       [r('c', 20, 30, 6), { kind: 'watermark', timestamp: Infinity }],
+    ]);
+    expect(fresh.len()).toBe(1); // the meta entry: every timer went with its window
+  });
+
+  it('hopping windows: the timers of fired and pending windows are in the snapshot and fire after restore as they would have', () => {
+    const mk = (store: StateStore, checkpoint?: CheckpointRecorder) =>
+      hoppingWindow<Rec, string, number, number>({ size: 10, slide: 5, key: (e) => e.k, aggregate: sum((e: Rec) => e.v), store, allowedLateness: 5, name: 'h', ...(checkpoint ? { checkpoint } : {}) });
+    const before = [ev('a', 1, 1), ev('b', 2, 7), watermark(4)];
+    const after = [ev('a', 3, 3), watermark(9), ev('c', 4, 8), watermark(20)];
+    const uninterrupted = drive(mk(new InMemoryStore()), [...before, ...after]);
+    const recorder = new CheckpointRecorder();
+    const first = drive(mk(new InMemoryStore(), recorder), [...before, barrier(1)], false);
+    expect(first.flat()).toEqual([r('a', -5, 5, 1), { kind: 'watermark', timestamp: -1 }, barrier(1)]);
+    const fresh = new InMemoryStore();
+    fresh.restore(recorder.snapshotsOf(1).get('h')!.encode());
+    const pending = new TimerIndex(fresh, new WindowKeys('h')).all().map(({ due, end, start, flags }) => ({ due, end, start, flags }));
+    expect(pending).toEqual([
+      { due: 9, end: 5, start: -5, flags: 1 }, // fired at 4, purged at 9
+      { due: 9, end: 10, start: 0, flags: 0 }, // fires at 9
+      { due: 14, end: 15, start: 5, flags: 0 },
+    ]);
+    const resumed = drive(mk(fresh), after);
+    expect([...first.flat().slice(0, 2), ...resumed.flat()]).toEqual(uninterrupted.flat());
+    expect(resumed).toEqual([
+      [r('a', -5, 5, 4, 'update')], // within the allowed lateness of the fired [-5, 5)
+      [r('a', 0, 10, 4), r('b', 0, 10, 2), { kind: 'watermark', timestamp: 4 }],
+      [r('c', 0, 10, 4, 'insert')], // [0, 10) fired and waits for late records until 14
+      [r('b', 5, 15, 2), r('c', 5, 15, 4), { kind: 'watermark', timestamp: 15 }],
+      [{ kind: 'watermark', timestamp: Infinity }],
     ]);
     expect(fresh.len()).toBe(1); // the meta entry: every timer went with its window
   });
