@@ -29,7 +29,8 @@ import { withEventTime } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { LmdbStore } from '../src';
 import { machineInfo, printTable, writeResults, type MachineInfo } from '../../../bench/lib/report';
-import { cycle, operationInputs, rand, randomBytes } from '../../../bench/lib/keys';
+import { operationInputs, rand, randomBytes } from '../../../bench/lib/keys';
+import { storeTasks, type BenchTask } from '../../../bench/lib/storeTasks';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -66,7 +67,7 @@ interface OpRow {
 }
 const opRows: OpRow[] = [];
 
-function measure(entries: number, subject: string, tasks: Array<[string, () => void, { before?: () => void; after?: () => void; perCall?: number }?]>): void {
+function measure(entries: number, subject: string, tasks: BenchTask[]): void {
   const bench = new Bench({ time: TIME, warmupTime: 100, throws: true });
   for (const [name, fn, opts] of tasks) bench.add(name, fn, { beforeEach: opts?.before, afterEach: opts?.after });
   bench.runSync();
@@ -80,32 +81,13 @@ function measure(entries: number, subject: string, tasks: Array<[string, () => v
 
 function operations(): void {
   for (const n of SIZES) {
-    const { keys, values, hitBatches, missBatches, newBatches, overwriteValues, prefixes, rangeStarts } = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
+    const inputs = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
+    const { keys, values } = inputs;
     for (const subject of ['InMemoryStore', 'LmdbStore']) {
       const store: StateStore = subject === 'InMemoryStore' ? new InMemoryStore() : lmdbStore();
       for (let i = 0; i < n; i++) store.put(keys[i]!, values[i]!);
       store.flush();
-      const hits = cycle(hitBatches);
-      const misses = cycle(missBatches);
-      const news = cycle(newBatches);
-      const prefix = cycle(prefixes);
-      const range = cycle(rangeStarts);
-      let pending: Uint8Array[] = [];
-      measure(n, subject, [
-        ['get (hit)', () => { for (const k of hits()) sink += store.get(k)!.length; }],
-        ['get (miss)', () => { for (const k of misses()) if (store.get(k) === undefined) sink++; }],
-        ['put (insert)', () => { for (const k of pending) store.put(k, overwriteValues[0]!); }, {
-          before: () => { pending = news(); },
-          after: () => { for (const k of pending) store.delete(k); },
-        }],
-        ['put (overwrite)', () => { const b = hits(); for (let i = 0; i < b.length; i++) store.put(b[i]!, overwriteValues[i]!); }],
-        ['delete', () => { for (const k of pending) store.delete(k); }, {
-          before: () => { pending = news(); for (const k of pending) store.put(k, overwriteValues[0]!); },
-        }],
-        ['prefixScan (100)', () => { for (const [, v] of store.prefixScan(prefix())) sink += v.length; }, { perCall: 1 }],
-        ['rangeScan (1000)', () => { const [s, e] = range(); for (const [, v] of store.rangeScan(s, e)) sink += v.length; }, { perCall: 1 }],
-        ['snapshot()', () => { const snap = store.snapshot(); sink += snap.len(); snap.release(); }, { perCall: 1 }],
-      ]);
+      measure(n, subject, storeTasks(store, inputs));
       if (store.len() !== n) throw new Error(`${subject} drifted to ${store.len()} entries`);
       // encode / decode / restore throughput (MB of encoded snapshot per second)
       const snap = store.snapshot();

@@ -12,6 +12,7 @@ import { Bench } from 'tinybench';
 import { InMemoryStore, StateSnapshot, compareBytes } from '../src';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 import { cycle, operationInputs } from '../../../bench/lib/keys';
+import { storeTasks, type BenchTask } from '../../../bench/lib/storeTasks';
 
 const args = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -36,7 +37,7 @@ interface Row {
 }
 const rows: Row[] = [];
 
-function measure(entries: number, subject: string, tasks: Array<[string, () => void, { before?: () => void; after?: () => void; perCall?: number }?]>): void {
+function measure(entries: number, subject: string, tasks: BenchTask[]): void {
   const bench = new Bench({ time: TIME, warmupTime: 100, throws: true });
   for (const [name, fn, opts] of tasks) {
     bench.add(name, fn, {
@@ -56,7 +57,8 @@ function measure(entries: number, subject: string, tasks: Array<[string, () => v
 
 
 for (const n of SIZES) {
-  const { keys, values, hitBatches, missBatches, newBatches, overwriteValues, prefixes, rangeStarts } = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
+  const inputs = operationInputs(n, { perGroup: GROUP, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES, batch: BATCH });
+  const { keys, values, hitBatches, missBatches, newBatches, overwriteValues, prefixes, rangeStarts } = inputs;
 
   // --- InMemoryStore
   const store = new InMemoryStore();
@@ -68,21 +70,7 @@ for (const n of SIZES) {
   const range = cycle(rangeStarts);
   let sink = 0;
   let pending: Uint8Array[] = [];
-  measure(n, 'InMemoryStore', [
-    ['get (hit)', () => { for (const k of hits()) sink += store.get(k)!.length; }],
-    ['get (miss)', () => { for (const k of misses()) if (store.get(k) === undefined) sink++; }],
-    ['put (insert)', () => { for (const k of pending) store.put(k, overwriteValues[0]!); }, {
-      before: () => { pending = news(); },
-      after: () => { for (const k of pending) store.delete(k); },
-    }],
-    ['put (overwrite)', () => { const b = hits(); for (let i = 0; i < b.length; i++) store.put(b[i]!, overwriteValues[i]!); }],
-    ['delete', () => { for (const k of pending) store.delete(k); }, {
-      before: () => { pending = news(); for (const k of pending) store.put(k, overwriteValues[0]!); },
-    }],
-    ['prefixScan (100)', () => { for (const [, v] of store.prefixScan(prefix())) sink += v.length; }, { perCall: 1 }],
-    ['rangeScan (1000)', () => { const [s, e] = range(); for (const [, v] of store.rangeScan(s, e)) sink += v.length; }, { perCall: 1 }],
-    ['snapshot()', () => { sink += store.snapshot().len(); }, { perCall: 1 }],
-  ]);
+  measure(n, 'InMemoryStore', storeTasks(store, inputs));
   if (store.len() !== n) throw new Error(`store drifted to ${store.len()} entries`);
 
   // Encode / decode throughput (MB of encoded snapshot per second).
