@@ -21,6 +21,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { from } from 'rxjs';
 import { open, type Database } from 'lmdb';
@@ -32,17 +33,22 @@ import { machineInfo, printTable, writeResults, type MachineInfo } from '../../.
 import { operationInputs, rand, randomBytes } from '../../../bench/lib/keys';
 import { storeTasks, type BenchTask } from '../../../bench/lib/storeTasks';
 
-const args = process.argv.slice(2);
-const argOf = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const SIZES = (argOf('sizes') ?? '10000,100000,1000000').split(',').map(Number);
-const TIME = Number(argOf('time') ?? 300);
-const BIG = Number(argOf('big') ?? 20_000_000);
-const BIG_MEMORY = Number(argOf('big-memory') ?? 5_000_000);
-const EVENTS = Number(argOf('events') ?? 1_000_000);
-const PARTS = new Set((argOf('parts') ?? 'ops,strategies,window,big').split(','));
+const { values: options } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    time: { type: 'string', default: '300' },
+    big: { type: 'string', default: '20000000' },
+    'big-memory': { type: 'string', default: '5000000' },
+    events: { type: 'string', default: '1000000' },
+    parts: { type: 'string', default: 'ops,strategies,window,big' },
+  },
+});
+const SIZES = options.sizes.split(',').map(Number);
+const TIME = Number(options.time);
+const BIG = Number(options.big);
+const BIG_MEMORY = Number(options['big-memory']);
+const EVENTS = Number(options.events);
+const PARTS = new Set(options.parts.split(','));
 const BATCH = 1000;
 const KEY_BYTES = 20;
 const VALUE_BYTES = 24;

@@ -7,6 +7,7 @@
 // per operation. Prints a table and writes bench/results/state.json at the repository root.
 //
 // Options: --sizes 10000,100000   --time 300 (ms per task)
+import { parseArgs } from 'node:util';
 import BTree from 'sorted-btree';
 import { Bench } from 'tinybench';
 import { InMemoryStore, StateSnapshot, compareBytes } from '../src';
@@ -14,13 +15,11 @@ import { machineInfo, printTable, writeResults } from '../../../bench/lib/report
 import { cycle, operationInputs } from '../../../bench/lib/keys';
 import { storeTasks, type BenchTask } from '../../../bench/lib/storeTasks';
 
-const args = process.argv.slice(2);
-const argOf = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const SIZES = (argOf('sizes') ?? '10000,100000,1000000').split(',').map(Number);
-const TIME = Number(argOf('time') ?? 300);
+const { values: options } = parseArgs({
+  options: { sizes: { type: 'string', default: '10000,100000,1000000' }, time: { type: 'string', default: '300' } },
+});
+const SIZES = options.sizes.split(',').map(Number);
+const TIME = Number(options.time);
 const BATCH = 1000;
 const KEY_BYTES = 20;
 const VALUE_BYTES = 24;
