@@ -1,9 +1,6 @@
 import { describeValue } from '@weir/state';
 import { WindowError } from './WindowError';
 
-// Until every window file imports describeValue from @weir/state itself.
-export { describeValue };
-
 /**
  * The smallest timestamp an assigner accepts: -8.64e15 ms, the start of the ECMAScript `Date`
  * range (year -271821). Every event time a `Date` can hold fits.
