@@ -4,8 +4,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCommittedLines } from '@weir/checkpoint';
-import { generateClicks, type Click } from '../src/window-job/generate';
-import { MAX_OUT_OF_ORDERNESS, SESSION_GAP, runWindowJob, type DailyActiveUsers, type PageViews, type Session, type WindowJobSummary } from '../src/window-job/job';
+import { generateClicks, type Click } from '../window-job/generate';
+import { MAX_OUT_OF_ORDERNESS, SESSION_GAP, runWindowJob, type DailyActiveUsers, type PageViews, type Session, type WindowJobSummary } from '../window-job/job';
 
 const EVENTS = 20_000;
 const MINUTE = 60_000;
@@ -96,7 +96,8 @@ describe('examples/window-job', () => {
     expect(clicks).toHaveLength(EVENTS);
     expect(first.resumedFrom).toBeUndefined();
     expect(first.clicksRead).toBe(EVENTS);
-    expect(first.lastCheckpoint).toBeGreaterThanOrEqual(Math.floor(EVENTS / 3_000));
+    // at least one checkpoint before the final one (due ones wait while one is in flight)
+    expect(first.lastCheckpoint).toBeGreaterThanOrEqual(2);
   });
 
   it('counts page views per page per minute', async () => {

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCommittedLines } from '@weir/checkpoint';
-import { generateOrders, type Customer, type Order, type OrderData, type Payment, type Rate } from '../src/join-job/generate';
-import { PAYMENT_WINDOW, runJoinJob, type JoinJobSummary, type PaidOrder, type PricedOrder, type UnpaidOrder } from '../src/join-job/job';
+import { generateOrders, type Customer, type Order, type OrderData, type Payment, type Rate } from '../join-job/generate';
+import { PAYMENT_WINDOW, runJoinJob, type JoinJobSummary, type PaidOrder, type PricedOrder, type UnpaidOrder } from '../join-job/job';
 
 const ORDERS = 8_000;
 

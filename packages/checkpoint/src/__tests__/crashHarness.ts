@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCommittedLines } from '../src';
+import { readCommittedLines } from '../index';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const JOB = join(__dirname, 'crashJob.ts');
 
 /** Which store the job runs on. */

@@ -7,7 +7,7 @@ import type { StateStore } from '@weir/state';
 import { mapRecords, type StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { intervalJoin, type JoinedRecord } from '@weir/join';
-import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource } from '../src';
+import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource } from '../index';
 import type { Observable } from 'rxjs';
 import { share } from 'rxjs';
 import { join } from 'node:path';
