@@ -3,7 +3,7 @@ import type { Json } from './Json';
 /**
  * Output with two-phase commit: what a job writes becomes visible only when the checkpoint that
  * covers it has been persisted, so a job that crashes and resumes never shows output twice or
- * loses any (DESIGN.md §4 steps 3-5).
+ * loses any (docs/architecture.md §5.4-5.5 and §6).
  *
  * Implement it for your own output; the built-ins are {@link jsonLinesSink} and
  * {@link collectingSink}.
