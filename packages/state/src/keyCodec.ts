@@ -71,7 +71,7 @@ export function encodeTuple(parts: readonly KeyPart[]): Uint8Array {
 }
 
 /** Appends one {@link KeyPart} to a writer, dispatching on its type. */
-export function writePart(w: KeyWriter, part: KeyPart, where: string): void {
+function writePart(w: KeyWriter, part: KeyPart, where: string): void {
   if (typeof part !== 'string' && typeof part !== 'number' && typeof part !== 'bigint' && !(part instanceof Uint8Array)) {
     throw new StateError(
       'SERIALIZATION',
