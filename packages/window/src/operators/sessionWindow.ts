@@ -108,7 +108,11 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   const fired = (s: Session<K, A>, wm: number): boolean => s.end - 1 <= wm && s.emitted && !s.changed;
   const dueTime = (s: Session<K, A>): number => policy.dueTime(s.end, s.nextEarly, fired(s, ctx.watermark()));
 
-  // --- timer heap, ordered by (due, seq); stale entries are skipped when popped
+  // --- timer heap, ordered by (due, seq); stale entries are skipped when popped.
+  // Unlike the aligned and pane engines, sessions keep their timers in memory, not in the store's
+  // TimerIndex: a session's due time follows from its stored end and flags and the restored
+  // watermark, so load() rebuilds the heap exactly, and a stored timer would cost a store delete
+  // and put each time a session's timer moves (here lazily: never for an in-order record).
   const less = (a: Timer<K, A>, b: Timer<K, A>): boolean => a.due < b.due || (a.due === b.due && a.session.seq < b.session.seq);
   const push = (t: Timer<K, A>): void => {
     heap.push(t);
