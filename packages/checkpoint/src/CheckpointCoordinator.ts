@@ -5,7 +5,6 @@ import { CheckpointError } from './CheckpointError';
 import type { CheckpointData, SourceCheckpoint } from './CheckpointStorage';
 import { CheckpointCounters, type CheckpointMetrics } from './CheckpointMetrics';
 import {
-  checkSourceOptionKeys,
   resolveCoordinatorOptions,
   type CheckpointCoordinatorOptions,
   type CoordinatedSourceOptions,
@@ -14,7 +13,7 @@ import {
 } from './CheckpointCoordinatorOptions';
 import { CheckpointPersister } from './CheckpointPersister';
 import { CheckpointTracker, type PendingCheckpoint } from './CheckpointTracker';
-import { loadLatestCheckpoint } from './loadLatestCheckpoint';
+import { checkRestoredNames, recoverLatestCheckpoint } from './recoverLatestCheckpoint';
 import type { Sink } from './Sink';
 import { SinkRun } from './SinkRun';
 import type { Source } from './Source';
@@ -115,29 +114,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   static async open(options: CheckpointCoordinatorOptions): Promise<CheckpointCoordinator> {
     const o = resolveCoordinatorOptions(options);
     const t0 = o.now();
-    // New checkpoints number on from the highest id stored, valid or not (a corrupt newer one included).
-    const listed = await o.storage.list();
-    const highestId = listed.reduce((max, info) => Math.max(max, info.id), 0);
-    const stores = new StoreRegistry(options.storeFactory);
-    const refused = new Map<number, string>();
-    const restored = await loadLatestCheckpoint(o.storage, o.log, listed, (data) => {
-      try {
-        stores.restore(data);
-      } catch (err) {
-        if (err instanceof CheckpointError) refused.set(data.id, err.message);
-        throw err;
-      }
-    });
-    if (restored === undefined && listed.length > 0 && (options.ifAllCorrupt ?? 'fail') === 'fail') {
-      const newest = listed[0]!;
-      throw new CheckpointError(
-        'CORRUPT_CHECKPOINT',
-        `CheckpointCoordinator.open: none of the ${listed.length} checkpoint(s) in ${o.storage.describe()} is valid ` +
-          `(newest: ${newest.id}, ${refused.get(newest.id) ?? newest.reason ?? 'unreadable'}); starting over would discard the committed output. ` +
-          "Delete the checkpoints (and the output) to start over, or pass ifAllCorrupt: 'start-fresh'.",
-      );
-    }
-    if (restored !== undefined && restored.id === highestId) o.log?.(`restoring checkpoint ${restored.id} from ${o.storage.describe()}`); // after skipping, loadLatestCheckpoint said so
+    const { stores, restored, highestId } = await recoverLatestCheckpoint(o);
     return new CheckpointCoordinator(o, stores, restored, o.now() - t0, highestId);
   }
 
@@ -173,18 +150,8 @@ export class CheckpointCoordinator implements CheckpointHook {
    * ```
    */
   source<T>(name: string, source: Source<T>, options: CoordinatedSourceOptions<T>): Observable<StreamElement<T>> {
-    const where = `CheckpointCoordinator.source('${name}')`;
-    const bad = (message: string): CheckpointError => new CheckpointError('INVALID_ARGUMENT', message);
-    if (typeof name !== 'string' || name.length === 0) throw bad(`CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
-    if (this.#sources.some((s) => s.name === name)) throw bad(`CheckpointCoordinator.source: a source named '${name}' exists already`);
-    if (typeof source?.open !== 'function') throw bad(`${where}: expected a Source, got ${describeValue(source)}`);
-    checkSourceOptionKeys(where, options);
-    if (typeof options?.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
-    if (!Number.isSafeInteger(options.maxOutOfOrderness) || options.maxOutOfOrderness < 0) {
-      throw bad(`${where}: option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
-    }
-    const every = options.watermarkEvery ?? 1;
-    if (!Number.isSafeInteger(every) || every < 1) throw bad(`${where}: option \`watermarkEvery\` must be a positive integer, got ${describeValue(every)}`);
+    if (this.#sources.some((s) => s.name === name)) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source: a source named '${name}' exists already`);
+    SourceRun.check(name, source, options);
     const run = new SourceRun<T>(name, source, options, this.#restored?.sources[name]);
     this.#sources.push(run as SourceRun<unknown>);
     return new Observable<StreamElement<T>>((subscriber) => {
@@ -216,21 +183,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (typeof sink?.open !== 'function') throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.sink('${name}'): expected a Sink, got ${describeValue(sink)}`);
     const run = new SinkRun<T>(name, sink, this.#restored?.sinks[name]);
     this.#sinks.push(run as SinkRun<unknown>);
-    return (input$) =>
-      new Observable<never>((subscriber) =>
-        input$.subscribe({
-          next: (el) => {
-            try {
-              if (el.kind === 'record') run.write(el.value);
-              else if (el.kind === 'barrier') this.#sinkBarrier(run as SinkRun<unknown>, el.checkpointId);
-            } catch (err) {
-              subscriber.error(err);
-            }
-          },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        }),
-      );
+    return run.operator((id) => this.#sinkBarrier(run as SinkRun<unknown>, id));
   }
 
   /**
@@ -421,24 +374,8 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   #checkRestoredNames(): void {
-    const r = this.#restored;
-    if (r === undefined) return;
-    if (this.#o.options.allowNonRestoredState === true) {
-      this.#stores.dropUnclaimed();
-      return;
-    }
-    const unknown = [
-      ...this.#stores.unclaimed().map((n) => `store '${n}'`),
-      ...Object.keys(r.sources).filter((n) => !this.#sources.some((s) => s.name === n)).map((n) => `source '${n}'`),
-      ...Object.keys(r.sinks).filter((n) => !this.#sinks.some((s) => s.name === n)).map((n) => `sink '${n}'`),
-    ];
-    if (unknown.length > 0) {
-      throw new CheckpointError(
-        'UNKNOWN_STORE',
-        `checkpoint ${r.id} holds state for ${unknown.join(', ')}, which this job does not create: the pipeline changed. ` +
-          'Restore with the pipeline that wrote it, or pass allowNonRestoredState: true to drop that state.',
-      );
-    }
+    if (this.#restored === undefined) return;
+    checkRestoredNames(this.#restored, this.#stores, this.#sources.map((s) => s.name), this.#sinks.map((s) => s.name), this.#o.options.allowNonRestoredState === true);
   }
 
   #fail(err: unknown): void {

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { describeValue, hex32, messageOf } from '@weir/state';
+import { describeValue, messageOf } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
 import { optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { CheckpointData, CheckpointInfo, CheckpointStorage, CheckpointToSave, EncodedStore } from './CheckpointStorage';
 import { checkCheckpointData, checkId, checkRetain } from './checkCheckpointData';
-import { Corrupt, decodeManifest, encodeManifest, type Manifest, type ManifestStore } from './checkpointManifest';
+import { encodeManifest, type ManifestStore } from './checkpointManifest';
+import { checkpointPath, chkIds, codeOf, ioError, pad, readCheckpointDir } from './readCheckpointDir';
+
 import { encodedChunks } from './encodedChunks';
 
 /** Options of {@link FileCheckpointStorage}. */
@@ -28,8 +30,6 @@ export interface FileCheckpointStorageOptions {
 const KEYS = optionKeys<FileCheckpointStorageOptions>({ retain: true, fsync: true, log: true });
 
 const MANIFEST = 'manifest.json';
-const ID_DIGITS = 12;
-const CHK_NAME = /^chk-(\d+)$/;
 const TMP_NAME = /^\.tmp-chk-(\d+)-/;
 /** Bytes gathered into one write of a store file. */
 const WRITE_BYTES = 1 << 20;
@@ -146,7 +146,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
     const ids = chkIds(names).sort((a, b) => b - a);
     const out: CheckpointInfo[] = [];
     for (const id of ids) {
-      const r = await this.#read(id, false);
+      const r = await readCheckpointDir(this.#dir, id, false);
       if (r.kind === 'gone') continue; // pruned while we listed
       const m = r.manifest;
       const stores = m ? m.stores.map((s) => ({ name: s.name, bytes: s.bytes, crc32: s.crc32 })) : [];
@@ -170,7 +170,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
    */
   async load(id: number): Promise<CheckpointData> {
     checkId('FileCheckpointStorage.load', id);
-    const r = await this.#read(id, true);
+    const r = await readCheckpointDir(this.#dir, id, true);
     if (r.kind === 'gone') throw new CheckpointError('NO_CHECKPOINT', `no checkpoint ${id} in ${this.#dir}`);
     if (r.kind === 'corrupt') {
       throw new CheckpointError('CORRUPT_CHECKPOINT', `checkpoint ${id} (${this.#chkPath(id)}) is corrupt: ${r.reason}`);
@@ -188,7 +188,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
   }
 
   #chkPath(id: number): string {
-    return path.join(this.#dir, checkpointDirName(id));
+    return checkpointPath(this.#dir, id);
   }
 
   async #readdir(what: string, missingIsEmpty: boolean): Promise<string[]> {
@@ -372,107 +372,5 @@ export class FileCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  /** Reads checkpoint `id` and checks all of it; `keep`: return the store bytes too. */
-  async #read(id: number, keep: boolean): Promise<ReadResult> {
-    const chk = this.#chkPath(id);
-    const what = `cannot read checkpoint ${id} in ${this.#dir}`;
-    const gone = async (): Promise<boolean> => {
-      try {
-        await fs.stat(chk);
-        return false;
-      } catch (err) {
-        if (codeOf(err) === 'ENOENT') return true;
-        throw ioError(what, err);
-      }
-    };
-    let raw: Buffer;
-    try {
-      const st = await fs.stat(chk);
-      if (!st.isDirectory()) return { kind: 'corrupt', reason: `${path.basename(chk)}: not a directory` };
-      raw = await fs.readFile(path.join(chk, MANIFEST));
-    } catch (err) {
-      const code = codeOf(err);
-      if (code === 'ENOENT') {
-        if (await gone()) return { kind: 'gone' };
-        return { kind: 'corrupt', reason: `${MANIFEST}: missing (an incomplete checkpoint)` };
-      }
-      if (code === 'EISDIR') return { kind: 'corrupt', reason: `${MANIFEST}: not a file` };
-      throw ioError(what, err);
-    }
-    let manifest: Manifest;
-    try {
-      manifest = decodeManifest(raw, id);
-    } catch (err) {
-      if (err instanceof Corrupt) return { kind: 'corrupt', reason: `${MANIFEST}: ${err.reason}` };
-      throw err;
-    }
-    const data: Uint8Array[] = [];
-    for (const s of manifest.stores) {
-      let bytes: Buffer;
-      try {
-        bytes = await fs.readFile(path.join(chk, s.file));
-      } catch (err) {
-        const code = codeOf(err);
-        if (code === 'ENOENT') {
-          if (await gone()) return { kind: 'gone' };
-          return { kind: 'corrupt', manifest, reason: `${s.file}: missing (store ${JSON.stringify(s.name)})` };
-        }
-        if (code === 'EISDIR') return { kind: 'corrupt', manifest, reason: `${s.file}: not a file (store ${JSON.stringify(s.name)})` };
-        throw ioError(what, err);
-      }
-      if (bytes.length !== s.bytes) {
-        const how = bytes.length < s.bytes ? 'truncated: ' : '';
-        return {
-          kind: 'corrupt',
-          manifest,
-          reason: `${s.file}: ${how}${bytes.length} bytes, the manifest says ${s.bytes} (store ${JSON.stringify(s.name)})`,
-        };
-      }
-      const actual = crc32(bytes) >>> 0;
-      if (actual !== s.crc32) {
-        return {
-          kind: 'corrupt',
-          manifest,
-          reason: `${s.file}: checksum mismatch: crc32 ${hex32(actual)}, the manifest says ${hex32(s.crc32)} (store ${JSON.stringify(s.name)})`,
-        };
-      }
-      if (keep) data.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    }
-    return { kind: 'ok', manifest, data };
-  }
 }
 
-/** The directory name of checkpoint `id`: `chk-` and the id zero-padded to 12 digits. */
-export function checkpointDirName(id: number): string {
-  return `chk-${pad(id)}`;
-}
-
-type ReadResult =
-  | { readonly kind: 'ok'; readonly manifest: Manifest; readonly data: Uint8Array[] }
-  | { readonly kind: 'corrupt'; readonly reason: string; readonly manifest?: Manifest }
-  | { readonly kind: 'gone' };
-
-function pad(id: number): string {
-  return String(id).padStart(ID_DIGITS, '0');
-}
-
-/** The ids of the canonically named `chk-<id>` entries among `names`. */
-function chkIds(names: readonly string[]): number[] {
-  const ids: number[] = [];
-  for (const name of names) {
-    const m = CHK_NAME.exec(name);
-    if (!m) continue;
-    const id = Number(m[1]);
-    if (Number.isSafeInteger(id) && checkpointDirName(id) === name) ids.push(id);
-  }
-  return ids;
-}
-
-function codeOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function ioError(what: string, err: unknown): CheckpointError {
-  return new CheckpointError('IO', `${what}: ${messageOf(err)}`, { cause: err });
-}

@@ -1,4 +1,6 @@
+import { Observable, type OperatorFunction } from 'rxjs';
 import { messageOf } from '@weir/state';
+import type { StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
 import type { Json } from './Json';
 import type { Sink, SinkWriter } from './Sink';
@@ -23,6 +25,28 @@ export class SinkRun<T> {
     } catch (err) {
       throw err instanceof CheckpointError ? err : new CheckpointError('SINK', `sink '${this.name}' (${this.sink.describe()}) failed to open: ${messageOf(err)}`, { cause: err });
     }
+  }
+
+  /**
+   * The operator that ends a pipeline in this sink: records are written, each barrier goes to
+   * `onBarrier` (which pre-commits); completes when its input completes.
+   */
+  operator(onBarrier: (checkpointId: number) => void): OperatorFunction<StreamElement<T>, never> {
+    return (input$) =>
+      new Observable<never>((subscriber) =>
+        input$.subscribe({
+          next: (el) => {
+            try {
+              if (el.kind === 'record') this.write(el.value);
+              else if (el.kind === 'barrier') onBarrier(el.checkpointId);
+            } catch (err) {
+              subscriber.error(err);
+            }
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        }),
+      );
   }
 
   write(value: T): void {

@@ -2,7 +2,7 @@ import type { Subscriber } from 'rxjs';
 import { describeValue, messageOf } from '@weir/state';
 import { BoundedOutOfOrdernessWatermarks, type StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
-import type { CoordinatedSourceOptions } from './CheckpointCoordinatorOptions';
+import { checkSourceOptionKeys, type CoordinatedSourceOptions } from './CheckpointCoordinatorOptions';
 import type { SourceCheckpoint } from './CheckpointStorage';
 import type { Source, SourceReader } from './Source';
 
@@ -29,6 +29,21 @@ export class SourceRun<T> {
     this.#timestamp = options.timestamp;
     this.#watermarks = new BoundedOutOfOrdernessWatermarks(options.maxOutOfOrderness);
     this.#watermarkEvery = options.watermarkEvery ?? 1;
+  }
+
+  /** Checks the arguments of `CheckpointCoordinator.source`; throws `INVALID_ARGUMENT` naming the bad one. */
+  static check(name: string, source: Source<unknown> | undefined, options: CoordinatedSourceOptions<never> | undefined): void {
+    const where = `CheckpointCoordinator.source('${name}')`;
+    const bad = (message: string): CheckpointError => new CheckpointError('INVALID_ARGUMENT', message);
+    if (typeof name !== 'string' || name.length === 0) throw bad(`CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
+    if (typeof source?.open !== 'function') throw bad(`${where}: expected a Source, got ${describeValue(source)}`);
+    checkSourceOptionKeys(where, options);
+    if (typeof options?.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
+    if (!Number.isSafeInteger(options.maxOutOfOrderness) || options.maxOutOfOrderness < 0) {
+      throw bad(`${where}: option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
+    }
+    const every = options.watermarkEvery ?? 1;
+    if (!Number.isSafeInteger(every) || every < 1) throw bad(`${where}: option \`watermarkEvery\` must be a positive integer, got ${describeValue(every)}`);
   }
 
   /** The last watermark emitted. */

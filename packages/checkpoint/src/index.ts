@@ -6,7 +6,8 @@ export type { CheckpointCoordinatorOptions, CheckpointReport, CoordinatedSourceO
 export type { CheckpointMetrics, CheckpointMetricsSnapshot } from './CheckpointMetrics';
 export type { CheckpointStorage, CheckpointData, CheckpointInfo, CheckpointOrigin, CheckpointToSave, EncodedStore, SourceCheckpoint } from './CheckpointStorage';
 export { encodedChunks } from './encodedChunks';
-export { FileCheckpointStorage, checkpointDirName } from './FileCheckpointStorage';
+export { FileCheckpointStorage } from './FileCheckpointStorage';
+export { checkpointDirName } from './readCheckpointDir';
 export type { FileCheckpointStorageOptions } from './FileCheckpointStorage';
 export { MemoryCheckpointStorage } from './MemoryCheckpointStorage';
 export type { MemoryCheckpointStorageOptions } from './MemoryCheckpointStorage';

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CheckpointError } from '../CheckpointError';
-import { FileCheckpointStorage, checkpointDirName } from '../FileCheckpointStorage';
+import { FileCheckpointStorage } from '../FileCheckpointStorage';
+import { checkpointDirName } from '../readCheckpointDir';
 import { loadLatestCheckpoint } from '../loadLatestCheckpoint';
 import { bytesOf, chkName, flipByte, makeTempDir, removeTempDir, sampleCheckpoint, withoutOrigin } from './checkpointFixtures';
 
