@@ -21,6 +21,8 @@ const opArb = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), due: fc.oneof(timeArb, fc.constantFrom(MAX + 10, Number.POSITIVE_INFINITY)), end: timeArb, start: timeArb, flags: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('due' as const), wm: fc.oneof(timeArb, fc.double({ min: -1100, max: 1100, noNaN: true }), fc.constantFrom(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, MAX + 10)) }),
+  // a watermark at, just before or just after a timer's due time
+  fc.record({ kind: fc.constant('near' as const), pick: fc.nat(), delta: fc.constantFrom(-1, -0.5, 0, 0.5) }),
 );
 
 describe('TimerIndex', () => {
@@ -45,9 +47,10 @@ describe('TimerIndex', () => {
             timers.remove(victim.key);
             model = model.filter((m) => m !== victim);
           } else {
+            const wm = op.kind === 'due' ? op.wm : model.length === 0 ? 0 : model[op.pick % model.length]!.due + op.delta;
             const sorted = [...model].sort(byKey);
-            const expected = sorted.filter((m) => m.due <= op.wm).map(({ due, end, start, flags }) => ({ due, end, start, flags }));
-            expect(timers.dueAt(op.wm).map(({ due, end, start, flags }) => ({ due, end, start, flags }))).toEqual(expected);
+            const expected = sorted.filter((m) => m.due <= wm).map(({ due, end, start, flags }) => ({ due, end, start, flags }));
+            expect(timers.dueAt(wm).map(({ due, end, start, flags }) => ({ due, end, start, flags }))).toEqual(expected);
             expect(timers.earliest()).toBe(sorted[0]?.due ?? Number.POSITIVE_INFINITY);
           }
         }
