@@ -28,4 +28,3 @@ export type { CheckpointHook, CheckpointOptions, OperatorSnapshot } from './Chec
 export { registerOperator } from './registerOperator';
 export { handleBarrier } from './handleBarrier';
 export type { BarrierContext } from './handleBarrier';
-export { describeValue } from './describeValue';
