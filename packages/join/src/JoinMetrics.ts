@@ -1,7 +1,11 @@
 import type { StateStore } from '@weir/state';
+import { OperatorCounters, type OperatorMetrics } from '@weir/stream';
 
 /**
- * Live counters of one join operator, readable while it runs (`operator.metrics`).
+ * Live counters of one join operator, readable while it runs (`operator.metrics`): the figures of
+ * every stateful operator ({@link OperatorMetrics}: records in, late records, invalid records,
+ * watermark, store size, over both inputs) and the join's own, per input. Counts continue across
+ * a restore.
  *
  * @example
  * ```ts
@@ -9,7 +13,7 @@ import type { StateStore } from '@weir/state';
  * setInterval(() => console.log(paid.metrics.snapshot()), 1000);
  * ```
  */
-export interface JoinMetrics {
+export interface JoinMetrics extends OperatorMetrics {
   /** Records received on the left input. */
   readonly leftRecordsIn: number;
   /** Records received on the right input. */
@@ -18,22 +22,14 @@ export interface JoinMetrics {
   readonly lateLeft: number;
   /** Late right records (sent to `onLateRight`). */
   readonly lateRight: number;
-  /** Records a key function rejected, or whose value could not be stored (sent to `onInvalid`). */
-  readonly invalidRecords: number;
   /** Rows emitted that pair a left and a right value. */
   readonly matchesEmitted: number;
   /** Rows emitted with one side missing (outer rows, semi and anti rows, unmatched lookups). */
   readonly unmatchedEmitted: number;
-  /** Left rows held in state (buffered records, pending lookups). */
+  /** Left rows held in state (buffered records, pending lookups); recomputed on restore. */
   readonly leftRowsHeld: number;
-  /** Right rows held in state (buffered records, table rows or versions). */
+  /** Right rows held in state (buffered records, table rows or versions); recomputed on restore. */
   readonly rightRowsHeld: number;
-  /** The operator's input watermark (minimum over its inputs). */
-  readonly watermark: number;
-  /** Entries in the operator's store (every operator sharing the store included). */
-  readonly storeEntries: number;
-  /** Approximate bytes in the operator's store. */
-  readonly storeBytes: number;
   /** A plain copy of every figure, for logging. */
   snapshot(): JoinMetricsSnapshot;
 }
@@ -42,20 +38,20 @@ export interface JoinMetrics {
 export type JoinMetricsSnapshot = Omit<JoinMetrics, 'snapshot'>;
 
 /** Internal: the mutable counters behind {@link JoinMetrics}. */
-export class JoinCounters implements JoinMetrics {
+export class JoinCounters extends OperatorCounters implements JoinMetrics {
   leftRecordsIn = 0;
   rightRecordsIn = 0;
   lateLeft = 0;
   lateRight = 0;
-  invalidRecords = 0;
   matchesEmitted = 0;
   unmatchedEmitted = 0;
   /** Set by the running engine: how many rows each side holds. */
   heldLeft: () => number = () => 0;
   heldRight: () => number = () => 0;
-  watermark = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly store: StateStore) {}
+  constructor(store: StateStore) {
+    super(store, ['leftRecordsIn', 'rightRecordsIn', 'lateLeft', 'lateRight', 'matchesEmitted', 'unmatchedEmitted'], ['leftRowsHeld', 'rightRowsHeld']);
+  }
 
   get leftRowsHeld(): number {
     return this.heldLeft();
@@ -65,28 +61,7 @@ export class JoinCounters implements JoinMetrics {
     return this.heldRight();
   }
 
-  get storeEntries(): number {
-    return this.store.len();
-  }
-
-  get storeBytes(): number {
-    return this.store.sizeBytes();
-  }
-
-  snapshot(): JoinMetricsSnapshot {
-    return {
-      leftRecordsIn: this.leftRecordsIn,
-      rightRecordsIn: this.rightRecordsIn,
-      lateLeft: this.lateLeft,
-      lateRight: this.lateRight,
-      invalidRecords: this.invalidRecords,
-      matchesEmitted: this.matchesEmitted,
-      unmatchedEmitted: this.unmatchedEmitted,
-      leftRowsHeld: this.leftRowsHeld,
-      rightRowsHeld: this.rightRowsHeld,
-      watermark: this.watermark,
-      storeEntries: this.storeEntries,
-      storeBytes: this.storeBytes,
-    };
+  override snapshot(): JoinMetricsSnapshot {
+    return super.snapshot() as JoinMetricsSnapshot;
   }
 }

@@ -24,9 +24,18 @@ export interface JoinOptions<L, R> extends CheckpointOptions {
    * Either way every change is in the store before a snapshot is taken.
    */
   readonly cacheSize?: number;
-  /** Receives each late left record (see the operator for what is late). Such records are counted. */
+  /**
+   * How far behind the watermark (ms of event time) a record is still joined; default 0. The
+   * lateness rule of every operator (docs/concepts/event-time.md): a record at `ts <= W -
+   * allowedLateness`, `W` being the join's input watermark when it arrives, is late: not joined,
+   * counted (`lateLeft` / `lateRight`) and handed to `onLateLeft` / `onLateRight`. Rows stay in
+   * state that much longer, and the forwarded watermark is `W - allowedLateness` (or lower), so no
+   * output row is late for the next operator.
+   */
+  readonly allowedLateness?: number;
+  /** The late side output of the left input: receives each late left record, also counted. */
   readonly onLateLeft?: (record: StreamRecord<L>) => void;
-  /** Receives each late right record. Such records are counted. */
+  /** The late side output of the right input: receives each late right record, also counted. */
   readonly onLateRight?: (record: StreamRecord<R>) => void;
   /**
    * Receives each record a key function rejected, or whose value could not be stored, with the

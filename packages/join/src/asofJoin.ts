@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
-import { isLate, type StreamElement, type StreamRecord } from '@weir/stream';
+import type { StreamElement, StreamRecord } from '@weir/stream';
 import { JoinError } from './JoinError';
 import type { JoinOptions } from './JoinOptions';
 import type { JoinedRecord } from './JoinedRecord';
@@ -110,7 +110,9 @@ interface Due<L> {
  * `{ left, right }` only when a right record was found; `left` also emits
  * `{ left, right: undefined }` for a left record that found none.
  *
- * **Watermark.** The forwarded watermark is the inputs' minimum `W`, held back below the earliest
+ * **Watermark.** The join works on `W`, the inputs' minimum watermark minus `allowedLateness`
+ * (default 0), throughout: a record is final, late or expired with respect to `W`. The forwarded
+ * watermark is `W`, held back below the earliest
  * pending left record: `min(W, t_pending - 1)`, so no output row is ever late for the next
  * operator. Output watermarks therefore lag the input by as long as left records wait: up to
  * `tolerance` for `forward` and `nearest` (0 for `backward`), and, without a tolerance, a
@@ -118,9 +120,12 @@ interface Due<L> {
  * its time until then. Give `forward` and `nearest` a tolerance unless every key is sure to keep
  * receiving right records.
  *
- * **Lateness.** A left record at or below `W` is late; so is a right record at or below `W` (it
- * could change answers already emitted). Late records are not joined, counted, and handed to
- * `onLateLeft` / `onLateRight`.
+ * **Lateness** (the rule of every operator, docs/concepts/event-time.md). A left record at or
+ * below `W` is late; so is a right record at or below `W` (it could change answers already
+ * emitted). Late records are not joined, counted, and handed to `onLateLeft` / `onLateRight`. A
+ * record behind the inputs' watermark but within `allowedLateness` is joined as if on time: since
+ * the whole join runs that far behind, answers stay exact (the same whatever the arrival order of
+ * non-late records) and come out `allowedLateness` ms of event time later.
  *
  * **State.** Pending left records, right records, the watermark and a row counter live in
  * `store`, keyed by (key, time): right rows at (key, time, 0), so a later right record at the same
@@ -191,6 +196,7 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
   const m = asofMatch(direction, tolerance);
   const outer = type === 'left';
   const bounded = tolerance < Number.POSITIVE_INFINITY;
+  const lateness = o.allowedLateness;
   type Out = JoinedRecord<L, R | undefined>;
 
   return joinOperator<L, R, Out>(o, right$, (ctx): JoinEngine<L, R> => {
@@ -251,7 +257,6 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
 
       onLeft(el: StreamRecord<L>) {
         const t = el.timestamp;
-        if (isLate(t, ctx.watermark())) return ctx.late('left', el);
         const key = ctx.keyOf('left', el, leftKey, leftKeyOption);
         if (key === undefined) return;
         const id = keyPartId(key);
@@ -262,7 +267,6 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
 
       onRight(el: StreamRecord<R>) {
         const t = el.timestamp;
-        if (isLate(t, ctx.watermark())) return ctx.late('right', el);
         const key = ctx.keyOf('right', el, rightKey, rightKeyOption);
         if (key === undefined) return;
         const id = keyPartId(key);
@@ -279,7 +283,8 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
         });
       },
 
-      advance(wm: number) {
+      advance(inputWatermark: number) {
+        const wm = inputWatermark - lateness; // the join runs `lateness` behind its inputs
         // 1. Emit every left row whose answer is final.
         if (direction === 'backward') lefts.expire(wm, emit);
         else {
@@ -324,7 +329,8 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
         }
       },
 
-      outputWatermark(wm: number) {
+      outputWatermark(inputWatermark: number) {
+        const wm = inputWatermark - lateness;
         const first = lefts.peekDue();
         return first === undefined ? wm : Math.min(wm, first.ts - 1);
       },

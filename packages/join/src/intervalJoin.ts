@@ -1,13 +1,13 @@
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
-import { isLate, type StreamElement, type StreamRecord } from '@weir/stream';
+import type { StreamElement, StreamRecord } from '@weir/stream';
 import type { JoinOptions } from './JoinOptions';
 import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
 import { intervalMatch } from './intervalMatch';
 import { joinOperator, type JoinEngine } from './joinHarness';
 import { LEFT, RIGHT } from './joinState';
-import { badOption, nonNegativeMs, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
+import { badOption, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
 import type { Row } from './SideBuffer';
 import { optionKeys } from '@weir/state';
 import { JOIN_OPTION_KEYS, checkJoinOptionKeys } from './checkJoinOptionKeys';
@@ -46,8 +46,9 @@ export interface IntervalJoinOptions<L, R, T extends IntervalJoinType = 'inner'>
   /** The join type; default `'inner'`. */
   readonly type?: T;
   /**
-   * How far behind the watermark (ms) a record is still joined; default 0. Rows stay in state
-   * that much longer, and outer rows are emitted that much later.
+   * How far behind the watermark (ms) a record is still joined; default 0 (see
+   * {@link JoinOptions.allowedLateness}). Rows stay in state that much longer, and outer rows are
+   * emitted that much later.
    */
   readonly allowedLateness?: number;
 }
@@ -77,8 +78,9 @@ const MATCHED = 1;
  * watermark is the inputs' minimum minus `allowedLateness`, so no output row is ever late for
  * the next operator.
  *
- * **Lateness.** A record at or below the watermark minus `allowedLateness` is late: it is not
- * joined, counted, and handed to `onLateLeft` / `onLateRight`.
+ * **Lateness** (the rule of every operator, docs/concepts/event-time.md): a record at or below
+ * the watermark minus `allowedLateness` is late: it is not joined, counted, and handed to
+ * `onLateLeft` / `onLateRight`.
  *
  * **State.** Both sides' rows (with a matched flag for outer joins), the watermark and a row
  * counter live in `store`, keyed by (key, time) so a probe is one key's time range. A row leaves
@@ -120,7 +122,7 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
     throw badOption(kind, `option \`lowerBound\` must not exceed \`upperBound\` (${options.upperBound})`, options.lowerBound);
   }
   const type = oneOf(kind, 'type', options.type ?? 'inner', TYPES);
-  const lateness = nonNegativeMs(kind, 'allowedLateness', options.allowedLateness ?? 0);
+  const lateness = o.allowedLateness;
   const m = intervalMatch(options.lowerBound, options.upperBound, lateness);
   // the probes below inline rightRangeOf / leftRangeOf (no tuple per record)
   const lower = m.lowerBound;
@@ -146,7 +148,6 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
 
       onLeft(el: StreamRecord<L>) {
         const t = el.timestamp;
-        if (isLate(t, ctx.watermark(), lateness)) return ctx.late('left', el);
         const key = ctx.keyOf('left', el, leftKey, 'leftKey');
         if (key === undefined) return;
         const id = keyPartId(key);
@@ -179,7 +180,6 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
 
       onRight(el: StreamRecord<R>) {
         const t = el.timestamp;
-        if (isLate(t, ctx.watermark(), lateness)) return ctx.late('right', el);
         const key = ctx.keyOf('right', el, rightKey, 'rightKey');
         if (key === undefined) return;
         const id = keyPartId(key);

@@ -1,20 +1,16 @@
-// Internal: what every join shares: the two inputs merged (minimum watermark, aligned barriers),
-// record dispatch by side, key and timestamp checks, late and invalid routing, the operator's meta
-// entry (watermark and row counter), output watermarks, barriers and completion.
-import { Observable, type Subscriber } from 'rxjs';
-import { StateError, asKeyPart, decodeValue, describeValue, encodeValue, type KeyPart } from '@weir/state';
-import {
-  handleBarrier,
-  mergeEventStreams,
-  registerOperator,
-  type StreamElement,
-  type StreamRecord,
-} from '@weir/stream';
+// Internal: a join is a stateful operator of @weir/stream (statefulOperator: the watermark, the
+// lateness rule, barriers, the checkpointed meta entry, completion) over its two inputs merged by
+// mergeEventStreams (minimum watermark, aligned barriers). What stays here is what joins alone
+// need: dispatch by side, per-side counters and late callbacks, key and timestamp checks, invalid
+// routing, row buffers, and the inputs' watermarks kept in the meta entry.
+import { Observable } from 'rxjs';
+import { StateError, asKeyPart, describeValue, type KeyPart } from '@weir/state';
+import { mergeEventStreams, statefulOperator, type StreamElement, type StreamRecord, type TaggedValue } from '@weir/stream';
 import { JoinError, type JoinSide } from './JoinError';
 import { JoinCounters, type JoinMetrics } from './JoinMetrics';
 import type { JoinOperator } from './JoinOperator';
 import type { ResolvedJoinOptions } from './resolveJoinOptions';
-import { JoinKeys, META } from './joinState';
+import { JoinKeys } from './joinState';
 import { callbackFailed } from './joinFailure';
 import { SideBuffer } from './SideBuffer';
 
@@ -28,8 +24,6 @@ export interface JoinContext<L, R, O> {
   nextSeq(): number;
   /** Emits an output row stamped `timestamp`; `matched` says whether it pairs two values. */
   emit(value: O, timestamp: number, matched: boolean): void;
-  /** Counts a late record and hands it to the side's `onLate*` callback. */
-  late(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>): void;
   /** Counts an invalid record and hands it to `onInvalid` with `error`, or throws `error` when there is none. */
   invalid(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, error: JoinError): void;
   /**
@@ -47,7 +41,10 @@ export interface JoinContext<L, R, O> {
   buffer<V>(section: number, expiring: boolean): SideBuffer<V>;
 }
 
-/** What a join engine does for its operator. */
+/**
+ * What a join engine does for its operator. The harness hands it only records that are not late
+ * (`ts > W - allowedLateness`) and whose timestamp is an integer.
+ */
 export interface JoinEngine<L, R> {
   /** Rebuilds in-memory state from the store (after the meta entry was read). */
   load(): void;
@@ -61,7 +58,11 @@ export interface JoinEngine<L, R> {
   flush(): void;
 }
 
-/** Builds a join operator from an engine factory. */
+/**
+ * Builds a join operator from an engine factory. With `watermarkFrom: 'left'` (a lookup join) the
+ * right input is a table without event time: its watermarks are ignored and the lateness rule
+ * judges left records only.
+ */
 export function joinOperator<L, R, O>(
   o: ResolvedJoinOptions<L, R>,
   right$: Observable<StreamElement<R>>,
@@ -73,19 +74,18 @@ export function joinOperator<L, R, O>(
   }
   const counters = new JoinCounters(o.store);
   const where = o.where;
+  const config = { name: o.name, where, store: o.store, checkpoint: o.checkpoint, allowedLateness: o.allowedLateness, counters, typed: (err: unknown) => err };
 
   const op = (left$: Observable<StreamElement<L>>): Observable<StreamElement<O>> =>
-    new Observable((subscriber: Subscriber<StreamElement<O>>) => {
+    statefulOperator<TaggedValue<L, R>, O>(config, (harness) => {
       const keys = new JoinKeys(o.name);
-      const metaKey = keys.section(META);
-      let watermark = Number.NEGATIVE_INFINITY;
-      let outWatermark = Number.NEGATIVE_INFINITY;
-      let outIdle = false;
-      let seq = 0;
-      // Each input's watermark, after alignment: persisted so that the merged watermark resumes
+      // Each input's watermark, after alignment: checkpointed so that the merged watermark resumes
       // after a restore exactly where it was, whatever the inputs re-send.
-      let inputWatermarks: [number, number] | undefined;
       const seen: [number, number] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+      let initialWatermarks: [number, number] | undefined;
+      // The record being handled, without its side tag: made once by `admit`, used by `late` or
+      // `onRecord`, which the harness calls right after it for the same record.
+      let rec: StreamRecord<L> | StreamRecord<R> = { kind: 'record', value: undefined as L, timestamp: 0 };
 
       const invalid = (side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, error: JoinError): void => {
         counters.invalidRecords++;
@@ -99,25 +99,12 @@ export function joinOperator<L, R, O>(
       const ctx: JoinContext<L, R, O> = {
         o,
         counters,
-        watermark: () => watermark,
-        nextSeq: () => seq++,
+        watermark: harness.watermark,
+        nextSeq: harness.nextSeq,
         emit(value, timestamp, matched) {
           if (matched) counters.matchesEmitted++;
           else counters.unmatchedEmitted++;
-          subscriber.next({ kind: 'record', value, timestamp });
-        },
-        late(side, el) {
-          try {
-            if (side === 'left') {
-              counters.lateLeft++;
-              o.onLateLeft?.(el as StreamRecord<L>);
-            } else {
-              counters.lateRight++;
-              o.onLateRight?.(el as StreamRecord<R>);
-            }
-          } catch (err) {
-            throw callbackFailed(where, side === 'left' ? 'onLateLeft' : 'onLateRight', side, el, err);
-          }
+          harness.emit(value, timestamp);
         },
         invalid,
         keyOf(side, el, fn, option) {
@@ -152,93 +139,56 @@ export function joinOperator<L, R, O>(
       };
       const engine = makeEngine(ctx);
 
-      const forward = (): void => {
-        const out = engine.outputWatermark(watermark);
-        if (out > outWatermark) {
-          outWatermark = out;
-          outIdle = false;
-          subscriber.next({ kind: 'watermark', timestamp: out });
-        } else if (outIdle) {
-          outIdle = false;
-          subscriber.next({ kind: 'watermark', timestamp: outWatermark });
-        }
-      };
-      const advance = (wm: number): void => {
-        if (wm > watermark) {
-          const previous = watermark;
-          watermark = wm;
-          counters.watermark = wm;
-          engine.advance(wm, previous);
-        }
-        forward();
-      };
-      const flush = (): void => {
-        engine.flush();
-        o.store.put(metaKey, encodeValue({ watermark, nextSeq: seq, inputs: seen }, where));
-      };
-      const checkTimestamp = (side: JoinSide, el: StreamRecord<L> | StreamRecord<R>): boolean => {
-        if (Number.isSafeInteger(el.timestamp)) return true;
-        invalid(side, el, new JoinError('INVALID_RECORD', `${where}: the ${side} record's timestamp must be an integer number of epoch milliseconds, got ${describeValue(el.timestamp)}`, el.value, side));
-        return false;
-      };
-
-      const meta = o.store.get(metaKey);
-      if (meta !== undefined) {
-        const m = decodeValue<{ watermark: number; nextSeq: number; inputs: [number, number] }>(meta, where);
-        watermark = m.watermark;
-        seq = m.nextSeq;
-        seen[0] = m.inputs[0];
-        seen[1] = m.inputs[1];
-        inputWatermarks = [m.inputs[0], m.inputs[1]];
-        counters.watermark = watermark;
-      }
-      engine.load();
-      if (watermark > Number.NEGATIVE_INFINITY) outWatermark = engine.outputWatermark(watermark);
-      subscriber.add(registerOperator(o.checkpoint, o.name));
-      const subscription = mergeEventStreams(left$, right$, {
-        name: where,
-        watermarkFrom,
-        onInputWatermark: (i, w) => (seen[i] = w),
-        ...(inputWatermarks === undefined ? {} : { initialWatermarks: inputWatermarks }),
-      }).subscribe({
-        next(el) {
+      return {
+        load(meta) {
+          const inputs = meta?.['inputs'];
+          if (Array.isArray(inputs) && typeof inputs[0] === 'number' && typeof inputs[1] === 'number') {
+            seen[0] = inputs[0];
+            seen[1] = inputs[1];
+            initialWatermarks = [inputs[0], inputs[1]];
+          }
+          engine.load();
+        },
+        input: () =>
+          mergeEventStreams(left$, right$, {
+            name: where,
+            watermarkFrom,
+            onInputWatermark: (i, w) => (seen[i] = w),
+            ...(initialWatermarks === undefined ? {} : { initialWatermarks }),
+          }),
+        admit(el) {
+          const side = el.value.side;
+          if (side === 'left') counters.leftRecordsIn++;
+          else counters.rightRecordsIn++;
+          rec = { kind: 'record', value: el.value.value, timestamp: el.timestamp } as StreamRecord<L> | StreamRecord<R>;
+          if (Number.isSafeInteger(el.timestamp)) return true;
+          invalid(side, rec, new JoinError('INVALID_RECORD', `${where}: the ${side} record's timestamp must be an integer number of epoch milliseconds, got ${describeValue(el.timestamp)}`, rec.value, side));
+          return false;
+        },
+        ...(watermarkFrom === 'left' ? { judged: (el: StreamRecord<TaggedValue<L, R>>) => el.value.side === 'left' } : {}),
+        late(el) {
+          const side = el.value.side;
           try {
-            if (el.kind === 'record') {
-              const tagged = el.value;
-              if (tagged.side === 'left') {
-                counters.leftRecordsIn++;
-                const rec: StreamRecord<L> = { kind: 'record', value: tagged.value, timestamp: el.timestamp };
-                if (checkTimestamp('left', rec)) engine.onLeft(rec);
-              } else {
-                counters.rightRecordsIn++;
-                const rec: StreamRecord<R> = { kind: 'record', value: tagged.value, timestamp: el.timestamp };
-                if (checkTimestamp('right', rec)) engine.onRight(rec);
-              }
-            } else if (el.kind === 'watermark') {
-              if (el.idle === true) {
-                outIdle = true;
-                subscriber.next({ kind: 'watermark', timestamp: outWatermark, idle: true });
-              } else advance(el.timestamp);
+            if (side === 'left') {
+              counters.lateLeft++;
+              o.onLateLeft?.(rec as StreamRecord<L>);
             } else {
-              handleBarrier(el, subscriber, { operator: o.name, store: o.store, flush, checkpoint: o.checkpoint });
+              counters.lateRight++;
+              o.onLateRight?.(rec as StreamRecord<R>);
             }
           } catch (err) {
-            subscriber.error(err);
+            throw callbackFailed(where, side === 'left' ? 'onLateLeft' : 'onLateRight', side, rec, err);
           }
         },
-        error(err) {
-          subscriber.error(err);
+        onRecord(el) {
+          if (el.value.side === 'left') engine.onLeft(rec as StreamRecord<L>);
+          else engine.onRight(rec as StreamRecord<R>);
         },
-        complete() {
-          try {
-            if (watermark < Number.POSITIVE_INFINITY) advance(Number.POSITIVE_INFINITY);
-            subscriber.complete();
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-      });
-      return () => subscription.unsubscribe();
+        advance: (wm, previous) => engine.advance(wm, previous),
+        outputWatermark: (wm) => engine.outputWatermark(wm),
+        flush: () => engine.flush(),
+        save: () => ({ inputs: [seen[0], seen[1]] }),
+      };
     });
 
   return Object.assign(op, { metrics: counters as JoinMetrics });

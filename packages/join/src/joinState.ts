@@ -2,7 +2,10 @@
 //
 // Every key starts with the operator's name as a tuple string component (operators sharing a
 // store never see each other's keys), then a one-byte section:
-//   META  name 00                          -> msgpack { watermark, nextSeq }
+//   META  name 00                          -> msgpack { watermark, nextSeq, counters, inputs }
+//                                              (written by statefulOperator of @weir/stream at
+//                                              each barrier: META_SECTION; `inputs` are the two
+//                                              inputs' watermarks)
 //   LEFT  name 01 key int(ts) int(seq)     -> [flags] msgpack(value)   buffered / pending left rows
 //   RIGHT name 02 key int(ts) int(seq)     -> [flags] msgpack(value)   buffered right rows, table
 //                                                                      rows (ts = seq = 0) or
@@ -11,7 +14,6 @@
 // between two timestamps, and restore reads each key's rows in order.
 import { OperatorKeys, type KeyWriter, type KeyPart } from '@weir/state';
 
-export const META = 0x00;
 export const LEFT = 0x01;
 export const RIGHT = 0x02;
 

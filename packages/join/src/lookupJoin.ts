@@ -81,13 +81,14 @@ export function isTombstone<L, R, O>(ctx: JoinContext<L, R, O>, el: StreamRecord
  * at that moment (later table changes never revise it): `inner` emits `{ left, right }` only when
  * the key has a row; `left` emits `{ left, right: undefined }` when it has none. Each output is
  * stamped with the left record's timestamp. The forwarded watermark is the left input's watermark
- * (the right input's is ignored; when the left input completes the watermark becomes `+Infinity`).
+ * `W` minus `allowedLateness` (the right input's watermarks are ignored; when the left input
+ * completes the watermark becomes `+Infinity`), so no output is late for the next operator.
  *
- * **Lateness.** A left record is never late for a lookup: it joins the current table whatever its
- * time, so it is never dropped nor sent to `onLateLeft` (`onLateLeft` / `onLateRight` are never
- * called). But since its output keeps the record's time, a left record at or below the left
- * watermark gives an output record at or below the forwarded watermark: late for the next
- * operator, which applies its own lateness rule to it.
+ * **Lateness** (the rule of every operator, docs/concepts/event-time.md, judged on the left
+ * input only): a left record at `t <= W - allowedLateness` is late: not looked up, counted
+ * (`lateLeft`) and handed to `onLateLeft`. Any other left record joins the current table at once,
+ * whatever its time. The table carries no event time, so a right record is never late and
+ * `onLateRight` is never called.
  *
  * **State.** Only the table: one row per key in `store` (no left row is held). A lookup is a
  * `Map` probe of the decoded table, O(1); a table change is O(1) plus one store write (at once,
@@ -168,7 +169,7 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
           // nothing waits for time
         },
 
-        outputWatermark: (wm) => wm,
+        outputWatermark: (wm) => wm - o.allowedLateness,
 
         flush() {
           table.flush();

@@ -11,6 +11,7 @@ export interface ResolvedJoinOptions<L, R> {
   readonly where: string;
   readonly store: StateStore;
   readonly cacheSize: number;
+  readonly allowedLateness: number;
   readonly onLateLeft: ((record: StreamRecord<L>) => void) | undefined;
   readonly onLateRight: ((record: StreamRecord<R>) => void) | undefined;
   readonly onInvalid: ((record: StreamRecord<L> | StreamRecord<R>, error: JoinError) => void) | undefined;
@@ -52,6 +53,7 @@ export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
     throw badOption(kind, 'option `cacheSize` must be a non-negative integer (changed rows held before writing)', cacheSize);
   }
+  const allowedLateness = nonNegativeMs(kind, 'allowedLateness', options.allowedLateness ?? 0);
   for (const cb of ['onLateLeft', 'onLateRight', 'onInvalid'] as const) {
     if (options[cb] !== undefined && typeof options[cb] !== 'function') throw badOption(kind, `option \`${cb}\` must be a function`, options[cb]);
   }
@@ -61,6 +63,7 @@ export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R
     where: `${kind} '${name}'`,
     store: options.store,
     cacheSize,
+    allowedLateness,
     onLateLeft: options.onLateLeft,
     onLateRight: options.onLateRight,
     onInvalid: options.onInvalid,

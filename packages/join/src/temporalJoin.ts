@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { keyPartId, type KeyPart } from '@weir/state';
-import { isLate, type StreamElement, type StreamRecord } from '@weir/stream';
+import type { StreamElement, StreamRecord } from '@weir/stream';
 import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
 import { joinOperator, type JoinEngine } from './joinHarness';
@@ -8,7 +8,7 @@ import { LEFT, RIGHT } from './joinState';
 import { LOOKUP_JOIN_OPTION_KEYS, isTombstone, resolveTableOptions, type LookupJoinOptions, type LookupJoinType } from './lookupJoin';
 import { optionKeys } from '@weir/state';
 import { checkJoinOptionKeys } from './checkJoinOptionKeys';
-import { nonNegativeMs, resolveJoinOptions } from './resolveJoinOptions';
+import { badOption, nonNegativeMs, resolveJoinOptions } from './resolveJoinOptions';
 
 /** The join types of {@link temporalJoin}: `'inner'` (hits only) or `'left'` (every left record). */
 export type TemporalJoinType = LookupJoinType;
@@ -19,15 +19,18 @@ export type TemporalJoinResult<L, R, T extends TemporalJoinType> = T extends 'in
 /** Options of {@link temporalJoin}. */
 export interface TemporalJoinOptions<L, R, T extends TemporalJoinType = 'inner'> extends LookupJoinOptions<L, R, T> {
   /**
-   * How far behind the watermark (ms) records are still accepted; default 0. A left record at
-   * `t <= W - retention` (W: the input watermark) is late; one at `W - retention < t <= W` is
-   * joined at once with the versions received so far. A version at `v <= W - retention` is late.
-   * Versions stay in state that much longer, and the forwarded watermark is `W - retention`.
+   * How far behind the watermark (ms) records are still accepted; default 0 (see
+   * {@link JoinOptions.allowedLateness}). A left record at `t <= W - allowedLateness` (W: the
+   * input watermark) is late; one at `W - allowedLateness < t <= W` is joined at once with the
+   * versions received so far. A version at `v <= W - allowedLateness` is late. Versions stay in
+   * state that much longer, and the forwarded watermark is `W - allowedLateness`.
    */
+  readonly allowedLateness?: number;
+  /** @deprecated The former name of {@link allowedLateness}; give one or the other. */
   readonly retention?: number;
 }
 
-const KEYS = optionKeys<TemporalJoinOptions<unknown, unknown, TemporalJoinType>>({ ...LOOKUP_JOIN_OPTION_KEYS, retention: true });
+const KEYS = optionKeys<TemporalJoinOptions<unknown, unknown, TemporalJoinType>>({ ...LOOKUP_JOIN_OPTION_KEYS, allowedLateness: true, retention: true });
 
 /** Flag bit of a version row: the version deletes its key's row (its value is stored as null). */
 const TOMBSTONE = 1;
@@ -46,25 +49,25 @@ const TOMBSTONE = 1;
  * the input watermark (the minimum of both inputs') reaches `t`; waiting records are then emitted
  * in time order (ties: arrival order). `inner` emits `{ left, right }` for a hit only; `left`
  * also emits `{ left, right: undefined }` when there is no version or the valid one is a
- * tombstone. Each output is stamped `t`. The forwarded watermark is `W - retention`, so no output
- * is late for the next operator. With `retention` 0 the output does not depend on the order in
- * which non-late records arrive: it is the join of every non-late left record with every non-late
- * version. With `retention` > 0, a left record joined after the watermark passed its time (see
- * below) sees the versions received by then: a version arriving later, still within retention,
- * does not revise it (it does apply to left records joined after it).
+ * tombstone. Each output is stamped `t`. The forwarded watermark is `W - L` (`L` being
+ * `allowedLateness`), so no output is late for the next operator. With `L` 0 the output does not
+ * depend on the order in which non-late records arrive: it is the join of every non-late left
+ * record with every non-late version. With `L` > 0, a left record joined after the watermark
+ * passed its time (see below) sees the versions received by then: a version arriving later, still
+ * within the lateness, does not revise it (it does apply to left records joined after it).
  *
- * **Lateness.** With `W` the input watermark when the record arrives: a left record with
- * `t <= W - retention`, and a version with `v <= W - retention`, is late: not joined, counted,
- * and handed to `onLateLeft` / `onLateRight`. A left record with `W - retention < t <= W` is
- * joined at once with the versions received so far.
+ * **Lateness** (the rule of every operator, docs/concepts/event-time.md). With `W` the input
+ * watermark when the record arrives: a left record with `t <= W - L`, and a version with
+ * `v <= W - L`, is late: not joined, counted, and handed to `onLateLeft` / `onLateRight`. A left
+ * record with `W - L < t <= W` is joined at once with the versions received so far.
  *
  * **State.** Waiting left records (keyed by key, time, arrival number) and versions (keyed by
  * key, version time; the tombstone bit in the row's flags) live in `store` with the watermark.
  * A version leaves state once no left record can need it: for each key, every version later than
- * `W - retention` is kept, plus the latest one at or before it unless that is a tombstone (a
+ * `W - L` is kept, plus the latest one at or before it unless that is a tombstone (a
  * tombstone there is dropped with everything before it: a missing row reads the same). So state
  * stays proportional to the waiting left records plus the live keys and the versions of the last
- * `retention` ms (and those ahead of the watermark). A probe is a binary search in the decoded
+ * `L` ms (and those ahead of the watermark). A probe is a binary search in the decoded
  * versions of one key, O(log m); a left record waits and leaves in O(log n); each version expires
  * in O(log n) (an expiry heap per side).
  *
@@ -78,7 +81,7 @@ const TOMBSTONE = 1;
  *   temporalJoin(rates$, {
  *     key: (o) => o.currency,
  *     tableKey: (r) => r.currency,
- *     retention: 60_000,
+ *     allowedLateness: 60_000,
  *     store,
  *   }),
  *   mapRecords(({ left, right }) => ({ ...left, eur: left.amount * right.rate })),
@@ -91,9 +94,14 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
 ): JoinOperator<L, TemporalJoinResult<L, R, T>> {
   const kind = 'temporalJoin';
   checkJoinOptionKeys(kind, options, KEYS);
-  const o = resolveJoinOptions(kind, options);
+  const resolved = resolveJoinOptions(kind, options);
+  if (options.retention !== undefined && options.allowedLateness !== undefined) {
+    throw badOption(kind, 'give option `allowedLateness` or its former name `retention`, not both', options.retention);
+  }
+  // `retention` is the deprecated name of allowedLateness
+  const o = options.retention === undefined ? resolved : { ...resolved, allowedLateness: nonNegativeMs(kind, 'retention', options.retention) };
   const type = resolveTableOptions(kind, options as LookupJoinOptions<unknown, unknown, LookupJoinType>);
-  const retention = nonNegativeMs(kind, 'retention', options.retention ?? 0);
+  const lateness = o.allowedLateness;
   const { key: keyFn, tableKey, isDelete } = options;
   const outer = type === 'left';
   type Out = JoinedRecord<L, R | undefined>;
@@ -120,7 +128,6 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
       onLeft(el: StreamRecord<L>) {
         const t = el.timestamp;
         const wm = ctx.watermark();
-        if (isLate(t, wm, retention)) return ctx.late('left', el);
         const key: KeyPart | undefined = ctx.keyOf('left', el, keyFn, 'key');
         if (key === undefined) return;
         const id = keyPartId(key);
@@ -130,7 +137,6 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
 
       onRight(el: StreamRecord<R>) {
         const v = el.timestamp;
-        if (isLate(v, ctx.watermark(), retention)) return ctx.late('right', el);
         const key = ctx.keyOf('right', el, tableKey, 'tableKey');
         if (key === undefined) return;
         const tombstone = isTombstone(ctx, el, isDelete);
@@ -146,15 +152,15 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
           join(l.id, l.ts, l.value);
           lefts.remove(l);
         });
-        // A version at or before W - retention supersedes every older version of its key; a
+        // A version at or before W - lateness supersedes every older version of its key; a
         // tombstone there leaves too (no version reads the same as a tombstone).
-        versions.expire(wm - retention, (v) => {
+        versions.expire(wm - lateness, (v) => {
           versions.removeBefore(v);
           if ((v.flags & TOMBSTONE) !== 0) versions.remove(v);
         });
       },
 
-      outputWatermark: (wm) => wm - retention,
+      outputWatermark: (wm) => wm - lateness,
 
       flush() {
         lefts.flush();

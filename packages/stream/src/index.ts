@@ -28,3 +28,8 @@ export type { CheckpointHook, CheckpointOptions, OperatorSnapshot } from './Chec
 export { registerOperator } from './registerOperator';
 export { handleBarrier } from './handleBarrier';
 export type { BarrierContext } from './handleBarrier';
+export { statefulOperator, META_SECTION } from './statefulOperator';
+export type { StatefulOperatorConfig } from './statefulOperator';
+export type { StatefulContext, StatefulEngine } from './StatefulEngine';
+export { OperatorCounters } from './OperatorCounters';
+export type { OperatorMetrics, OperatorMetricsSnapshot } from './OperatorMetrics';

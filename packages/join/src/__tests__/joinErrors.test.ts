@@ -72,8 +72,7 @@ describe.each(joins)('%s', (kind, leftOption, rightOption, make) => {
     expect(d.error).toMatchObject({ name: 'JoinError', code: 'CALLBACK_FAILED', side: 'left', cause: boom, message: expect.stringMatching(new RegExp(`^${kind} 'j': \`onInvalid\` threw for the left record at 2`)) });
   });
 
-  it('an onLateLeft callback that throws errors the stream with CALLBACK_FAILED naming it (joins that judge lateness)', () => {
-    if (kind === 'lookupJoin') return; // judges no lateness yet (issue 14)
+  it('an onLateLeft callback that throws errors the stream with CALLBACK_FAILED naming it', () => {
     const d = new JoinDriver((r: Subject<StreamElement<V>>) => make(r, fine, fine, { onLateLeft: () => { throw boom; } }));
     d.push(onLeft(watermark(100)));
     d.push(onRight(watermark(100)));

@@ -25,16 +25,22 @@ function maker(type: LookupJoinType, late?: { left: string[]; right: string[] },
 
 /**
  * The batch oracle: replay the steps in arrival order with a Map as the table. Returns the output
- * records in emission order, and the watermarks to forward (the left input's, then +Infinity when
- * the left input completes).
+ * records in emission order, the watermarks to forward (the left input's, then +Infinity when
+ * the left input completes), and the late left records (at or below the left watermark: the
+ * lateness rule, allowed lateness 0; the table input has no event time, nothing on it is late).
  */
-function lookupOracle(steps: readonly Step<Item, TableItem>[], type: LookupJoinType): { records: string[]; watermarks: number[] } {
+function lookupOracle(steps: readonly Step<Item, TableItem>[], type: LookupJoinType): { records: string[]; watermarks: number[]; late: string[] } {
   const table = new Map<number, TableItem>();
   const records: string[] = [];
   const watermarks: number[] = [];
+  const late: string[] = [];
+  let wm = -Infinity;
   for (const s of steps) {
     if (s.el.kind === 'watermark') {
-      if (s.side === 'left') watermarks.push(s.el.timestamp);
+      if (s.side === 'left') {
+        watermarks.push(s.el.timestamp);
+        wm = Math.max(wm, s.el.timestamp);
+      }
       continue;
     }
     if (s.el.kind !== 'record') continue;
@@ -44,13 +50,17 @@ function lookupOracle(steps: readonly Step<Item, TableItem>[], type: LookupJoinT
       else table.set(r.k, r);
     } else {
       const l = s.el.value as Item;
+      if (s.el.timestamp <= wm) {
+        late.push(l.id);
+        continue;
+      }
       const r = table.get(l.k);
       if (r !== undefined) records.push(`${l.id}|${r.id}@${s.el.timestamp}`);
       else if (type === 'left') records.push(`${l.id}|-@${s.el.timestamp}`);
     }
   }
   watermarks.push(Infinity);
-  return { records, watermarks };
+  return { records, watermarks, late };
 }
 
 describe('lookupJoin against an arrival-order Map oracle', () => {
@@ -70,8 +80,8 @@ describe('lookupJoin against an arrival-order Map oracle', () => {
         expect(recordsOf(out)).toEqual(expected.records);
         // only the left input's watermarks count, forwarded unchanged
         expect(watermarksOf(out)).toEqual(expected.watermarks);
-        // nothing is late for a lookup
-        expect(late).toEqual({ left: [], right: [] });
+        // the lateness rule judges the left input only
+        expect(late).toEqual({ left: expected.late, right: [] });
       }),
       { numRuns: 300 },
     );

@@ -83,16 +83,18 @@ describe('lookupJoin: orders enriched with the customer known when the order is 
     expect(d.out).toEqual([watermark(100), watermark(300), record({ left: { orderId: 9, customerId: 'c1' }, right: ada }, 310)]);
   });
 
-  it('joins a left record below the watermark (never late for a lookup) and keeps its time: a late output', () => {
+  it('a left record at or below the watermark minus allowedLateness is late (onLateLeft); within the lateness it joins at once; table rows are never late', () => {
     const lateLeft: unknown[] = [];
     const lateRight: unknown[] = [];
-    const op = enriched('left', new InMemoryStore(), { onLateLeft: (r) => lateLeft.push(r), onLateRight: (r) => lateRight.push(r) });
+    const op = enriched('left', new InMemoryStore(), { allowedLateness: 500, onLateLeft: (r) => lateLeft.push(r), onLateRight: (r) => lateRight.push(r) });
     const d = new JoinDriver<Order, Customer, unknown>(op);
-    d.push(onRight(record(ada, 0)));
     d.push(onLeft(watermark(1_000)));
-    d.push(onLeft(record({ orderId: 7, customerId: 'c1' }, 10)));
-    expect(d.out).toEqual([watermark(1_000), record({ left: { orderId: 7, customerId: 'c1' }, right: ada }, 10)]);
-    expect(lateLeft).toEqual([]);
+    d.push(onRight(record(ada, 0))); // the table has no event time: applied whatever its time
+    d.push(onLeft(record({ orderId: 7, customerId: 'c1' }, 10))); // 10 <= 1000 - 500: late
+    d.push(onLeft(record({ orderId: 8, customerId: 'c1' }, 600))); // within the lateness
+    // the watermark is forwarded minus the lateness, so the output at 600 is not late downstream
+    expect(d.out).toEqual([watermark(500), record({ left: { orderId: 8, customerId: 'c1' }, right: ada }, 600)]);
+    expect(lateLeft).toEqual([record({ orderId: 7, customerId: 'c1' }, 10)]);
     expect(lateRight).toEqual([]);
   });
 

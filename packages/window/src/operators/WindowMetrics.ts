@@ -1,7 +1,11 @@
 import type { StateStore } from '@weir/state';
+import { OperatorCounters, type OperatorMetrics } from '@weir/stream';
 
 /**
- * Live counters of one window operator, readable while it runs (`operator.metrics`).
+ * Live counters of one window operator, readable while it runs (`operator.metrics`): the figures
+ * of every stateful operator ({@link OperatorMetrics}: records in, late records sent to `onLate`,
+ * invalid records sent to `onInvalid`, watermark, store size) and the window's own. Counts
+ * continue across a restore.
  *
  * @example
  * ```ts
@@ -9,25 +13,13 @@ import type { StateStore } from '@weir/state';
  * setInterval(() => console.log(counts.metrics.snapshot()), 1000);
  * ```
  */
-export interface WindowMetrics {
-  /** Records received. */
-  readonly recordsIn: number;
-  /** Records too late for every window they belong to (sent to `onLate`). */
-  readonly lateRecords: number;
-  /** Records the key function or aggregate rejected (sent to `onInvalid`). */
-  readonly invalidRecords: number;
+export interface WindowMetrics extends OperatorMetrics {
   /** Window firings (one per window and firing, however many keys it holds). */
   readonly windowsFired: number;
   /** Result records emitted (insert, update and retract). */
   readonly resultsEmitted: number;
-  /** Windows currently held (open, or fired and within allowed lateness). */
+  /** Windows currently held (open, or fired and within allowed lateness); not a count, so recomputed on restore. */
   readonly openWindows: number;
-  /** The operator's current watermark. */
-  readonly watermark: number;
-  /** Entries in the operator's store (every operator sharing the store included). */
-  readonly storeEntries: number;
-  /** Approximate bytes in the operator's store. */
-  readonly storeBytes: number;
   /** A plain copy of every figure, for logging. */
   snapshot(): WindowMetricsSnapshot;
 }
@@ -36,36 +28,16 @@ export interface WindowMetrics {
 export type WindowMetricsSnapshot = Omit<WindowMetrics, 'snapshot'>;
 
 /** Internal: the mutable counters behind {@link WindowMetrics}. */
-export class WindowCounters implements WindowMetrics {
-  recordsIn = 0;
-  lateRecords = 0;
-  invalidRecords = 0;
+export class WindowCounters extends OperatorCounters implements WindowMetrics {
   windowsFired = 0;
   resultsEmitted = 0;
   openWindows = 0;
-  watermark = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly store: StateStore) {}
-
-  get storeEntries(): number {
-    return this.store.len();
+  constructor(store: StateStore) {
+    super(store, ['windowsFired', 'resultsEmitted'], ['openWindows']);
   }
 
-  get storeBytes(): number {
-    return this.store.sizeBytes();
-  }
-
-  snapshot(): WindowMetricsSnapshot {
-    return {
-      recordsIn: this.recordsIn,
-      lateRecords: this.lateRecords,
-      invalidRecords: this.invalidRecords,
-      windowsFired: this.windowsFired,
-      resultsEmitted: this.resultsEmitted,
-      openWindows: this.openWindows,
-      watermark: this.watermark,
-      storeEntries: this.storeEntries,
-      storeBytes: this.storeBytes,
-    };
+  override snapshot(): WindowMetricsSnapshot {
+    return super.snapshot() as WindowMetricsSnapshot;
   }
 }

@@ -1,16 +1,16 @@
-// Internal: what every window engine shares: options, counters, result emission, the operator's
-// meta entry (watermark and creation counter), element dispatch, barriers, completion.
-import { Observable, type Subscriber } from 'rxjs';
-import { describeValue, handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
-import { decodeValue, encodeValue } from '@weir/state';
-import { WindowError } from '../WindowError';
-import { aggregateFailed, asWindowError, callbackFailed } from './windowFailure';
-import { normaliseGroupKey } from './resolveOptions';
-import { HEADER_BYTES, META, WindowKeys } from './windowState';
+// Internal: a window operator is a stateful operator of @weir/stream (statefulOperator: the
+// watermark, the lateness rule, barriers, the checkpointed meta entry, completion) whose engine
+// adapts one of the window engines (aligned, pane, session). What stays here is what windows
+// alone need: options, window counters, result emission, keys, folding, invalid-record routing.
+import type { Observable } from 'rxjs';
+import { statefulOperator, type StreamElement, type StreamRecord } from '@weir/stream';
+import { assertTimestamp } from '../limits';
+import { aggregateFailed, asWindowError, callbackFailed, recordFailed } from './windowFailure';
+import { HEADER_BYTES, WindowKeys } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
-import { resolveOptions, type ResolvedOptions } from './resolveOptions';
+import { normaliseGroupKey, resolveOptions, type ResolvedOptions } from './resolveOptions';
 import type { WindowOperator } from './WindowOperator';
 
 /** The per-subscription context an engine works in. */
@@ -36,7 +36,11 @@ export interface EngineContext<T, K, A, R> {
    * becomes a WindowError first: one already is; anything else is the aggregate's failure.
    */
   invalid(el: StreamRecord<T>, err: unknown): void;
-  /** Counts a late record and hands it to `onLate`. */
+  /**
+   * Counts a late record and hands it to `onLate`. The harness already routes every record at or
+   * below the watermark minus the allowed lateness here before the engine sees it, and any other
+   * record's windows are all still open, so an engine never needs to call it.
+   */
   late(el: StreamRecord<T>): void;
   /**
    * Folds a record into a GROUP entry's accumulator. If the aggregate throws, the accumulator is
@@ -51,6 +55,7 @@ export interface EngineContext<T, K, A, R> {
 export interface Engine<T> {
   /** Rebuilds in-memory state from the store (after the meta entry was read). */
   load(): void;
+  /** A record that is not late (its timestamp already checked). */
   onRecord(el: StreamRecord<T>): void;
   /** The watermark advanced to `wm` (from `previous`): fire and purge what is due. */
   advance(wm: number, previous: number): void;
@@ -69,20 +74,25 @@ export function windowOperator<T, K extends GroupKey, A, R>(
   validate?.(o);
   const counters = new WindowCounters(o.store);
   const where = `${operator} '${o.name}'`;
+  const lateness = o.allowedLateness;
+  const onLate = (el: StreamRecord<T>): void => {
+    try {
+      o.onLate?.(el);
+    } catch (err) {
+      throw callbackFailed(where, 'onLate', el, err);
+    }
+  };
+  const config = { name: o.name, where, store: o.store, checkpoint: o.checkpoint, allowedLateness: lateness, counters, typed: (err: unknown) => asWindowError(where, o.aggregate.name, err) };
 
   const op = (source: Observable<StreamElement<T>>): Observable<StreamElement<WindowResult<K, R>>> =>
-    new Observable((subscriber: Subscriber<StreamElement<WindowResult<K, R>>>) => {
-      const keys = new WindowKeys(o.name);
-      const metaKey = keys.section(META);
-      let watermark = Number.NEGATIVE_INFINITY;
-      let seq = 0;
+    statefulOperator<T, WindowResult<K, R>>(config, (harness) => {
       const ctx: EngineContext<T, K, A, R> = {
         o,
-        keys,
+        keys: new WindowKeys(o.name),
         where,
         counters,
-        watermark: () => watermark,
-        nextSeq: () => seq++,
+        watermark: harness.watermark,
+        nextSeq: harness.nextSeq,
         keyOf(el) {
           let raw: unknown;
           try {
@@ -94,11 +104,11 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         },
         emit(key, start, end, value, kind) {
           counters.resultsEmitted++;
-          subscriber.next({ kind: 'record', value: { key, start, end, value, kind }, timestamp: end - 1 });
+          harness.emit({ key, start, end, value, kind }, end - 1);
         },
         invalid(el, err) {
           counters.invalidRecords++;
-          const error = err instanceof WindowError ? err : aggregateFailed(where, o.aggregate.name, el, err);
+          const error = recordFailed(where, o.aggregate.name, el, err);
           if (o.onInvalid === undefined) throw error;
           try {
             o.onInvalid(el, error);
@@ -108,11 +118,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         },
         late(el) {
           counters.lateRecords++;
-          try {
-            o.onLate?.(el);
-          } catch (err) {
-            throw callbackFailed(where, 'onLate', el, err);
-          }
+          onLate(el);
         },
         fold(group, isNew, el) {
           try {
@@ -127,70 +133,26 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         },
       };
       const engine = makeEngine(ctx);
-
-      const advance = (wm: number): void => {
-        if (wm <= watermark) return;
-        const previous = watermark;
-        watermark = wm;
-        counters.watermark = wm;
-        engine.advance(wm, previous);
-      };
-      const flush = (): void => {
-        engine.flush?.();
-        o.store.put(metaKey, encodeValue({ watermark, nextSeq: seq }, where));
-      };
-
-      const meta = o.store.get(metaKey);
-      if (meta !== undefined) {
-        const m = decodeValue<{ watermark: number; nextSeq: number }>(meta, where);
-        watermark = m.watermark;
-        seq = m.nextSeq;
-        counters.watermark = watermark;
-      }
-      engine.load();
-      subscriber.add(registerOperator(o.checkpoint, o.name));
-      const subscription = source.subscribe({
-        next(el) {
+      return {
+        load: () => engine.load(),
+        input: () => source,
+        admit(el) {
           try {
-            if (el.kind === 'record') {
-              counters.recordsIn++;
-              engine.onRecord(el);
-            } else if (el.kind === 'watermark') {
-              // Forwarded minus the allowed lateness: a window kept for late records can still
-              // emit a result stamped down to watermark - lateness + 1, which must not be late for
-              // the next operator.
-              const lateness = o.allowedLateness;
-              if (el.idle === true) subscriber.next(lateness === 0 ? el : { kind: 'watermark', timestamp: el.timestamp - lateness, idle: true });
-              else if (el.timestamp > watermark) {
-                advance(el.timestamp);
-                subscriber.next(lateness === 0 ? el : { kind: 'watermark', timestamp: el.timestamp - lateness });
-              }
-            } else if (el.kind === 'barrier') {
-              handleBarrier(el, subscriber, { operator: o.name, store: o.store, flush, checkpoint: o.checkpoint });
-            } else {
-              throw new WindowError('INVALID_RECORD', `${where}: expected a stream element, got ${describeValue(el)}`, el);
-            }
+            assertTimestamp(el.timestamp, where);
+            return true;
           } catch (err) {
-            subscriber.error(asWindowError(where, o.aggregate.name, err));
+            ctx.invalid(el, err);
+            return false;
           }
         },
-        error(err) {
-          subscriber.error(err);
-        },
-        complete() {
-          try {
-            // Completion is the end of event time: fire everything still open.
-            if (watermark < Number.POSITIVE_INFINITY) {
-              advance(Number.POSITIVE_INFINITY);
-              subscriber.next({ kind: 'watermark', timestamp: Number.POSITIVE_INFINITY });
-            }
-            subscriber.complete();
-          } catch (err) {
-            subscriber.error(asWindowError(where, o.aggregate.name, err));
-          }
-        },
-      });
-      return () => subscription.unsubscribe();
+        late: onLate,
+        onRecord: (el) => engine.onRecord(el),
+        advance: (wm, previous) => engine.advance(wm, previous),
+        // A window kept for late records emits results stamped down to wm - lateness + 1, which
+        // must not be late for the next operator.
+        outputWatermark: (wm) => wm - lateness,
+        flush: () => engine.flush?.(),
+      };
     });
 
   return Object.assign(op, { metrics: counters as WindowMetrics });

@@ -3,7 +3,8 @@
 //
 // Every key starts with the operator's name as a tuple string component, so operators sharing a
 // store never see each other's keys, then a one-byte section:
-//   META    name 00                           -> msgpack { watermark, nextSeq }
+//   META    name 00                           -> msgpack { watermark, nextSeq, counters } (written
+//                                                 by statefulOperator of @weir/stream at barriers)
 //   (01 is retired: it held the aligned engine's "fired" markers, now a timer flag)
 //   GROUP   name 02 int(end) int(start) key   -> [seq(6) flags(1) acc...] (accumulators, by window
 //                                                                          or pane end)

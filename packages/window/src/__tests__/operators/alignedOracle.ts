@@ -201,7 +201,8 @@ interface WinState {
 /**
  * Replays `elements` (then completion) by the contract:
  * - wm starts at -Infinity and advances on each larger watermark (others produce nothing);
- * - a record is added to each of its windows with `end - 1 + lateness > wm`, late if added to none;
+ * - a record at `ts <= wm - lateness` is late; any other is added to each of its windows (all of
+ *   them still open, since end - 1 >= ts > wm - lateness);
  * - 'watermark': a window fires when wm first reaches end - 1 (windows by (end, start), keys by
  *   first appearance; only keys with unemitted changes); a record added to a window whose
  *   end - 1 <= wm emits at once; insert first, update after;
@@ -248,12 +249,11 @@ export function oracle(elements: readonly StreamElement<Rec>[], o: OracleOptions
 
   elements.forEach((el, i) => {
     const out: Out[] = [];
-    if (el.kind === 'record') {
-      const windows = o.assign(el.timestamp);
-      let added = 0;
-      for (const win of windows) {
-        if (!(win.end - 1 + L > wm)) continue;
-        added++;
+    if (el.kind === 'record' && el.timestamp <= wm - L) {
+      late.push(i); // the lateness rule: at or below the watermark minus the allowed lateness
+    } else if (el.kind === 'record') {
+      // Every window of a record that is not late is still open: end - 1 >= ts > wm - L.
+      for (const win of o.assign(el.timestamp)) {
         const id = `${win.start}|${win.end}`;
         let w = open.get(id);
         if (w === undefined) open.set(id, (w = { start: win.start, end: win.end, keys: new Map() }));
@@ -276,7 +276,6 @@ export function oracle(elements: readonly StreamElement<Rec>[], o: OracleOptions
           ks.changed = true;
         }
       }
-      if (windows.length > 0 && added === 0) late.push(i);
     } else if (el.kind === 'watermark') {
       if (el.timestamp > wm) {
         advance(el.timestamp, out);

@@ -64,7 +64,7 @@ describe('calendarWindow', () => {
       ev('a', mar),
       ev('a', apr - 1),
       watermark(apr - 1),
-      ev('b', U(2024, 2, 15)), // within the lateness
+      ev('b', apr - 1 - H / 2), // within the lateness (behind the watermark by less than an hour)
       watermark(apr - 1 + H),
       ev('c', U(2024, 2, 15)), // late
     ]);

@@ -31,7 +31,7 @@ describe('cumulativeWindow', () => {
       watermark(9),
       ev('b', 16, 11),
       watermark(14),
-      ev('a', 4, 12), // [0,15) closed at 14; joins [0,20) only: not late
+      ev('a', 4, 15), // not late (15 > 14); of its windows only [0,20) is in this period
       watermark(19),
       ev('a', 100, 1), // every window of base 0 closed: late
       ev('a', 8, 21), // [20,25) .. [20,40)
@@ -60,13 +60,13 @@ describe('cumulativeWindow', () => {
   });
 
   it("emit 'final' with allowed lateness: each growing window once, lateness after its own end", () => {
-    const steps = drive(mk({ emit: 'final', allowedLateness: 2 }), [ev('a', 1, 3), watermark(5), ev('a', 2, 4), watermark(6), ev('a', 4, 1), watermark(11)]);
+    const steps = drive(mk({ emit: 'final', allowedLateness: 2 }), [ev('a', 1, 3), watermark(5), ev('a', 2, 4), watermark(6), ev('a', 4, 5), watermark(11)]);
     expect(steps).toEqual([
       [],
       [W(3)], // watermarks are forwarded minus the lateness: 5 - 2
       [],
       [r('a', 0, 5, 3), W(4)], // 4 + 2; stamped 4, above the forwarded 3
-      [], // [0,5) purged; joins [0,10) [0,15) [0,20)
+      [], // [0,5) purged; a@5 (5 > 6 - 2) joins [0,10) [0,15) [0,20)
       [r('a', 0, 10, 7), W(9)],
       [r('a', 0, 15, 7), r('a', 0, 20, 7), W(INF)],
     ]);

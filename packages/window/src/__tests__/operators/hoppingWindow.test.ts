@@ -48,29 +48,31 @@ describe('hoppingWindow', () => {
     ]);
   });
 
-  it('a record can be added to its later windows and be too late for its earlier ones: not counted as late', () => {
+  it('a record at or below the watermark is late even when one of its windows is still open (lateness is per record)', () => {
     const late: unknown[] = [];
     const op = mk(10, 5, { onLate: (x: unknown) => late.push(x) });
-    // wm 9 closes [0,10); a record at 8 still joins [5,15)
+    // wm 9 closes [0,10); [5,15) is still open, but records at 8 and 4 are at or below the watermark
     const steps = drive(op, [ev('a', 0, 1), watermark(9), ev('a', 0, 8), ev('a', 0, 4), watermark(14)]);
-    expect(steps).toEqual([[], [r('a', -5, 5, 1), r('a', 0, 10, 1), W(9)], [], [], [r('a', 5, 15, 1), W(14)], [W(INF)]]);
-    expect(late).toEqual([ev('a', 0, 4)]); // [-5,5) and [0,10) both closed
-    expect(op.metrics.lateRecords).toBe(1);
+    expect(steps).toEqual([[], [r('a', -5, 5, 1), r('a', 0, 10, 1), W(9)], [], [], [W(14)], [W(INF)]]);
+    expect(late).toEqual([ev('a', 0, 8), ev('a', 0, 4)]);
+    expect(op.metrics.lateRecords).toBe(2);
   });
 
-  it('with allowed lateness, only the windows still within it take a late record', () => {
+  it('with allowed lateness, a record within it updates its fired windows at once; past it, a record is late', () => {
     const op = mk(10, 5, { allowedLateness: 3 });
-    // wm 12: [0,10) fired (9 <= 12) and kept until 9 + 3 = 12 -> purged at 12; [5,15) not fired
-    const steps = drive(op, [ev('a', 0, 7), watermark(11), ev('a', 0, 8), watermark(12), ev('a', 0, 9), watermark(14)]);
+    // wm 11: [0,10) fired (9 <= 11) and kept until 9 + 3 = 12; [5,15) not fired. a@9 (9 > 11 - 3)
+    // updates [0,10) at once and joins [5,15); after wm 12, a@9 is late (9 <= 12 - 3)
+    const steps = drive(op, [ev('a', 0, 7), watermark(11), ev('a', 0, 9), watermark(12), ev('a', 0, 9), watermark(14)]);
     expect(steps).toEqual([
       [],
       [r('a', 0, 10, 1), W(8)], // watermarks are forwarded minus the lateness: 11 - 3
       [r('a', 0, 10, 2, 'update')], // stamped 9, above the forwarded 8
       [W(9)],
-      [],
-      [r('a', 5, 15, 3), W(11)],
+      [], // late
+      [r('a', 5, 15, 2), W(11)],
       [W(INF)],
     ]);
+    expect(op.metrics.lateRecords).toBe(1);
   });
 
   it.each<EmitMode>(['final', 'changelog'])("emit '%s' over overlapping windows", (emit) => {
@@ -92,7 +94,7 @@ describe('hoppingWindow', () => {
   it('records in the gaps of slide > size belong to no window and are not late', () => {
     const late: unknown[] = [];
     const op = mk(3, 5, { onLate: (x: unknown) => late.push(x) });
-    const steps = drive(op, [ev('a', 0, 4), ev('a', 0, 6), watermark(100), ev('a', 0, 9)]);
+    const steps = drive(op, [ev('a', 0, 4), ev('a', 0, 6), watermark(7), ev('a', 0, 9), watermark(100)]);
     expect(resultsOf(steps.flat())).toEqual([{ key: 'a', start: 5, end: 8, value: 1, kind: 'insert' }]);
     expect(late).toEqual([]);
     expect(op.metrics.recordsIn).toBe(3);

@@ -83,15 +83,15 @@ describe('allowed lateness and chained windows', () => {
       store: new InMemoryStore(),
       onLate: (x) => lateForSecond.push(x),
     });
-    // [0, 10) fires at 9 with 1; a@3 (within the lateness) updates it to 3, stamped 9, while the
-    // input watermark is 9: forwarded unchanged, the update would be late for the second window
-    const firstOut = drive(first, [ev('a', 1, 2), watermark(9), ev('a', 2, 3), watermark(14), ev('a', 4, 4)]).flat();
+    // [0, 10) fires at 9 with 1; a@5 (within the lateness: 5 > 9 - 5) updates it to 3, stamped 9,
+    // while the input watermark is 9: forwarded unchanged, the update would be late for the second window
+    const firstOut = drive(first, [ev('a', 1, 2), watermark(9), ev('a', 2, 5), watermark(14), ev('a', 4, 4)]).flat();
     expect(firstOut).toEqual([
       { kind: 'record', value: { key: 'a', start: 0, end: 10, value: 1, kind: 'insert' }, timestamp: 9 },
       { kind: 'watermark', timestamp: 4 }, // 9 - 5
       { kind: 'record', value: { key: 'a', start: 0, end: 10, value: 3, kind: 'update' }, timestamp: 9 },
       { kind: 'watermark', timestamp: 9 }, // 14 - 5
-      { kind: 'watermark', timestamp: INF }, // a@4 was late for the first (9 + 5 <= 14)
+      { kind: 'watermark', timestamp: INF }, // a@4 was late for the first (4 <= 14 - 5)
     ]);
     expect(first.metrics.snapshot().lateRecords).toBe(1);
     expectNoResultLateDownstream(firstOut);

@@ -6,7 +6,7 @@
 // - a record at t of key k has the window [t, t + gap); sessions of k with s.end > t and
 //   s.start < t + gap (overlapping; merely touching windows stay apart) merge with it into
 //   [min start, max end);
-// - the MERGED window is late when merged.end - 1 + allowedLateness <= wm: the record goes to
+// - a record at t <= wm - allowedLateness is late (the lateness rule of every operator): it goes to
 //   onLate and state is unchanged;
 // - 'watermark': fire when wm >= end - 1 (insert, or update for the same identity); extending or
 //   merging an emitted session retracts it first; purge when wm >= end - 1 + allowedLateness;
@@ -195,7 +195,8 @@ export class SessionModel {
       start = Math.min(start, s.start);
       end = Math.max(end, s.end);
     }
-    if (end - 1 + L <= this.wm) {
+    if (t <= this.wm - L) {
+      // the lateness rule (every merged session then ends after wm - L: end - 1 >= t)
       this.late.push({ arrival, wm: this.wm, record: el });
       return [];
     }

@@ -105,45 +105,46 @@ describe('sessionWindow', () => {
       expect(steps).toEqual([[], [r('a', 0, 5, 1), W(4)], [], [r('a', 5, 10, 2), W(9)], [W(INF)]]);
     });
 
-    it('a record behind the watermark whose own window is not late reopens a purged session as a new one (Flink: lateness is judged on the merged window)', () => {
+    it('a record at or below the watermark is late even though its own window [t, t + gap) would still be open (lateness is per record)', () => {
       const late: StreamRecord<Ev>[] = [];
       const steps = drive(op(new InMemoryStore(), { onLate: (x) => late.push(x) }), [ev('a', 1, 0), watermark(4), ev('a', 2, 3), watermark(7)]);
-      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(4)], [], [r('a', 3, 8, 2), W(7)], [W(INF)]]);
-      expect(late).toEqual([]);
+      expect(steps).toEqual([[], [r('a', 0, 5, 1), W(4)], [], [W(7)], [W(INF)]]);
+      expect(late).toEqual([ev('a', 2, 3)]);
     });
 
-    it('a late record (merged window ends before the watermark - allowedLateness) goes to onLate and changes nothing', () => {
+    it('a late record (at or below the watermark - allowedLateness) goes to onLate and changes nothing', () => {
       const late: StreamRecord<Ev>[] = [];
       const store = new InMemoryStore();
       const o = op(store, { allowedLateness: 2, onLate: (x) => late.push(x) });
-      // [0, 5) fires at 4, purged at 6; a record at 1 after wm 7: [1, 6) -> 5 + 2 <= 7: late
-      const steps = drive(o, [ev('a', 1, 0), watermark(4), ev('a', 2, 1), watermark(7), ev('a', 3, 1), ev('a', 4, 2)]);
+      // [0, 5) fires at 4; a record at 3 (3 > 4 - 2) extends it to [0, 8), which fires at 7; then
+      // a record at 4 is late (4 <= 7 - 2) and one at 6 is not: it extends [0, 8) to [0, 11)
+      const steps = drive(o, [ev('a', 1, 0), watermark(4), ev('a', 2, 3), watermark(7), ev('a', 3, 4), ev('a', 4, 6)]);
       expect(steps).toEqual([
         [],
         [r('a', 0, 5, 1), W(2)], // forwarded minus the lateness: 4 - 2
-        [r('a', 0, 5, 1, 'retract')], // the record at 1 extends the fired [0, 5) to [0, 6)
-        [r('a', 0, 6, 3), W(5)], // fires, and is purged (5 + 2 <= 7)
+        [r('a', 0, 5, 1, 'retract')], // the fired [0, 5) becomes [0, 8), not yet due
+        [r('a', 0, 8, 3), W(5)],
         [], // late
-        [r('a', 2, 7, 4)], // [2, 7): 6 + 2 > 7, not late; [0, 6) is gone, so a new session, fired at once
-        [W(INF)],
+        [r('a', 0, 8, 3, 'retract')], // [0, 8) becomes [0, 11), due at 10
+        [r('a', 0, 11, 7), W(INF)],
       ]);
-      expect(late).toEqual([ev('a', 3, 1)]);
+      expect(late).toEqual([ev('a', 3, 4)]);
       expect(o.metrics.lateRecords).toBe(1);
     });
 
-    it('a record whose own window is late but which extends a live session is accepted (the merged window decides)', () => {
+    it('a record at or below the watermark is late even when the session it falls in is still open (no session decides)', () => {
       const late: StreamRecord<Ev>[] = [];
       const o = sessionWindow<Ev, string, number, number>({ gap: 5, key: (e) => e.k as string, aggregate: count(), store: new InMemoryStore(), onLate: (x) => late.push(x) });
-      // a: 0, 4 -> [0, 9); wm 6; record at 1: [1, 6) is late on its own (5 <= 6) but merged [0, 9) is not
+      // a: 0, 4 -> [0, 9), open until wm 8; at wm 6 a record at 1 is late (1 <= 6)
       const steps = drive(o, [ev('a', 1, 0), ev('a', 1, 4), watermark(6), ev('a', 1, 1), watermark(8)]);
-      expect(steps).toEqual([[], [], [W(6)], [], [r('a', 0, 9, 3), W(8)], [W(INF)]]);
-      expect(late).toEqual([]);
+      expect(steps).toEqual([[], [], [W(6)], [], [r('a', 0, 9, 2), W(8)], [W(INF)]]);
+      expect(late).toEqual([ev('a', 1, 1)]);
     });
 
     it('a record inside a fired session within the allowed lateness (same window) re-fires it at once as an update', () => {
-      const steps = drive(op(new InMemoryStore(), { allowedLateness: 5 }), [ev('a', 1, 0), ev('a', 2, 3), watermark(8), ev('a', 4, 2), ev('a', 8, 3), watermark(13)]);
-      // watermarks are forwarded minus the lateness (8 - 5, 13 - 5): the updates (stamped 7) are not late downstream
-      expect(steps).toEqual([[], [], [r('a', 0, 8, 3), W(3)], [r('a', 0, 8, 7, 'update')], [r('a', 0, 8, 15, 'update')], [W(8)], [W(INF)]]);
+      const steps = drive(op(new InMemoryStore(), { allowedLateness: 5 }), [ev('a', 1, 0), ev('a', 2, 3), watermark(7), ev('a', 4, 3), ev('a', 8, 3), watermark(13)]);
+      // watermarks are forwarded minus the lateness (7 - 5, 13 - 5): the updates (stamped 7) are not late downstream
+      expect(steps).toEqual([[], [], [r('a', 0, 8, 3), W(2)], [r('a', 0, 8, 7, 'update')], [r('a', 0, 8, 15, 'update')], [W(8)], [W(INF)]]);
     });
 
     it('drops watermarks that do not advance, forwards advancing ones after the results they trigger', () => {
@@ -172,29 +173,31 @@ describe('sessionWindow', () => {
 
   describe('early firing', () => {
     it('fires a changed session at start + k * earlyFiring before its end, then at end - 1 only if it changed again', () => {
-      const o = op(new InMemoryStore(), { gap: 10, earlyFiring: 4 });
+      // lateness 5 admits the records behind the watermark (forwarded watermarks are W - 5)
+      const o = op(new InMemoryStore(), { gap: 10, earlyFiring: 4, allowedLateness: 5 });
       // [0, 10): early at 4 and 8, on time at 9
       const steps = drive(o, [ev('a', 1, 0), watermark(4), ev('a', 2, 0), watermark(8), watermark(9), ev('b', 5, 20), watermark(23), ev('b', 1, 21), watermark(29)]);
       expect(steps).toEqual([
         [],
-        [r('a', 0, 10, 1), W(4)],
+        [r('a', 0, 10, 1), W(-1)],
         [],
-        [r('a', 0, 10, 3, 'update'), W(8)],
-        [W(9)], // unchanged since the early firing at 8
+        [r('a', 0, 10, 3, 'update'), W(3)],
+        [W(4)], // unchanged since the early firing at 8
         [],
-        [W(23)], // b opened at wm 9: its first early time is 24
+        [W(18)], // b opened at wm 9: its first early time is 24
         [],
-        [r('b', 20, 31, 6), W(29)], // early time 24 passed (caught up once)
+        [r('b', 20, 31, 6), W(24)], // early time 24 passed (caught up once)
         [W(INF)], // on time at 30: unchanged since
       ]);
     });
 
     it('a session extended after an early firing retracts the window it emitted, with the value it emitted', () => {
-      const o = sessionWindow<Ev, string, number, number>({ gap: 10, earlyFiring: 5, key: (e) => e.k as string, aggregate: sum((e: Ev) => e.v), store: new InMemoryStore() });
-      // [0, 10) fires early at 5 with 1; a second record at 0 (same window) makes it 3, not emitted;
-      // a record at 3 extends it to [0, 13): the retraction must withdraw what was emitted (1).
+      const o = sessionWindow<Ev, string, number, number>({ gap: 10, earlyFiring: 5, allowedLateness: 6, key: (e) => e.k as string, aggregate: sum((e: Ev) => e.v), store: new InMemoryStore() });
+      // [0, 10) fires early at 5 with 1; a second record at 0 (same window; not late: 0 > 5 - 6)
+      // makes it 3, not emitted; a record at 3 extends it to [0, 13): the retraction must withdraw
+      // what was emitted (1). Watermarks are forwarded minus the lateness.
       const steps = drive(o, [ev('a', 1, 0), watermark(5), ev('a', 2, 0), ev('a', 4, 3), watermark(12)]);
-      expect(steps).toEqual([[], [r('a', 0, 10, 1), W(5)], [], [r('a', 0, 10, 1, 'retract')], [r('a', 0, 13, 7), W(12)], [W(INF)]]);
+      expect(steps).toEqual([[], [r('a', 0, 10, 1), W(-1)], [], [r('a', 0, 10, 1, 'retract')], [r('a', 0, 13, 7), W(6)], [W(INF)]]);
     });
   });
 
@@ -202,11 +205,12 @@ describe('sessionWindow', () => {
     it('emits each session once, at end - 1 + allowedLateness, including what arrived within the lateness', () => {
       const late: StreamRecord<Ev>[] = [];
       const o = op(new InMemoryStore(), { emit: 'final', allowedLateness: 3, onLate: (x) => late.push(x) });
-      // a: [0, 8) fires at 10; b: [2, 7) fires at 9
-      const steps = drive(o, [ev('a', 1, 0), ev('a', 2, 3), ev('b', 4, 2), watermark(7), watermark(9), ev('a', 8, 1), ev('b', 16, 2), watermark(10)]);
+      // a: [0, 8) would fire at 10; b: [2, 7) fires at 9; then a record at 7 (7 > 9 - 3) extends a
+      // to [0, 12), which fires at 14 (here: at completion), and one at 5 is late (5 <= 9 - 3)
+      const steps = drive(o, [ev('a', 1, 0), ev('a', 2, 3), ev('b', 4, 2), watermark(7), watermark(9), ev('a', 8, 7), ev('b', 16, 5), watermark(10)]);
       // watermarks are forwarded minus the lateness (3)
-      expect(steps).toEqual([[], [], [], [W(4)], [r('b', 2, 7, 4), W(6)], [], [], [r('a', 0, 8, 11), W(7)], [W(INF)]]);
-      expect(late).toEqual([ev('b', 16, 2)]);
+      expect(steps).toEqual([[], [], [], [W(4)], [r('b', 2, 7, 4), W(6)], [], [], [W(7)], [r('a', 0, 12, 11), W(INF)]]);
+      expect(late).toEqual([ev('b', 16, 5)]);
     });
 
     it('bridging within the lateness merges before anything is emitted: one insert', () => {

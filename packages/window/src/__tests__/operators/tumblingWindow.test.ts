@@ -70,7 +70,9 @@ describe('tumblingWindow', () => {
   });
 
   describe('allowed lateness', () => {
-    const lateInput = [ev('a', 1, 5), watermark(12), ev('a', 2, 8), ev('b', 3, 9), watermark(16), ev('a', 4, 4), watermark(17), ev('a', 5, 10), ev('c', 6, 3)];
+    // with lateness 5, a record is late at or below the watermark minus 5: a@8, b@9 (wm 12) and a@12
+    // (wm 16) are not, a@10 (wm 17) and c@3 are
+    const lateInput = [ev('a', 1, 5), watermark(12), ev('a', 2, 8), ev('b', 3, 9), watermark(16), ev('a', 4, 12), watermark(17), ev('a', 5, 10), ev('c', 6, 3)];
 
     it("'watermark': a record within the lateness updates a fired window at once; after end - 1 + lateness it is late", () => {
       const late: StreamRecord<Ev>[] = [];
@@ -118,10 +120,10 @@ describe('tumblingWindow', () => {
     });
 
     it("'watermark': a record within the lateness for a window that fired while empty emits at once", () => {
-      // The window [3, 13) reached end - 1 (wm 14) before it held anything; `b` arrives within
-      // the lateness, so the window has already fired and the record must emit immediately.
-      const steps = drive(op(new InMemoryStore(), { allowedLateness: 5 }), [ev('a', 1, 13), watermark(14), ev('b', 2, 9), watermark(15)]);
-      expect(steps).toEqual([[], [W(9)], [r('b', 3, 13, 2, 'insert')], [W(10)], [r('a', 13, 23, 1), W(INF)]]);
+      // The window [3, 13) reached end - 1 (wm 13) before it held anything; `b` arrives within
+      // the lateness (9 > 13 - 5), so the window has already fired and the record must emit immediately.
+      const steps = drive(op(new InMemoryStore(), { allowedLateness: 5 }), [ev('a', 1, 13), watermark(13), ev('b', 2, 9), watermark(15)]);
+      expect(steps).toEqual([[], [W(8)], [r('b', 3, 13, 2, 'insert')], [W(10)], [r('a', 13, 23, 1), W(INF)]]);
     });
   });
 
@@ -289,7 +291,7 @@ describe('tumblingWindow', () => {
     expect(o.metrics.watermark).toBe(-Infinity);
     d.push(watermark(12)); // fires [3, 13), keeps it (lateness 5): its timer moves to the purge time
     expect(o.metrics.snapshot()).toMatchObject({ recordsIn: 3, windowsFired: 1, resultsEmitted: 2, openWindows: 2, storeEntries: 5, watermark: 12 });
-    d.push(ev('a', 1, 7)); // update
+    d.push(ev('a', 1, 8)); // update (8 > 12 - 5)
     d.push(watermark(17)); // purges [3, 13)
     d.push(ev('a', 1, 8)); // late
     expect(o.metrics.snapshot()).toMatchObject({ recordsIn: 5, lateRecords: 1, windowsFired: 1, resultsEmitted: 3, openWindows: 1, storeEntries: 2 });

@@ -49,8 +49,8 @@ describe('window timing (marbles)', () => {
     });
 
     it("emit 'final' with allowed lateness 5: one insert at end - 1 + 5, including the record that came within the lateness", () => {
-      const final = { a: ev(1, 2), w: watermark(9), d: ev(2, 3), y: watermark(13), z: watermark(14), e: ev(8, 4) };
-      //                          a@2  wm 9 d@3 (within lateness) wm 13   wm 14 fires [0, 10)  e@4 late
+      const final = { a: ev(1, 2), w: watermark(9), d: ev(2, 5), y: watermark(13), z: watermark(14), e: ev(8, 4) };
+      //                          a@2  wm 9 d@5 (within lateness: 5 > 9 - 5) wm 13   wm 14 fires [0, 10)  e@4 late (4 <= 14 - 5)
       scheduler().run(({ cold, expectObservable }) => {
         expectObservable(cold('a 4ms w 4ms d 4ms y 4ms z 4ms e 4ms |', final).pipe(tumbling('final', 5))).toBe('5ms w 9ms y 4ms (Rz) 6ms (I|)', {
           w: W(4), // watermarks are forwarded minus the lateness: 9 - 5
