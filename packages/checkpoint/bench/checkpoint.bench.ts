@@ -9,6 +9,8 @@
 //   checkpoint was in flight (a probe on the record path, independent of the coordinator's own
 //   figure), median and max over the runs; next to it the coordinator's reported pause
 //   (`CheckpointReport.pauseMs`) and the barrier injection alone (the window's flush and O(1) snapshot);
+// - no checkpoint in flight: the same probe's longest gap between checkpoints (what garbage
+//   collection and the machine's load cost the record path anyway);
 // - total: trigger to persisted and committed (chunked encoding between batches, checksums, file
 //   writes, fsync, rename);
 // - size: encoded bytes of the store;
@@ -43,6 +45,8 @@ interface Measure {
   stallMs: number;
   /** The largest stallMs of the runs (only in the median row). */
   stallMaxMs?: number;
+  /** The longest gap between records while no checkpoint was in flight. */
+  baselineMs: number;
   /** What the coordinator reported as the checkpoint's pause. */
   pauseMs: number;
   barrierMs: number;
@@ -56,7 +60,7 @@ async function measure(keys: number): Promise<Measure> {
   const dir = await mkdtemp(join(tmpdir(), 'weir-bench-chk-'));
   try {
     const storage = new FileCheckpointStorage(dir, { retain: 2 });
-    const { report: first, stallMs } = await checkpointOnce(storage, keys);
+    const { report: first, stallMs, baselineMs } = await checkpointOnce(storage, keys);
     // A recovering process starts with an empty heap: drop the job's state first.
     (globalThis as { gc?: () => void }).gc?.();
     const t0 = performance.now();
@@ -65,7 +69,7 @@ async function measure(keys: number): Promise<Measure> {
     const restoreMs = performance.now() - t0;
     if (store.len() !== first.entries) throw new Error(`restored ${store.len()} entries, expected ${first.entries}`);
     const barrierMs = (first as { barrierMs?: number }).barrierMs ?? first.pauseMs; // older builds reported the injection as the pause
-    return { keys, stallMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
+    return { keys, stallMs, baselineMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -75,7 +79,7 @@ async function measure(keys: number): Promise<Measure> {
  * Runs the job until just after its first checkpoint (holding every key); returns that
  * checkpoint's report and the longest gap between records while it was in flight.
  */
-async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Promise<{ report: CheckpointReport; stallMs: number }> {
+async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Promise<{ report: CheckpointReport; stallMs: number; baselineMs: number }> {
   {
     const reports: CheckpointReport[] = [];
     const completedAt: number[] = [];
@@ -99,10 +103,11 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Pro
         if (r.entries > keys) persisted();
       },
     });
-    // `keys` distinct keys at times 0..keys-1, all in one window of 1e9 ms. The source stops the
-    // job TAIL records after the last key (a crash), so the newest checkpoint on disk is the one
-    // holding every key.
-    const source = generatorSource({ count: 2 * keys + 10 * TAIL, seed: 1, generate: (i: number) => ({ k: i % keys, ts: Math.min(i, keys - 1) }) });
+    // `keys` distinct keys at times 0..keys-1, all in one window of 1e9 ms, then updates of them.
+    // Once every key is in, the source asks for a checkpoint and stops the job (a crash) once one
+    // holding every key is persisted, so the newest checkpoint on disk is that one; the input is
+    // long enough that records flow for the whole checkpoint.
+    const source = generatorSource({ count: 20 * keys + 10 * TAIL, seed: 1, generate: (i: number) => ({ k: i % keys, ts: Math.min(i, keys - 1) }) });
     let read = 0;
     let asked = false;
     let persistedFull = false;
@@ -114,8 +119,9 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Pro
         return {
           read: async (max: number) => {
             if (read >= keys + TAIL) {
-              // Every key is in: ask for a checkpoint (a due one may be waiting for a free slot)
-              // and keep the records flowing until it is persisted; then a crash.
+              // Every key is in: ask for a checkpoint (one due may be waiting for a free slot) and
+              // keep the records flowing (the probe measures their gaps) until a checkpoint
+              // holding every key is persisted; then a crash.
               if (!asked) void job.checkpointNow();
               asked = true;
               if (persistedFull) throw new Error('stop');
@@ -147,7 +153,17 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Pro
     const start = end - full.durationMs - 1; // durationMs is on the coordinator's ms clock
     let stallMs = 0;
     for (const [t, gap] of gaps) if (t >= start && t - gap <= end) stallMs = Math.max(stallMs, gap);
-    return { report: full, stallMs };
+    // The same probe while no checkpoint was in flight (after the first one started): the gaps
+    // the job has anyway (garbage collection, the machine's other work).
+    const flights = reports.map((r, k) => [completedAt[k]! - r.durationMs - 1, completedAt[k]!] as const);
+    const firstStart = flights[0]![0];
+    let baselineMs = 0;
+    for (const [t, gap] of gaps) {
+      if (t - gap < firstStart || t > start) continue;
+      if (flights.some(([a, b]) => t >= a && t - gap <= b)) continue;
+      baselineMs = Math.max(baselineMs, gap);
+    }
+    return { report: full, stallMs, baselineMs };
   }
 }
 
@@ -164,6 +180,7 @@ async function main(): Promise<void> {
       keys,
       stallMs: median((m) => m.stallMs),
       stallMaxMs: Math.max(...runs.map((m) => m.stallMs)),
+      baselineMs: median((m) => m.baselineMs),
       pauseMs: median((m) => m.pauseMs),
       barrierMs: median((m) => m.barrierMs),
       totalMs: median((m) => m.totalMs), sizeBytes: median((m) => m.sizeBytes), entries: runs[0]!.entries, restoreMs: median((m) => m.restoreMs) });
@@ -172,12 +189,13 @@ async function main(): Promise<void> {
   console.log(`\n\n@weir/checkpoint benchmark: window state of ${SIZES.join(', ')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
   console.log(`median of ${REPEAT} runs; FileCheckpointStorage in ${tmpdir()} with fsync\n`);
   printTable(
-    ['build', 'keys', 'store entries', 'record-path stall (median / max)', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'targets'],
+    ['build', 'keys', 'store entries', 'record-path stall (median / max)', 'no checkpoint in flight', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'targets'],
     rows.map((r) => [
       LABEL,
       r.keys.toLocaleString('en'),
       r.entries.toLocaleString('en'),
       `${r.stallMs.toFixed(1)} / ${(r.stallMaxMs ?? r.stallMs).toFixed(1)} ms`,
+      `${r.baselineMs.toFixed(1)} ms`,
       `${r.pauseMs.toFixed(1)} ms`,
       `${r.barrierMs.toFixed(3)} ms`,
       `${r.totalMs.toFixed(0)} ms`,
