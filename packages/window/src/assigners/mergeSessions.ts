@@ -39,8 +39,9 @@ export interface SessionMerge<W extends Window = Window> {
  * The session window operator ({@link sessionWindow}) merges every record through this function,
  * passing its own session objects (a key's sessions in start order); `absorbed` hands them back.
  *
- * Cost: O(n) when the existing sessions do not overlap each other (the operator's invariant), at
- * most O(n²) otherwise; allocates only the `absorbed` array and, if anything merged, the new window.
+ * Cost: one pass, O(n), when the existing sessions are in start order and do not overlap each
+ * other (the operator's invariant); at most n passes, O(n²), otherwise. Allocates the `absorbed`
+ * array and, if anything merged, the new window (and, past one pass, a set of what it took).
  *
  * @typeParam W - the type of the existing sessions: any object with `start` and `end`
  *
@@ -68,28 +69,40 @@ export function mergeSessions<W extends Window>(sessions: readonly W[], newSessi
       newSession,
     );
   }
-  if (sessions.length === 0) return { merged: newSession, absorbed: [] };
   let lo = start;
   let hi = end;
-  const taken = new Array<boolean>(sessions.length).fill(false);
-  let count = 0;
-  let grew = true;
-  while (grew) {
-    grew = false;
+  let absorbed: W[] | undefined;
+  let taken: Set<W> | undefined;
+  let passes = 0;
+  // One pass takes every session overlapping the window as it grows. Another is needed only if
+  // the window grew over the span of the sessions passed over before (one may overlap it now):
+  // never when the sessions are in start order and do not overlap each other.
+  for (let again = true; again; passes++) {
+    if (passes > 0) taken = new Set(absorbed);
+    again = false;
+    let passedStart = Number.POSITIVE_INFINITY; // the span of the sessions passed over so far
+    let passedEnd = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < sessions.length; i++) {
       const s = sessions[i]!;
-      if (taken[i] || !(s.start < hi && lo < s.end)) continue;
-      taken[i] = true;
-      count++;
+      if (!(s.start < hi && lo < s.end)) {
+        if (s.start < passedStart) passedStart = s.start;
+        if (s.end > passedEnd) passedEnd = s.end;
+        continue;
+      }
+      if (taken?.has(s) === true) continue;
+      (absorbed ??= []).push(s);
       if (s.start < lo || s.end > hi) {
-        lo = Math.min(lo, s.start);
-        hi = Math.max(hi, s.end);
-        grew = true;
+        if (s.start < lo) lo = s.start;
+        if (s.end > hi) hi = s.end;
+        if (passedStart < hi && lo < passedEnd) again = true;
       }
     }
   }
-  if (count === 0) return { merged: newSession, absorbed: [] };
-  const absorbed: W[] = [];
-  for (let i = 0; i < sessions.length; i++) if (taken[i]) absorbed.push(sessions[i]!);
+  if (absorbed === undefined) return { merged: newSession, absorbed: [] };
+  // After several passes, put them back in the order they were passed.
+  if (taken !== undefined) {
+    const all = new Set(absorbed);
+    absorbed = sessions.filter((s) => all.has(s));
+  }
   return { merged: { start: lo, end: hi }, absorbed };
 }
