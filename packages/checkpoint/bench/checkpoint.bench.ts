@@ -9,6 +9,7 @@
 //   checkpoint was in flight (a probe on the record path, independent of the coordinator's own
 //   figure), median and max over the runs; next to it the coordinator's reported pause
 //   (`CheckpointReport.pauseMs`) and the barrier injection alone (the window's flush and O(1) snapshot);
+// - less GC: that stall less the garbage-collection pauses inside it (perf_hooks 'gc' entries);
 // - no checkpoint in flight: the same probe's longest gap between checkpoints (what garbage
 //   collection and the machine's load cost the record path anyway);
 // - total: trigger to persisted and committed (chunked encoding between batches, checksums, file
@@ -21,22 +22,20 @@
 // Options: --sizes 10000,100000,1000000  --repeat 3  --label NAME (a row label, e.g. for a run of
 // an older commit: the probe only uses APIs every version has)
 import { mkdtemp, rm } from 'node:fs/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { tap } from 'rxjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { CheckpointCoordinator, FileCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type Source } from '../src';
+import { benchOptions } from '../../../bench/lib/benchOptions';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
-const args = process.argv.slice(2);
-const argOf = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const SIZES = argOf('sizes', '10000,100000,1000000').split(',').map(Number);
-const REPEAT = Number(argOf('repeat', '3'));
-const LABEL = argOf('label', 'this build');
+const options = benchOptions({ sizes: '10000,100000,1000000', repeat: 3, label: 'this build' });
+const SIZES = options.sizes.split(',').map(Number);
+const REPEAT = options.repeat;
+const LABEL = options.label;
 const TAIL = 2_000; // records after the checkpoint, so the job is mid-stream when it is taken
 
 interface Measure {
@@ -45,6 +44,8 @@ interface Measure {
   stallMs: number;
   /** The largest stallMs of the runs (only in the median row). */
   stallMaxMs?: number;
+  /** The longest such gap less the garbage-collection pauses inside it. */
+  stallWithoutGcMs: number;
   /** The longest gap between records while no checkpoint was in flight. */
   baselineMs: number;
   /** What the coordinator reported as the checkpoint's pause. */
@@ -60,7 +61,7 @@ async function measure(keys: number): Promise<Measure> {
   const dir = await mkdtemp(join(tmpdir(), 'weir-bench-chk-'));
   try {
     const storage = new FileCheckpointStorage(dir, { retain: 2 });
-    const { report: first, stallMs, baselineMs } = await checkpointOnce(storage, keys);
+    const { report: first, stallMs, stallWithoutGcMs, baselineMs } = await checkpointOnce(storage, keys);
     // A recovering process starts with an empty heap: drop the job's state first.
     (globalThis as { gc?: () => void }).gc?.();
     const t0 = performance.now();
@@ -69,7 +70,7 @@ async function measure(keys: number): Promise<Measure> {
     const restoreMs = performance.now() - t0;
     if (store.len() !== first.entries) throw new Error(`restored ${store.len()} entries, expected ${first.entries}`);
     const barrierMs = (first as { barrierMs?: number }).barrierMs ?? first.pauseMs; // older builds reported the injection as the pause
-    return { keys, stallMs, baselineMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
+    return { keys, stallMs, stallWithoutGcMs, baselineMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -79,13 +80,20 @@ async function measure(keys: number): Promise<Measure> {
  * Runs the job until just after its first checkpoint (holding every key); returns that
  * checkpoint's report and the longest gap between records while it was in flight.
  */
-async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Promise<{ report: CheckpointReport; stallMs: number; baselineMs: number }> {
+async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Promise<{ report: CheckpointReport; stallMs: number; stallWithoutGcMs: number; baselineMs: number }> {
   {
     const reports: CheckpointReport[] = [];
     const completedAt: number[] = [];
     // Gaps over 1 ms between records reaching the window: [time of the later record, gap].
     const gaps: Array<[number, number]> = [];
     let last = performance.now();
+    // Garbage-collection pauses, to tell the stall the checkpoint's own work causes from the
+    // collector's (which the state's allocation pattern drives, checkpoint or not).
+    const gcs: Array<[number, number]> = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcs.push([e.startTime, e.duration]);
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const probe = tap<StreamElement<{ k: number; ts: number }>>(() => {
       const t = performance.now();
       if (t - last > 1) gaps.push([t, t - last]);
@@ -151,8 +159,16 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Pro
     if (full === undefined) throw new Error('no checkpoint with every key completed');
     const end = completedAt[i]!;
     const start = end - full.durationMs - 1; // durationMs is on the coordinator's ms clock
+    gcObserver.disconnect();
     let stallMs = 0;
-    for (const [t, gap] of gaps) if (t >= start && t - gap <= end) stallMs = Math.max(stallMs, gap);
+    let stallWithoutGcMs = 0;
+    for (const [t, gap] of gaps) {
+      if (t < start || t - gap > end) continue;
+      stallMs = Math.max(stallMs, gap);
+      let gc = 0;
+      for (const [at, d] of gcs) gc += Math.max(0, Math.min(t, at + d) - Math.max(t - gap, at));
+      stallWithoutGcMs = Math.max(stallWithoutGcMs, gap - gc);
+    }
     // The same probe while no checkpoint was in flight (after the first one started): the gaps
     // the job has anyway (garbage collection, the machine's other work).
     const flights = reports.map((r, k) => [completedAt[k]! - r.durationMs - 1, completedAt[k]!] as const);
@@ -163,7 +179,7 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number): Pro
       if (flights.some(([a, b]) => t >= a && t - gap <= b)) continue;
       baselineMs = Math.max(baselineMs, gap);
     }
-    return { report: full, stallMs, baselineMs };
+    return { report: full, stallMs, stallWithoutGcMs, baselineMs };
   }
 }
 
@@ -180,6 +196,7 @@ async function main(): Promise<void> {
       keys,
       stallMs: median((m) => m.stallMs),
       stallMaxMs: Math.max(...runs.map((m) => m.stallMs)),
+      stallWithoutGcMs: median((m) => m.stallWithoutGcMs),
       baselineMs: median((m) => m.baselineMs),
       pauseMs: median((m) => m.pauseMs),
       barrierMs: median((m) => m.barrierMs),
@@ -189,12 +206,13 @@ async function main(): Promise<void> {
   console.log(`\n\n@weir/checkpoint benchmark: window state of ${SIZES.join(', ')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
   console.log(`median of ${REPEAT} runs; FileCheckpointStorage in ${tmpdir()} with fsync\n`);
   printTable(
-    ['build', 'keys', 'store entries', 'record-path stall (median / max)', 'no checkpoint in flight', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'targets'],
+    ['build', 'keys', 'store entries', 'record-path stall (median / max)', 'less GC', 'no checkpoint in flight', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'targets'],
     rows.map((r) => [
       LABEL,
       r.keys.toLocaleString('en'),
       r.entries.toLocaleString('en'),
       `${r.stallMs.toFixed(1)} / ${(r.stallMaxMs ?? r.stallMs).toFixed(1)} ms`,
+      `${r.stallWithoutGcMs.toFixed(1)} ms`,
       `${r.baselineMs.toFixed(1)} ms`,
       `${r.pauseMs.toFixed(1)} ms`,
       `${r.barrierMs.toFixed(3)} ms`,

@@ -20,17 +20,10 @@ import { Subject, type Observable, type OperatorFunction } from 'rxjs';
 import { InMemoryStore, type StateStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { asofJoin, intervalJoin, lookupJoin } from '../src';
+import { benchOptions } from '../../../bench/lib/benchOptions';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
-const args = process.argv.slice(2);
-const argOf = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const EVENTS = argOf('events', 1_000_000);
-const KEYS = argOf('keys', 10_000);
-const REPEAT = argOf('repeat', 3);
-const LONG = argOf('long', 10_000_000);
+const { events: EVENTS, keys: KEYS, repeat: REPEAT, long: LONG } = benchOptions({ events: 1_000_000, keys: 10_000, repeat: 3, long: 10_000_000 });
 const TABLE_KEYS = 100_000;
 const BOUND = 1_000; // out-of-orderness, ms
 const BOUNDS = 5_000; // interval join +-

@@ -13,16 +13,10 @@ import { from, groupBy, mergeMap, reduce, type OperatorFunction } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { count, hoppingWindow, sessionWindow, sum, tumblingWindow } from '../src';
+import { benchOptions } from '../../../bench/lib/benchOptions';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
-const args = process.argv.slice(2);
-const argOf = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const EVENTS = argOf('events', 1_000_000);
-const KEYS = argOf('keys', 10_000);
-const REPEAT = argOf('repeat', 3);
+const { events: EVENTS, keys: KEYS, repeat: REPEAT } = benchOptions({ events: 1_000_000, keys: 10_000, repeat: 3 });
 const SPAN_MS = 100_000;
 const BOUND = 1_000;
 
