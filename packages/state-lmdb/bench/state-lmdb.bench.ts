@@ -16,6 +16,10 @@
 // The databases live under os.tmpdir() and are deleted afterwards. Prints the tables and writes
 // bench/results/state-lmdb.json at the repository root after each part.
 //
+// One file, past 400 lines, on purpose: the four parts share the database directory, the store
+// factory and the results file, and run in one process so that their figures compare within one
+// run on this noisy machine (the benchmarks' rule); each part is one function.
+//
 // Options: --sizes 10000,100000,1000000  --time 300 (ms per task)  --big 20000000
 //          --big-memory 5000000  --events 1000000  --parts ops,strategies,window,big
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
