@@ -33,7 +33,7 @@ describe('weir (argument parsing)', () => {
     expect(await weir('checkpoints', '--json', dir)).toEqual(await capture((io) => checkpointsCommand({ dir, json: true }, io)));
     expect(await weir('inspect', dir)).toEqual(await capture((io) => inspectCommand({ dir }, io)));
     const limited = await capture((io) => inspectCommand({ dir, id: 1, store: 'windows', prefix: Uint8Array.from([0x02, 0x76]), limit: 3 }, io));
-    expect(limited.out).toContain('… 2 more');
+    expect(limited.out).toContain('… 3 more');
     expect(await weir('inspect', dir, '1', '--store', 'windows', '--prefix', '0276', '--limit', '3')).toEqual(limited);
     expect(await weir('inspect', '--limit=3', '--prefix=0x0276', dir, '--store=windows', '1')).toEqual(limited);
     expect(await weir('inspect', dir, '--', '1')).toEqual(await capture((io) => inspectCommand({ dir, id: 1 }, io)));

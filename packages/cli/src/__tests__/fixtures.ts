@@ -82,7 +82,7 @@ export function runJob(): CheckpointData[] {
   job.views.next(record({ page: 'about' }, 2_000));
   job.views.next(record({ page: 'home' }, 3_000));
   job.views.next(record({ page: 'home' }, MIN + 1_000));
-  job.views.next(watermark(MIN)); // fires [0, 60000), kept for the allowed lateness: a FIRED marker
+  job.views.next(watermark(MIN)); // fires [0, 60000), kept for the allowed lateness: its timer flagged FIRED
   job.orders.next(record({ orderId: 1, amount: 10 }, 1_000));
   job.orders.next(record({ orderId: 2, amount: 25 }, 2_000));
   job.payments.next(record({ orderId: 1, paid: 10 }, 5_000)); // matches order 1: flags=1

@@ -26,8 +26,8 @@ export interface CheckpointsOptions {
  * ```ts
  * const code = await checkpointsCommand({ dir: './checkpoints' }, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
  * // ID  TIME                      SIZE   STORES                        SOURCES               STATUS
- * // 2   2024-01-02T03:04:07.000Z  622 B  windows: 282 B, joins: 340 B  {"views":{"line":5}}  ok
- * // 1   2024-01-02T03:04:06.000Z  503 B  windows: 232 B, joins: 271 B  {"views":{"line":4}}  INVALID: store-0.state: checksum mismatch: ...
+ * // 2   2024-01-02T03:04:07.000Z  890 B  windows: 411 B, joins: 479 B  {"views":{"line":5}}  ok
+ * // 1   2024-01-02T03:04:06.000Z  771 B  windows: 361 B, joins: 410 B  {"views":{"line":4}}  INVALID: store-0.state: checksum mismatch: ...
  * ```
  */
 export async function checkpointsCommand(options: CheckpointsOptions, io: CliIO): Promise<number> {

@@ -39,12 +39,13 @@ export interface InspectOptions {
  * @example
  * ```ts
  * const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
- * await inspectCommand({ dir: './checkpoints', store: 'windows', limit: 10 }, io);
- * // store windows: 6 entries, 282 B
- * //   ("views", 0x00)                    {watermark: 60000, nextSeq: 4}
- * //   ("views", 0x01, 60000, 0)          1
- * //   ("views", 0x02, 60000, 0, "home")  x'000000000000020000000000000040'
- * //   … 3 more
+ * await inspectCommand({ dir: './checkpoints', store: 'windows', limit: 3 }, io);
+ * // (the summary: id, time, sources, sinks), then
+ * // store windows: 7 entries, 411 B
+ * //   ("views", 0x00)                     {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
+ * //   ("views", 0x02, 60000, 0, "about")  x'00000000000102000000000000f03f'
+ * //   ("views", 0x02, 60000, 0, "home")   x'000000000000020000000000000040'
+ * //   … 4 more
  * ```
  */
 export async function inspectCommand(options: InspectOptions, io: CliIO): Promise<number> {
