@@ -307,11 +307,16 @@ export class CheckpointCoordinator implements CheckpointHook {
     }
   }
 
-  /** Waits until checkpoint `id` has ended, or (without `id`) every checkpoint in flight; throws the job's failure. */
+  /**
+   * Waits until checkpoint `id` has ended or, without `id`, until no checkpoint is being
+   * persisted (one whose barrier has not reached every operator yet is left to the final
+   * checkpoint's check, so that a barrier that never arrives is reported, not waited for);
+   * throws the job's failure.
+   */
   async #drain(id?: number): Promise<void> {
     for (;;) {
       this.#throwIfFailed();
-      if (id === undefined ? this.#tracker.inFlight === 0 : !this.#tracker.has(id)) return;
+      if (id === undefined ? !this.#tracker.persisting() : !this.#tracker.has(id)) return;
       if (id !== undefined) {
         const p = this.#tracker.get(id, 'the coordinator');
         if (!p.acknowledged) {

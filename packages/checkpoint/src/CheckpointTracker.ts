@@ -87,6 +87,12 @@ export class CheckpointTracker {
     return p;
   }
 
+  /** Whether a checkpoint in flight has every acknowledgement (it is being persisted). */
+  persisting(): boolean {
+    for (const p of this.#pending.values()) if (p.acknowledged) return true;
+    return false;
+  }
+
   /** Whether checkpoint `id` is still in flight. */
   has(id: number): boolean {
     return this.#pending.has(id);

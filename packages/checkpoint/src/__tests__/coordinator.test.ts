@@ -1,4 +1,4 @@
-import { asyncScheduler, observeOn, type Observable } from 'rxjs';
+import { Observable, asyncScheduler, observeOn } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { values, type StreamElement } from '@weir/stream';
 import { count, tumblingWindow, type WindowResult } from '@weir/window';
@@ -248,5 +248,29 @@ describe('CheckpointCoordinator with every checkpoint corrupt', () => {
     const fresh = await CheckpointCoordinator.open({ storage, ifAllCorrupt: 'start-fresh' });
     expect(fresh.restoredFrom).toBeUndefined();
     await expect(CheckpointCoordinator.open({ storage, ifAllCorrupt: 'maybe' as never })).rejects.toThrow(/ifAllCorrupt/);
+  });
+});
+
+describe('CheckpointCoordinator with a barrier that never arrives', () => {
+  it('fails with the operator that never acknowledged, instead of waiting for it forever', async () => {
+    const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage(), interval: { events: 50 }, batchSize: 10 });
+    // an operator that counts itself in but drops every barrier
+    const ghost = (input: Observable<StreamElement<Click>>): Observable<StreamElement<Click>> =>
+      new Observable((subscriber) => {
+        const unregister = job.register('ghost');
+        const sub = input.subscribe({
+          next: (el) => {
+            if (el.kind !== 'barrier') subscriber.next(el);
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        });
+        return () => {
+          sub.unsubscribe();
+          unregister();
+        };
+      });
+    const out = job.source('clicks', arraySource(clicks(300)), { timestamp: (c) => c.ts, maxOutOfOrderness: 300 }).pipe(ghost, job.sink('out', collectingSink()));
+    await expect(job.run(out)).rejects.toThrow(/the final checkpoint \d+ never completed: no acknowledgement from operator 'ghost'/);
   });
 });
