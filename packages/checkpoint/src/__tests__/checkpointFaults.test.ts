@@ -18,7 +18,7 @@ import {
   type CheckpointCoordinatorOptions,
   type Source,
 } from '../index';
-import { chkName, makeTempDir, removeTempDir } from './checkpointFixtures';
+import { chkName, crashingAfter, makeTempDir, removeTempDir } from './checkpointFixtures';
 
 interface Click {
   readonly page: string;
@@ -30,6 +30,17 @@ const input: Click[] = Array.from({ length: 3_000 }, (_, i) => ({ page: `p${(i *
 /** An fs error as Node makes them. */
 function fsError(code: string, syscall: string, where: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: ${code === 'ENOSPC' ? 'no space left on device' : 'permission denied'}, ${syscall} '${where}'`), { code, syscall, path: where });
+}
+
+/** `storage`, counting its saves (a save in progress counts). */
+function countingSaves(storage: FileCheckpointStorage): { storage: FileCheckpointStorage; saves: () => number } {
+  let saves = 0;
+  const save = storage.save.bind(storage);
+  storage.save = (c) => {
+    saves++;
+    return save(c);
+  };
+  return { storage, saves: () => saves };
 }
 
 /**
@@ -96,24 +107,6 @@ async function runJob(options: Partial<CheckpointCoordinatorOptions> & { storage
   return { job, summary };
 }
 
-/** A source that throws after `reads` reads: a crash. */
-function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
-  let left = reads;
-  return {
-    describe: () => `${source.describe()}, crashing`,
-    async open(offset) {
-      const reader = await source.open(offset);
-      return {
-        read: (max) => {
-          if (left-- <= 0) throw new Error('simulated crash');
-          return reader.read(max);
-        },
-        offset: () => reader.offset(),
-      };
-    },
-  };
-}
-
 describe('checkpoint storage faults', () => {
   let dir: string;
   let reference: string[];
@@ -149,14 +142,8 @@ describe('checkpoint storage faults', () => {
   });
 
   it('a disk full (ENOSPC) from the third checkpoint on fails the job at that checkpoint; a restart on a working disk commits exactly the uninterrupted output', async () => {
-    let saves = 0;
-    const storage = storageOf();
-    const save = storage.save.bind(storage);
-    storage.save = (c) => {
-      saves++;
-      return save(c);
-    };
-    restore = injectFsFaults(path.join(dir, 'chk'), 'ENOSPC', () => saves >= 3);
+    const { storage, saves } = countingSaves(storageOf());
+    restore = injectFsFaults(path.join(dir, 'chk'), 'ENOSPC', () => saves() >= 3);
     const err = await runJob({ storage }, path.join(dir, 'out')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/checkpoint 3 could not be persisted .*ENOSPC/) });
     const committed = await readCommittedLines(path.join(dir, 'out'));
@@ -170,14 +157,8 @@ describe('checkpoint storage faults', () => {
   });
 
   it('rides out as many consecutive failures as tolerated, counted, and the output stays exactly once', async () => {
-    let saves = 0;
-    const storage = storageOf();
-    const save = storage.save.bind(storage);
-    storage.save = (c) => {
-      saves++;
-      return save(c);
-    };
-    restore = injectFsFaults(path.join(dir, 'chk'), 'ENOSPC', () => saves === 2 || saves === 3);
+    const { storage, saves } = countingSaves(storageOf());
+    restore = injectFsFaults(path.join(dir, 'chk'), 'ENOSPC', () => saves() === 2 || saves() === 3);
     const log: string[] = [];
     const { summary } = await runJob({ storage, tolerableCheckpointFailures: 2, log: (m) => log.push(m) }, path.join(dir, 'out'));
     expect(summary.metrics.checkpointsFailed).toBe(2);
@@ -185,17 +166,11 @@ describe('checkpoint storage faults', () => {
     expect(log.join('\n')).toMatch(/checkpoint 2 could not be persisted .*ENOSPC.*failure 1 of 2 tolerated/);
     expect(await readCommittedLines(path.join(dir, 'out'))).toEqual(reference);
     // three in a row are one too many
-    saves = 0;
     const again = await makeTempDir();
     restore();
-    restore = injectFsFaults(path.join(again, 'chk'), 'ENOSPC', () => saves >= 2 && saves <= 4);
-    const storage2 = new FileCheckpointStorage(path.join(again, 'chk'), { fsync: false });
-    const save2 = storage2.save.bind(storage2);
-    storage2.save = (c) => {
-      saves++;
-      return save2(c);
-    };
-    await expect(runJob({ storage: storage2, tolerableCheckpointFailures: 2 }, path.join(again, 'out'))).rejects.toMatchObject({
+    const counted = countingSaves(new FileCheckpointStorage(path.join(again, 'chk'), { fsync: false }));
+    restore = injectFsFaults(path.join(again, 'chk'), 'ENOSPC', () => counted.saves() >= 2 && counted.saves() <= 4);
+    await expect(runJob({ storage: counted.storage, tolerableCheckpointFailures: 2 }, path.join(again, 'out'))).rejects.toMatchObject({
       code: 'STORAGE',
       message: expect.stringMatching(/checkpoint 4 could not be persisted .*3 consecutive checkpoint failure\(s\), tolerableCheckpointFailures is 2/),
     });

@@ -95,3 +95,21 @@ export function withoutOrigin(checkpoint: CheckpointData | undefined): Checkpoin
   const { origin: _origin, ...rest } = checkpoint;
   return rest;
 }
+
+/** A source that fails after `reads` reads: a crash in the middle of the job. */
+export function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
+  let left = reads;
+  return {
+    describe: () => `${source.describe()}, crashing`,
+    async open(offset) {
+      const reader = await source.open(offset);
+      return {
+        read: (max) => {
+          if (left-- <= 0) throw new Error('simulated crash');
+          return reader.read(max);
+        },
+        offset: () => reader.offset(),
+      };
+    },
+  };
+}

@@ -13,6 +13,7 @@ import {
   type CheckpointStorage,
   type Source,
 } from '../index';
+import { crashingAfter } from './checkpointFixtures';
 
 interface Click {
   readonly page: string;
@@ -26,24 +27,6 @@ function clicks(n: number, seed = 1): Click[] {
     return s / 2 ** 32;
   };
   return Array.from({ length: n }, (_, i) => ({ page: `p${Math.floor(rand() * 5)}`, ts: i * 10 + Math.floor(rand() * 300) }));
-}
-
-/** A source that fails after `reads` reads: a crash in the middle of the job. */
-function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
-  let left = reads;
-  return {
-    describe: () => `${source.describe()}, crashing`,
-    async open(offset) {
-      const reader = await source.open(offset);
-      return {
-        read: (max) => {
-          if (left-- <= 0) throw new Error('simulated crash');
-          return reader.read(max);
-        },
-        offset: () => reader.offset(),
-      };
-    },
-  };
 }
 
 type Counted = WindowResult<string, number>;
