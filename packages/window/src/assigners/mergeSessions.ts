@@ -41,7 +41,7 @@ export interface SessionMerge<W extends Window = Window> {
  *
  * Cost: one pass, O(n), when the existing sessions are in start order and do not overlap each
  * other (the operator's invariant); at most n passes, O(n²), otherwise. Allocates the `absorbed`
- * array and, if anything merged, the new window (and, past one pass, a set of what it took).
+ * array and, if anything merged, the new window.
  *
  * @typeParam W - the type of the existing sessions: any object with `start` and `end`
  *
@@ -61,48 +61,65 @@ export interface SessionMerge<W extends Window = Window> {
  */
 export function mergeSessions<W extends Window>(sessions: readonly W[], newSession: Window): SessionMerge<W> {
   const { start, end } = newSession;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !(start < end)) {
-    throw new WindowError(
-      'INVALID_ARGUMENT',
-      `mergeSessions: newSession must have integer bounds with start < end, got ` +
-        `[${describeValue(start)}, ${describeValue(end)})`,
-      newSession,
-    );
-  }
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !(start < end)) throw badSession(newSession);
+  // One pass takes every session overlapping the window as it grows; it is the whole merge unless
+  // the window grew over the span of sessions passed over before (one may overlap it now), which
+  // never happens when the sessions are in start order and apart. Small, so callers inline it.
   let lo = start;
   let hi = end;
-  let absorbed: W[] | undefined;
-  let taken: Set<W> | undefined;
-  let passes = 0;
-  // One pass takes every session overlapping the window as it grows. Another is needed only if
-  // the window grew over the span of the sessions passed over before (one may overlap it now):
-  // never when the sessions are in start order and do not overlap each other.
-  for (let again = true; again; passes++) {
-    if (passes > 0) taken = new Set(absorbed);
-    again = false;
-    let passedStart = Number.POSITIVE_INFINITY; // the span of the sessions passed over so far
-    let passedEnd = Number.NEGATIVE_INFINITY;
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  let passedStart = Number.POSITIVE_INFINITY;
+  let passedEnd = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i]!;
+    if (!(s.start < hi && lo < s.end)) {
+      if (s.start < passedStart) passedStart = s.start;
+      if (s.end > passedEnd) passedEnd = s.end;
+      continue;
+    }
+    if (count++ === 0) first = i;
+    last = i;
+    if (s.start < lo || s.end > hi) {
+      if (s.start < lo) lo = s.start;
+      if (s.end > hi) hi = s.end;
+      if (passedStart < hi && lo < passedEnd) return mergeToFixpoint(sessions, newSession);
+    }
+  }
+  if (count === 0) return { merged: newSession, absorbed: [] };
+  // Without a further pass, the absorbed sessions are exactly those overlapping the merged window:
+  // usually a run of neighbours, copied at once.
+  const absorbed = last - first + 1 === count ? sessions.slice(first, last + 1) : sessions.filter((s) => s.start < hi && lo < s.end);
+  return { merged: { start: lo, end: hi }, absorbed };
+}
+
+/** The general case of {@link mergeSessions}: passes until the merged window stops growing. */
+function mergeToFixpoint<W extends Window>(sessions: readonly W[], newSession: Window): SessionMerge<W> {
+  let lo = newSession.start;
+  let hi = newSession.end;
+  const taken = new Array<boolean>(sessions.length).fill(false);
+  for (let grew = true; grew; ) {
+    grew = false;
     for (let i = 0; i < sessions.length; i++) {
       const s = sessions[i]!;
-      if (!(s.start < hi && lo < s.end)) {
-        if (s.start < passedStart) passedStart = s.start;
-        if (s.end > passedEnd) passedEnd = s.end;
-        continue;
-      }
-      if (taken?.has(s) === true) continue;
-      (absorbed ??= []).push(s);
+      if (taken[i] || !(s.start < hi && lo < s.end)) continue;
+      taken[i] = true;
       if (s.start < lo || s.end > hi) {
-        if (s.start < lo) lo = s.start;
-        if (s.end > hi) hi = s.end;
-        if (passedStart < hi && lo < passedEnd) again = true;
+        lo = Math.min(lo, s.start);
+        hi = Math.max(hi, s.end);
+        grew = true;
       }
     }
   }
-  if (absorbed === undefined) return { merged: newSession, absorbed: [] };
-  // After several passes, put them back in the order they were passed.
-  if (taken !== undefined) {
-    const all = new Set(absorbed);
-    absorbed = sessions.filter((s) => all.has(s));
-  }
-  return { merged: { start: lo, end: hi }, absorbed };
+  return { merged: { start: lo, end: hi }, absorbed: sessions.filter((_, i) => taken[i]) };
+}
+
+function badSession(newSession: Window): WindowError {
+  return new WindowError(
+    'INVALID_ARGUMENT',
+    `mergeSessions: newSession must have integer bounds with start < end, got ` +
+      `[${describeValue(newSession.start)}, ${describeValue(newSession.end)})`,
+    newSession,
+  );
 }
