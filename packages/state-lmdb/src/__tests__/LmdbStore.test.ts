@@ -1,10 +1,11 @@
 // LmdbStore beyond the shared contract: batched writes, snapshots as read transactions,
 // reopening, long keys, closing.
 import { open } from 'lmdb';
-import { StateError, StateSnapshot, type Entry } from '@weir/state';
+import { StateSnapshot, type Entry } from '@weir/state';
 import { ReferenceStore } from '@weir/state/testing';
 import { LmdbStore } from '../index';
 import { testStores } from './testStores';
+import { stateErrorCode } from '@weir/state/testing';
 
 const stores = testStores('store');
 afterAll(() => stores.cleanup());
@@ -14,15 +15,6 @@ const key = (i: number): Uint8Array => b(0x10, i >> 8, i & 0xff);
 
 function hex(entries: Iterable<Entry>): string[] {
   return [...entries].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`);
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof StateError ? err.code : `not a StateError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 /** The txn ids LMDB readers of the database in `path` hold (a read-only handle on the same files). */
@@ -85,8 +77,8 @@ describe('LmdbStore', () => {
     const released = readerTxnIds(store.path);
     expect(released.readers).not.toContain(snapshotTxn);
     await released.close();
-    expect(codeOf(() => [...snap.entries()])).toBe('IO');
-    expect(codeOf(() => snap.encode())).toBe('IO');
+    expect(stateErrorCode(() => [...snap.entries()])).toBe('IO');
+    expect(stateErrorCode(() => snap.encode())).toBe('IO');
   });
 
   it('a snapshot includes the writes pending when it was taken', () => {
@@ -154,8 +146,8 @@ describe('LmdbStore', () => {
       model.put(k, b(k.length & 0xff));
     }
     const tooLong = long(max + 1, 7);
-    expect(codeOf(() => store.put(tooLong, b(1)))).toBe('NOT_SUPPORTED');
-    expect(codeOf(() => store.getOrInsert(tooLong, b(1)))).toBe('NOT_SUPPORTED');
+    expect(stateErrorCode(() => store.put(tooLong, b(1)))).toBe('NOT_SUPPORTED');
+    expect(stateErrorCode(() => store.getOrInsert(tooLong, b(1)))).toBe('NOT_SUPPORTED');
     expect(store.get(tooLong)).toBeUndefined();
     expect(store.contains(tooLong)).toBe(false);
     expect(store.delete(tooLong)).toBe(false);
@@ -178,9 +170,9 @@ describe('LmdbStore', () => {
     await store.close();
     expect(store.closed).toBe(true);
     for (const call of [() => store.get(b(1)), () => store.put(b(1), b(1)), () => store.delete(b(1)), () => store.prefixScan(b()), () => store.snapshot(), () => store.flush(), () => store.clear(), () => store.restore(snap)]) {
-      expect(codeOf(call)).toBe('IO');
+      expect(stateErrorCode(call)).toBe('IO');
     }
-    expect(codeOf(() => [...snap.entries()])).toBe('IO');
+    expect(stateErrorCode(() => [...snap.entries()])).toBe('IO');
     expect(snap.len()).toBe(1);
   });
 
@@ -193,7 +185,7 @@ describe('LmdbStore', () => {
     expect(reading.next().done).toBe(false);
     expect(scanning.next().done).toBe(false);
     await store.close();
-    expect(codeOf(() => reading.next())).toBe('IO');
-    expect(codeOf(() => [...scanning])).toBe('IO');
+    expect(stateErrorCode(() => reading.next())).toBe('IO');
+    expect(stateErrorCode(() => [...scanning])).toBe('IO');
   });
 });

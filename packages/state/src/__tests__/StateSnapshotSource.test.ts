@@ -1,7 +1,8 @@
 // StateSnapshot.fromSource: snapshots read lazily from a store's own view, and release().
 import fc from 'fast-check';
-import { InMemoryStore, StateError, StateSnapshot, compareBytes, type Entry, type SnapshotSource } from '@weir/state';
+import { InMemoryStore, StateSnapshot, compareBytes, type Entry, type SnapshotSource } from '@weir/state';
 import { ReferenceStore } from '@weir/state/testing';
+import { stateErrorCode } from '../testing';
 
 const b = (...xs: number[]): Uint8Array => Uint8Array.from(xs);
 
@@ -22,15 +23,6 @@ function sourceOf(entries: Entry[], overrides: Partial<SnapshotSource> = {}): Sn
     ...overrides,
   };
   return source;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof StateError ? err.code : `not a StateError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 const entriesArb = fc
@@ -87,10 +79,10 @@ describe('StateSnapshot.fromSource', () => {
     snap.release();
     snap.release();
     expect(source.releases).toBe(1);
-    expect(codeOf(() => [...snap.entries()])).toBe('IO');
-    expect(codeOf(() => snap.encode())).toBe('IO');
-    expect(codeOf(() => [...snap.encodeChunks()])).toBe('IO');
-    expect(codeOf(() => new InMemoryStore().restore(snap))).toBe('IO');
+    expect(stateErrorCode(() => [...snap.entries()])).toBe('IO');
+    expect(stateErrorCode(() => snap.encode())).toBe('IO');
+    expect(stateErrorCode(() => [...snap.encodeChunks()])).toBe('IO');
+    expect(stateErrorCode(() => new InMemoryStore().restore(snap))).toBe('IO');
     expect(snap.len()).toBe(1); // what it was stays known
   });
 
@@ -135,11 +127,11 @@ describe('StateSnapshot.fromSource', () => {
     ];
     for (const [what, source] of broken) {
       const snap = StateSnapshot.fromSource(source);
-      expect([what, codeOf(() => snap.encode())]).toEqual([what, 'SERIALIZATION']);
-      expect([what, codeOf(() => [...snap.encodeChunks(1)])]).toEqual([what, 'SERIALIZATION']);
+      expect([what, stateErrorCode(() => snap.encode())]).toEqual([what, 'SERIALIZATION']);
+      expect([what, stateErrorCode(() => [...snap.encodeChunks(1)])]).toEqual([what, 'SERIALIZATION']);
       const store = new InMemoryStore();
       store.put(b(9), b(9));
-      expect([what, codeOf(() => store.restore(snap))]).toEqual([what, 'CORRUPTION']);
+      expect([what, stateErrorCode(() => store.restore(snap))]).toEqual([what, 'CORRUPTION']);
       expect([...store.prefixScan(b())]).toEqual([[b(9), b(9)]]);
     }
   });
@@ -147,7 +139,7 @@ describe('StateSnapshot.fromSource', () => {
   it('rejects a source of the wrong shape with StateError INVALID_ARGUMENT', () => {
     const ok = sourceOf([]);
     const bad: unknown[] = [null, 3, { ...ok, len: -1 }, { ...ok, len: 1.5 }, { ...ok, sizeBytes: '2' }, { ...ok, entries: [] }, { ...ok, release: 'no' }];
-    for (const x of bad) expect(codeOf(() => StateSnapshot.fromSource(x as SnapshotSource))).toBe('INVALID_ARGUMENT');
+    for (const x of bad) expect(stateErrorCode(() => StateSnapshot.fromSource(x as SnapshotSource))).toBe('INVALID_ARGUMENT');
     expect(() => StateSnapshot.fromSource({ ...ok, len: -1 })).toThrow('StateSnapshot.fromSource: source.len must be a non-negative integer, got number -1');
   });
 });
