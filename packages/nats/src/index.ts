@@ -1,0 +1,1 @@
+export { NatsError, type NatsErrorCode } from './NatsError';
