@@ -2,16 +2,20 @@
 // or a malformed number is refused before the 10M-event suite starts).
 import { parseArgs } from 'node:util';
 
-/** What one benchmark run measures: every (query, mode) child process runs with the same. */
+/**
+ * What one benchmark run measures: every (query, mode) child process runs with the same. A setting
+ * left out is the library's default (what a user who sets nothing runs: the headline); a setting
+ * given is a tuned run, labelled as such in the table.
+ */
 export interface BenchConfig {
   /** Generated events per query. */
   readonly events: number;
-  /** The `cacheSize` of every window and join operator. */
-  readonly cacheSize: number;
-  /** Records a source hands the coordinator at a time (checkpointed mode). */
-  readonly batchSize: number;
-  /** A checkpoint every this many events or this many ms, whichever comes first (checkpointed mode). */
-  readonly checkpointEvery: { readonly events: number; readonly ms: number };
+  /** The `cacheSize` of every window and join operator (tuned; absent: the operators' default). */
+  readonly cacheSize?: number;
+  /** Records a source hands the coordinator at a time, checkpointed mode (absent: the coordinator's default). */
+  readonly batchSize?: number;
+  /** A checkpoint every this many events or ms, whichever comes first, checkpointed mode (absent: the coordinator's default interval). */
+  readonly checkpointEvery?: { readonly events?: number; readonly ms?: number };
 }
 
 /** The two ways each query runs. */
@@ -25,8 +29,18 @@ export type BenchCommand =
   /** (A child process) run one query in one mode and print its result as JSON. */
   | { readonly kind: 'one'; readonly config: BenchConfig; readonly query: string; readonly mode: BenchMode };
 
-/** The defaults of {@link BenchConfig}: the figures of docs/performance.md are measured with them. */
-export const DEFAULT_BENCH_CONFIG: BenchConfig = { events: 10_000_000, cacheSize: 10_000, batchSize: 1_000, checkpointEvery: { events: 1_000_000, ms: 10_000 } };
+/** The defaults of {@link BenchConfig}: 10M events and the library's defaults for everything else (the headline of docs/performance.md). */
+export const DEFAULT_BENCH_CONFIG: BenchConfig = { events: 10_000_000 };
+
+/** The settings a run changed from the library's defaults, for labels: `defaults` or `tuned: cacheSize 10000, ...`. */
+export function settingsLabel(config: BenchConfig): string {
+  const tuned: string[] = [];
+  if (config.cacheSize !== undefined) tuned.push(`cacheSize ${config.cacheSize}`);
+  if (config.batchSize !== undefined) tuned.push(`batchSize ${config.batchSize}`);
+  if (config.checkpointEvery?.events !== undefined) tuned.push(`a checkpoint every ${config.checkpointEvery.events} events`);
+  if (config.checkpointEvery?.ms !== undefined) tuned.push(`a checkpoint every ${config.checkpointEvery.ms} ms`);
+  return tuned.length === 0 ? 'library defaults' : `tuned: ${tuned.join(', ')}`;
+}
 
 /** The usage `--help` prints. */
 export function benchUsage(queryNames: readonly string[]): string {
@@ -41,10 +55,13 @@ markers of docs/performance.md is rewritten.
 options:
   --queries LIST             comma-separated queries to run (default: all: ${queryNames.join(',')})
   --events N                 events per query (default ${d.events}; 1e6 and 1_000_000 are read too)
-  --cache N                  cacheSize of every window and join operator (default ${d.cacheSize}; 0: write through)
-  --batch N                  records per source batch, checkpointed mode (default ${d.batchSize})
-  --checkpoint-events N      a checkpoint every N events (default ${d.checkpointEvery.events})
-  --checkpoint-ms N          or every N ms of processing time (default ${d.checkpointEvery.ms})
+  --cache N                  tuned: cacheSize of every window and join operator (default: the operators' own)
+  --batch N                  tuned: records per source batch, checkpointed mode (default: the coordinator's)
+  --checkpoint-events N      tuned: a checkpoint every N events (default: the coordinator's interval)
+  --checkpoint-ms N          tuned: or every N ms of processing time (default: the coordinator's interval)
+
+Without the tuned options every operator and the coordinator run with the library's defaults:
+what a user who sets nothing gets, the headline figures.
   -h, --help                 print this and exit
   --one QUERY --mode MODE    (internal) run one query plain or checkpointed in this process`;
 }
@@ -70,14 +87,17 @@ export function parseBenchArgs(argv: readonly string[], queryNames: readonly str
   const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help === true) return { kind: 'help' };
   const d = DEFAULT_BENCH_CONFIG;
+  const cacheSize = optionalCount('--cache', values.cache, 0);
+  const batchSize = optionalCount('--batch', values.batch, 1);
+  const everyEvents = optionalCount('--checkpoint-events', values['checkpoint-events'], 1);
+  const everyMs = optionalCount('--checkpoint-ms', values['checkpoint-ms'], 1);
   const config: BenchConfig = {
     events: count('--events', values.events, d.events, 1),
-    cacheSize: count('--cache', values.cache, d.cacheSize, 0),
-    batchSize: count('--batch', values.batch, d.batchSize, 1),
-    checkpointEvery: {
-      events: count('--checkpoint-events', values['checkpoint-events'], d.checkpointEvery.events, 1),
-      ms: count('--checkpoint-ms', values['checkpoint-ms'], d.checkpointEvery.ms, 1),
-    },
+    ...(cacheSize === undefined ? {} : { cacheSize }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+    ...(everyEvents === undefined && everyMs === undefined
+      ? {}
+      : { checkpointEvery: { ...(everyEvents === undefined ? {} : { events: everyEvents }), ...(everyMs === undefined ? {} : { ms: everyMs }) } }),
   };
   const known = (query: string, option: string): string => {
     if (!queryNames.includes(query)) throw new Error(`${option}: unknown query ${JSON.stringify(query)} (the queries: ${queryNames.join(', ')})`);
@@ -106,15 +126,17 @@ function count(option: string, text: string | undefined, fallback: number, min: 
   return n;
 }
 
+/** An integer option `>= min`, or `undefined` (the library's default) when absent. */
+function optionalCount(option: string, text: string | undefined, min: number): number | undefined {
+  return text === undefined ? undefined : count(option, text, NaN, min);
+}
+
 /** The arguments that make a child process run `query` in `mode` with `config` (see `--one`). */
 export function childArgs(config: BenchConfig, query: string, mode: BenchMode): string[] {
-  return [
-    '--one', query,
-    '--mode', mode,
-    '--events', String(config.events),
-    '--cache', String(config.cacheSize),
-    '--batch', String(config.batchSize),
-    '--checkpoint-events', String(config.checkpointEvery.events),
-    '--checkpoint-ms', String(config.checkpointEvery.ms),
-  ];
+  const args = ['--one', query, '--mode', mode, '--events', String(config.events)];
+  if (config.cacheSize !== undefined) args.push('--cache', String(config.cacheSize));
+  if (config.batchSize !== undefined) args.push('--batch', String(config.batchSize));
+  if (config.checkpointEvery?.events !== undefined) args.push('--checkpoint-events', String(config.checkpointEvery.events));
+  if (config.checkpointEvery?.ms !== undefined) args.push('--checkpoint-ms', String(config.checkpointEvery.ms));
+  return args;
 }

@@ -24,7 +24,7 @@ import { withEventTime, type StreamElement } from '@weir/stream';
 import { CheckpointCoordinator, FileCheckpointStorage, type Sink, type Source } from '@weir/checkpoint';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvent, nexmarkSource, DEFAULT_NEXMARK_CONFIG, type NexmarkEvent, type QueryContext } from '../src';
 import { machineInfo, printTable, readResults, writeResults } from '../../../bench/lib/report';
-import { benchUsage, childArgs, parseBenchArgs, type BenchCommand, type BenchConfig, type BenchMode } from './benchArgs';
+import { benchUsage, childArgs, parseBenchArgs, settingsLabel, type BenchCommand, type BenchConfig, type BenchMode } from './benchArgs';
 import { FLINK_PER_CORE, docsHeader, floorOf, formatRate, markdownTable, mergeResults, replaceBetweenMarkers, type NexmarkResults, type QueryRow, type RunResult } from './nexmarkResults';
 
 const QUERY_NAMES = NEXMARK_QUERIES.map((q) => q.name);
@@ -104,7 +104,7 @@ function generated(n: number, report: (done: number) => void): Observable<Nexmar
 
 async function runPlain(queryName: string, config: BenchConfig): Promise<RunResult> {
   const query = NEXMARK_QUERIES.find((q) => q.name === queryName)!;
-  const ctx: QueryContext = { store: () => new InMemoryStore(), cacheSize: config.cacheSize };
+  const ctx: QueryContext = { store: () => new InMemoryStore(), ...(config.cacheSize === undefined ? {} : { cacheSize: config.cacheSize }) };
   const { events } = config;
   let results = 0;
   const bar = progress(`${queryName} plain`, events);
@@ -174,8 +174,8 @@ async function runCheckpointed(queryName: string, config: BenchConfig): Promise<
     let maxPauseMs = 0;
     const job = await CheckpointCoordinator.open({
       storage: new FileCheckpointStorage(dir, { retain: 2 }),
-      interval: config.checkpointEvery,
-      batchSize: config.batchSize,
+      ...(config.checkpointEvery === undefined ? {} : { interval: config.checkpointEvery }),
+      ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
       onCheckpoint: (r) => {
         checkpoints++;
         maxPauseMs = Math.max(maxPauseMs, r.pauseMs);
@@ -183,7 +183,7 @@ async function runCheckpointed(queryName: string, config: BenchConfig): Promise<
     });
     let results = 0;
     const events$ = job.source('nexmark', counted(nexmarkSource({ events }), (done) => bar.update(done)), { timestamp: eventTime, maxOutOfOrderness: 0 });
-    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: config.cacheSize };
+    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, ...(config.cacheSize === undefined ? {} : { cacheSize: config.cacheSize }) };
     settleHeap();
     const t0 = performance.now();
     await job.run(events$.pipe(query.build(ctx), job.sink('out', countingSink(() => results++))));
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const commit = gitCommit();
   const line = `npm run bench:nexmark${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  console.log(`Nexmark on weir: ${config.events.toLocaleString('en-US')} events per query, cacheSize ${config.cacheSize}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  console.log(`Nexmark on weir: ${config.events.toLocaleString('en-US')} events per query, ${settingsLabel(config)}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
   const rows: QueryRow[] = [];
   for (const query of command.queries) {
     const plain = await child(config, query, 'plain');

@@ -2,7 +2,7 @@
 // of some queries into the figures held for the others, and the table of docs/performance.md.
 // Pure functions: the benchmark script does the reading and writing.
 import type { MachineInfo } from '../../../bench/lib/report';
-import { DEFAULT_BENCH_CONFIG, type BenchConfig, type BenchMode } from './benchArgs';
+import { settingsLabel, type BenchConfig, type BenchMode } from './benchArgs';
 
 /** Flink 1.13 on RocksDB, 8 TaskManagers: events/s per core (nexmark/nexmark README). */
 export const FLINK_PER_CORE: Readonly<Record<string, number>> = {
@@ -98,7 +98,10 @@ function earlierRows(previous: unknown, run: NexmarkResults): { rows: QueryRow[]
       return { rows: [], discarded: `the earlier figures were measured on another machine (${key} ${String(machine[key])}, now ${String(run.machine[key])})` };
     }
   }
-  const config = { batchSize: DEFAULT_BENCH_CONFIG.batchSize, ...(file.config as object | undefined) };
+  // files from before the batch size was recorded (tuned runs: they carry a cacheSize) were all
+  // measured with batches of 1,000
+  const recorded = (file.config ?? {}) as Partial<BenchConfig>;
+  const config = recorded.cacheSize !== undefined && recorded.batchSize === undefined ? { ...recorded, batchSize: 1_000 } : recorded;
   if (canonical(config) !== canonical(run.config)) {
     return { rows: [], discarded: `the earlier figures were measured with other settings (${canonical(config)}, now ${canonical(run.config)})` };
   }
@@ -156,7 +159,7 @@ export function docsHeader(results: NexmarkResults): string {
   }
   const m = results.machine;
   const which = runs.size === 1 ? [...runs.keys()] : [...runs].map(([run, queries]) => `${run} (${queries.join(', ')})`);
-  return `${which.join('; ')}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`;
+  return `${which.join('; ')}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ${settingsLabel(results.config)}.`;
 }
 
 /**

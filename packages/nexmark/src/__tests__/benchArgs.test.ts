@@ -1,6 +1,6 @@
 // The Nexmark benchmark's command line (packages/nexmark/bench/benchArgs.ts).
 import fc from 'fast-check';
-import { DEFAULT_BENCH_CONFIG, benchUsage, childArgs, parseBenchArgs, type BenchConfig } from '../../bench/benchArgs';
+import { DEFAULT_BENCH_CONFIG, benchUsage, childArgs, parseBenchArgs, settingsLabel, type BenchConfig } from '../../bench/benchArgs';
 import { NEXMARK_QUERIES } from '../index';
 
 const NAMES = NEXMARK_QUERIES.map((q) => q.name);
@@ -9,7 +9,8 @@ const parse = (...argv: string[]) => parseBenchArgs(argv, NAMES);
 describe('parseBenchArgs', () => {
   it('without arguments runs every query with the default settings', () => {
     expect(parse()).toEqual({ kind: 'suite', config: DEFAULT_BENCH_CONFIG, queries: NAMES });
-    expect(DEFAULT_BENCH_CONFIG).toEqual({ events: 10_000_000, cacheSize: 10_000, batchSize: 1_000, checkpointEvery: { events: 1_000_000, ms: 10_000 } });
+    expect(DEFAULT_BENCH_CONFIG).toEqual({ events: 10_000_000 }); // every other setting: the library's default
+    expect(settingsLabel(DEFAULT_BENCH_CONFIG)).toBe('library defaults');
   });
 
   it('--help and -h ask for the usage, whatever else is given', () => {
@@ -31,6 +32,11 @@ describe('parseBenchArgs', () => {
       queries: NAMES,
       config: { events: 1_000_000, cacheSize: 0, batchSize: 500, checkpointEvery: { events: 200_000, ms: 2500 } },
     });
+    expect(parse('--cache', '10000', '--checkpoint-ms', '5000')).toMatchObject({ config: { events: 10_000_000, cacheSize: 10_000, checkpointEvery: { ms: 5000 } } });
+  });
+
+  it('labels a run with tuned settings apart from the defaults', () => {
+    expect(settingsLabel({ events: 1, cacheSize: 10_000, checkpointEvery: { events: 5 } })).toBe('tuned: cacheSize 10000, a checkpoint every 5 events');
   });
 
   it.each([
@@ -57,12 +63,15 @@ describe('parseBenchArgs', () => {
 describe('childArgs', () => {
   it('makes a child process run the one query in the one mode with the same settings', () => {
     const positive = fc.integer({ min: 1, max: 2 ** 40 });
-    const config: fc.Arbitrary<BenchConfig> = fc.record({
-      events: positive,
-      cacheSize: fc.integer({ min: 0, max: 2 ** 40 }),
-      batchSize: positive,
-      checkpointEvery: fc.record({ events: positive, ms: positive }),
-    });
+    const config: fc.Arbitrary<BenchConfig> = fc.record(
+      {
+        events: positive,
+        cacheSize: fc.integer({ min: 0, max: 2 ** 40 }),
+        batchSize: positive,
+        checkpointEvery: fc.record({ events: positive, ms: positive }, { requiredKeys: [] }).filter((every) => Object.keys(every).length > 0),
+      },
+      { requiredKeys: ['events'] },
+    );
     fc.assert(
       fc.property(config, fc.constantFrom(...NAMES), fc.constantFrom('plain' as const, 'checkpointed' as const), (c, query, mode) => {
         expect(parse(...childArgs(c, query, mode))).toEqual({ kind: 'one', config: c, query, mode });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { MachineInfo } from '../../../../bench/lib/report';
-import { DEFAULT_BENCH_CONFIG } from '../../bench/benchArgs';
+import { DEFAULT_BENCH_CONFIG, type BenchConfig } from '../../bench/benchArgs';
 import { FLINK_PER_CORE, docsHeader, markdownTable, mergeResults, replaceBetweenMarkers, type NexmarkResults, type QueryRow, type RunResult } from '../../bench/nexmarkResults';
 import { NEXMARK_QUERIES } from '../index';
 
@@ -23,9 +23,12 @@ function run(rows: QueryRow[], overrides: Partial<NexmarkResults> = {}): Nexmark
   return { benchmark: 'nexmark', machine: MACHINE, command: rows[0]?.measured.command ?? '', config: DEFAULT_BENCH_CONFIG, flinkPerCore: FLINK_PER_CORE, results: rows, ...overrides };
 }
 
+/** The settings the benchmark used by default before its headline became the library's defaults. */
+const OLD_TUNED: BenchConfig = { events: 10_000_000, cacheSize: 10_000, batchSize: 1_000, checkpointEvery: { events: 1_000_000, ms: 10_000 } };
+
 /** A file as the benchmark wrote it before rows carried a provenance and the config a batch size. */
 function legacyFile(queries: readonly string[]): unknown {
-  const { batchSize: _, ...config } = DEFAULT_BENCH_CONFIG;
+  const { batchSize: _, ...config } = OLD_TUNED;
   return {
     benchmark: 'nexmark',
     machine: { ...MACHINE, date: '2026-11-25T00:18:10.099Z' },
@@ -41,7 +44,7 @@ function legacyFile(queries: readonly string[]): unknown {
 
 describe('mergeResults', () => {
   it('a rerun of q5 replaces q5 and keeps every other query, in the suite order', () => {
-    const rerun = run([row('q5', 3e6, 'npm run bench:nexmark -- --queries q5')]);
+    const rerun = run([row('q5', 3e6, 'npm run bench:nexmark -- --queries q5')], { config: OLD_TUNED });
     const merged = mergeResults(legacyFile(NAMES), rerun, NAMES);
     expect(merged.discarded).toBeUndefined();
     expect(merged.results.results.map((r) => r.query)).toEqual(NAMES);
@@ -54,7 +57,7 @@ describe('mergeResults', () => {
 
   it('the committed bench/results/nexmark.json merges with a rerun measured on its machine', () => {
     const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'bench', 'results', 'nexmark.json'), 'utf8')) as Pick<NexmarkResults, 'machine' | 'config'>;
-    const rerun = run([row('q5', 3e6)], { machine: { ...file.machine, date: MACHINE.date }, config: { ...DEFAULT_BENCH_CONFIG, ...file.config } });
+    const rerun = run([row('q5', 3e6)], { machine: { ...file.machine, date: MACHINE.date }, config: { ...DEFAULT_BENCH_CONFIG, ...(file.config.cacheSize !== undefined && file.config.batchSize === undefined ? { batchSize: 1_000 } : {}), ...file.config } });
     const merged = mergeResults(file, rerun, NAMES);
     expect(merged.discarded).toBeUndefined();
     expect(merged.results.results.map((r) => r.query)).toEqual(NAMES);
@@ -66,7 +69,8 @@ describe('mergeResults', () => {
   });
 
   it.each([
-    ['the settings differ', legacyFile(NAMES), run([row('q5', 1e6)], { config: { ...DEFAULT_BENCH_CONFIG, events: 1_000_000 } }), /other settings/],
+    ['the settings differ', legacyFile(NAMES), run([row('q5', 1e6)], { config: { ...OLD_TUNED, events: 1_000_000 } }), /other settings/],
+    ['defaults follow tuned figures', legacyFile(NAMES), run([row('q5', 1e6)]), /other settings/],
     ['the CPU differs', legacyFile(NAMES), run([row('q5', 1e6)], { machine: { ...MACHINE, cpu: 'Apple M3' } }), /another machine \(cpu AMD EPYC, now Apple M3\)/],
     ['the Node version differs', legacyFile(NAMES), run([row('q5', 1e6)], { machine: { ...MACHINE, node: 'v22.1.0' } }), /another machine \(node/],
     ['the file is another benchmark\'s', { benchmark: 'join', results: [] }, run([row('q5', 1e6)]), /not a Nexmark result/],
@@ -99,7 +103,7 @@ describe('mergeResults', () => {
 
 describe('the docs table', () => {
   it('has one line per query of the merged results, compared with q0', () => {
-    const merged = mergeResults(legacyFile(NAMES), run([row('q5', 2e6)]), NAMES).results;
+    const merged = mergeResults(legacyFile(NAMES), run([row('q5', 2e6)], { config: OLD_TUNED }), NAMES).results;
     const lines = markdownTable(merged.results, NEXMARK_QUERIES).split('\n');
     expect(lines).toHaveLength(2 + NAMES.length);
     expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(NAMES.map((q) => `| ${q}`));
@@ -108,10 +112,10 @@ describe('the docs table', () => {
 
   it('the header names each run with its queries when the rows come from several', () => {
     const one = run([row('q0', 1e6), row('q1', 1e6)]);
-    expect(docsHeader(one)).toBe('`npm run bench:nexmark`, 2026-12-04 10:00 UTC, commit abc1234: AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2.');
-    const merged = mergeResults(legacyFile(['q0', 'q1', 'q5']), run([row('q5', 1e6, 'npm run bench:nexmark -- --queries q5')]), NAMES).results;
+    expect(docsHeader(one)).toBe('`npm run bench:nexmark`, 2026-12-04 10:00 UTC, commit abc1234: AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2; library defaults.');
+    const merged = mergeResults(legacyFile(['q0', 'q1', 'q5']), run([row('q5', 1e6, 'npm run bench:nexmark -- --queries q5')], { config: OLD_TUNED }), NAMES).results;
     expect(docsHeader(merged)).toBe(
-      '`npm run bench:nexmark`, 2026-11-25 00:18 UTC (q0, q1); `npm run bench:nexmark -- --queries q5`, 2026-12-04 10:00 UTC, commit abc1234 (q5): AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2.',
+      '`npm run bench:nexmark`, 2026-11-25 00:18 UTC (q0, q1); `npm run bench:nexmark -- --queries q5`, 2026-12-04 10:00 UTC, commit abc1234 (q5): AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2; tuned: cacheSize 10000, batchSize 1000, a checkpoint every 1000000 events, a checkpoint every 10000 ms.',
     );
   });
 
