@@ -1,1 +1,2 @@
 export { NatsError, type NatsErrorCode } from './NatsError';
+export { connectNats, type ConnectNatsOptions } from './connectNats';
