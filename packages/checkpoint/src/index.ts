@@ -23,3 +23,7 @@ export { jsonLinesSink, readCommittedLines } from './jsonLinesSink';
 export type { JsonLinesSinkOptions } from './jsonLinesSink';
 export { collectingSink } from './collectingSink';
 export type { CollectingSink } from './collectingSink';
+// For checkpoint storages outside this package (@weir/nats): the manifest format and the argument checks the storages here use.
+export { encodeManifest, decodeManifest, Corrupt as CorruptManifest } from './checkpointManifest';
+export type { Manifest, ManifestStore } from './checkpointManifest';
+export { checkCheckpointData, checkId, checkRetain } from './checkCheckpointData';

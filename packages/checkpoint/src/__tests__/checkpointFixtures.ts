@@ -2,34 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointError } from '../CheckpointError';
-import type { CheckpointData } from '../CheckpointStorage';
 import type { Json } from '../Json';
 import type { Source } from '../Source';
 
-/** Deterministic pseudo-random bytes (a stand-in for `StateSnapshot.encode()` output). */
-export function bytesOf(seed: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-/** A checkpoint with two stores, two sources (one never saw a record) and a sink, all depending on `id`. */
-export function sampleCheckpoint(id: number): CheckpointData {
-  return {
-    id,
-    time: 1_700_000_000_000 + id,
-    sources: {
-      clicks: { offset: { file: 'clicks.jsonl', line: id * 10 }, maxTimestamp: 5_000 + id, watermark: 4_000 + id, sinceWatermark: 3 },
-      idle: { offset: null, maxTimestamp: -Infinity, watermark: -Infinity, sinceWatermark: 0 },
-    },
-    sinks: { out: { pending: [`part-${id}`], committed: id - 1 } },
-    stores: { counts: bytesOf(id, 64), windows: bytesOf(id + 1000, 300) },
-  };
-}
+export { bytesOf, sampleCheckpoint, withoutOrigin } from '../testing/checkpointSamples';
 
 /** A fresh temporary directory; remove it with {@link removeTempDir}. */
 export function makeTempDir(): Promise<string> {
@@ -85,15 +61,6 @@ export function caught(fn: () => unknown): CheckpointError {
     return err as CheckpointError;
   }
   throw new Error('expected a CheckpointError');
-}
-
-/** A loaded checkpoint without its `origin` (which says where it was read from), to compare with what was saved. */
-export function withoutOrigin(checkpoint: CheckpointData): CheckpointData;
-export function withoutOrigin(checkpoint: CheckpointData | undefined): CheckpointData | undefined;
-export function withoutOrigin(checkpoint: CheckpointData | undefined): CheckpointData | undefined {
-  if (checkpoint === undefined) return undefined;
-  const { origin: _origin, ...rest } = checkpoint;
-  return rest;
 }
 
 /** A source that fails after `reads` reads: a crash in the middle of the job. */

@@ -1,0 +1,3 @@
+export { describeCheckpointStorageContract } from './describeCheckpointStorageContract';
+export type { CheckpointStorageHarness } from './describeCheckpointStorageContract';
+export { bytesOf, sampleCheckpoint, withoutOrigin } from './checkpointSamples';
