@@ -1,0 +1,106 @@
+// npm run bench -w @weir/nats   (or `npm run bench` at the root; needs nats-server)
+//
+// What JetStream costs a weir job, against the raw client on the same server in the same run.
+// One loopback nats-server (Debian 2.9.10, file storage, R1 streams) in a temp dir, started here
+// and stopped by pid. Each round runs every row once, in the order printed (rounds alternate the
+// rows, so a change in the machine's load touches them all); each row's figure is the median.
+// The floor (the raw client, @nats-io/jetstream, no weir code):
+// - raw publish, one at a time: `js.publish` with a Nats-Msg-Id, each awaited before the next (the
+//   client's plain use; one round trip per message);
+// - raw publish, pipelined: the same with 256 publishes in flight (what a batching writer can get);
+// - raw replay: an ordered consumer from sequence 1, each payload decoded as JSON.
+// Prints a table; writes bench/results/nats.json (machine, Node, load average, every round).
+// Options: --messages 30000  --repeat 3
+import { loadavg } from 'node:os';
+import { connect } from '@nats-io/transport-node';
+import { benchOptions } from '../../../bench/lib/benchOptions';
+import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { startNatsServer } from '../src/testing';
+import { freshStream, publishClicks, replayClicks } from './rawClient';
+
+const options = benchOptions({ messages: 30_000, repeat: 3 });
+const N = options.messages;
+
+/** One row of the table: what it measures and how to run it once (resolves when done). */
+interface Row {
+  readonly name: string;
+  /** What the rate is compared with ("-" for the floor rows). */
+  readonly against: string;
+  readonly run: (round: number) => Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const server = await startNatsServer();
+  const nc = await connect({ servers: server.url });
+  try {
+    // The replay reads a stream filled once, before the rounds.
+    await freshStream(nc, 'BENCH_IN', 'bench.in');
+    await publishClicks(nc, 'bench.in', N, 256, 'in');
+
+    const rows: Row[] = [
+      {
+        name: 'raw publish, one at a time (msg id)',
+        against: '-',
+        run: async (round) => {
+          await freshStream(nc, 'BENCH_PUB', 'bench.pub');
+          await publishClicks(nc, 'bench.pub', N, 1, `a${round}`);
+        },
+      },
+      {
+        name: 'raw publish, 256 in flight (msg id)',
+        against: '-',
+        run: async (round) => {
+          await freshStream(nc, 'BENCH_PUB', 'bench.pub');
+          await publishClicks(nc, 'bench.pub', N, 256, `b${round}`);
+        },
+      },
+      {
+        name: 'raw replay (ordered consumer, JSON)',
+        against: '-',
+        run: async () => {
+          const { read } = await replayClicks(nc, 'BENCH_IN', N);
+          if (read !== N) throw new Error(`replay read ${read} of ${N}`);
+        },
+      },
+    ];
+
+    const seconds: number[][] = rows.map(() => []);
+    for (let round = 0; round < options.repeat; round++) {
+      for (const [i, row] of rows.entries()) {
+        const t = performance.now();
+        await row.run(round);
+        seconds[i]!.push((performance.now() - t) / 1000);
+      }
+    }
+
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const rate = (i: number): number => N / median(seconds[i]!);
+    const byName = new Map(rows.map((r, i) => [r.name, rate(i)]));
+    const results = rows.map((row, i) => ({
+      name: row.name,
+      messagesPerSecond: Math.round(rate(i)),
+      against: row.against,
+      ratio: row.against === '-' ? null : Number((rate(i) / byName.get(row.against)!).toFixed(3)),
+      secondsPerRound: seconds[i]!.map((s) => Number(s.toFixed(3))),
+    }));
+    const loadAfter = loadavg();
+    console.log(`NATS JetStream, ${N.toLocaleString('en-US')} messages per row, median of ${options.repeat} rounds; nats-server at ${server.url}`);
+    printTable(
+      ['row', 'msg/s', 'vs', 'ratio'],
+      results.map((r) => [r.name, r.messagesPerSecond.toLocaleString('en-US'), r.against, r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`]),
+    );
+    const machine = machineInfo();
+    console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+    const file = writeResults('nats', { machine, loadAverage: { before: loadBefore, after: loadAfter }, server: 'nats-server 2.9.10 (Debian), file storage, R1, loopback', messages: N, repeat: options.repeat, results });
+    console.log(`wrote ${file}`);
+  } finally {
+    await nc.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
