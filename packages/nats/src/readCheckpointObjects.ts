@@ -1,0 +1,144 @@
+// Internal: reading one JetStreamCheckpointStorage checkpoint back from the object store and
+// checking all of it: the manifest (format, checksum, id), then every store object (present, all
+// its chunks present, its size and CRC-32 those of the manifest), streamed chunk by chunk.
+import { crc32 } from 'node:zlib';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
+import { CorruptManifest, decodeManifest, type Manifest } from '@weir/checkpoint';
+import { hex32, messageOf } from '@weir/state';
+import type { PointedCheckpoint } from './checkpointPointer';
+import { NatsError } from './NatsError';
+
+/** What reading a checkpoint's objects found. */
+export type ObjectsReadResult =
+  | { readonly kind: 'ok'; readonly manifest: Manifest; readonly data: Uint8Array[] }
+  | { readonly kind: 'corrupt'; readonly reason: string; readonly manifest?: Manifest }
+  /** An object is missing: damage, or the checkpoint was pruned meanwhile (the caller tells which). */
+  | { readonly kind: 'missing'; readonly reason: string; readonly manifest?: Manifest };
+
+/** Where to read from. */
+export interface ObjectsReadContext {
+  readonly os: ObjectStore;
+  readonly jsm: JetStreamManager;
+  readonly bucket: string;
+  /** The longest wait for the next chunk of an object, ms. */
+  readonly timeoutMs: number;
+}
+
+const MANIFEST = 'manifest.json';
+const DIGEST_MISMATCH = 'digests do not match';
+
+/**
+ * Reads checkpoint `c` and checks all of it; `keep`: return the store bytes too (each store
+ * joined into one array; otherwise only one chunk at a time is held). Rejects with
+ * {@link NatsError} `READ` when the server does not answer.
+ */
+export async function readCheckpointObjects(ctx: ObjectsReadContext, c: PointedCheckpoint, keep: boolean): Promise<ObjectsReadResult> {
+  const raw = await readObject(ctx, `${c.prefix}/${MANIFEST}`, true);
+  if (raw.kind === 'missing') return { kind: 'missing', reason: `${MANIFEST}: missing` };
+  if (raw.kind === 'corrupt') return { kind: 'corrupt', reason: `${MANIFEST}: ${raw.reason}` };
+  let manifest: Manifest;
+  try {
+    manifest = decodeManifest(Buffer.concat(raw.chunks), c.id);
+  } catch (err) {
+    if (err instanceof CorruptManifest) return { kind: 'corrupt', reason: `${MANIFEST}: ${err.reason}` };
+    throw err;
+  }
+  if (manifest.stores.length !== c.stores) {
+    return { kind: 'corrupt', manifest, reason: `${MANIFEST}: lists ${manifest.stores.length} store(s), the pointer says ${c.stores}` };
+  }
+  const data: Uint8Array[] = [];
+  for (const s of manifest.stores) {
+    const what = `${s.file}: `;
+    const store = `(store ${JSON.stringify(s.name)})`;
+    const r = await readObject(ctx, `${c.prefix}/${s.file}`, keep);
+    if (r.kind === 'missing') return { kind: 'missing', manifest, reason: `${what}missing ${store}` };
+    if (r.kind === 'corrupt') return { kind: 'corrupt', manifest, reason: `${what}${r.reason} ${store}` };
+    if (r.bytes !== s.bytes) {
+      const how = r.bytes < s.bytes ? 'truncated: ' : '';
+      return { kind: 'corrupt', manifest, reason: `${what}${how}${r.bytes} bytes, the manifest says ${s.bytes} ${store}` };
+    }
+    if (r.crc32 !== s.crc32) {
+      return { kind: 'corrupt', manifest, reason: `${what}checksum mismatch: crc32 ${hex32(r.crc32)}, the manifest says ${hex32(s.crc32)} ${store}` };
+    }
+    if (keep) data.push(r.chunks.length === 1 ? r.chunks[0]! : Buffer.concat(r.chunks));
+  }
+  return { kind: 'ok', manifest, data };
+}
+
+type ObjectRead =
+  | { readonly kind: 'ok'; readonly bytes: number; readonly crc32: number; readonly chunks: Uint8Array[] }
+  | { readonly kind: 'corrupt'; readonly reason: string }
+  | { readonly kind: 'missing' };
+
+/**
+ * Streams object `name`, computing its size and CRC-32 (and keeping its chunks when `keep`).
+ * Before reading, counts the object's chunk messages in the stream: a missing chunk is reported
+ * as such (the client would otherwise only see a digest mismatch, or wait for it).
+ */
+async function readObject(ctx: ObjectsReadContext, name: string, keep: boolean): Promise<ObjectRead> {
+  const failed = (err: unknown): NatsError =>
+    new NatsError('READ', `JetStreamCheckpointStorage: cannot read object ${name} of object store '${ctx.bucket}': ${messageOf(err)}`, { cause: err });
+  let info;
+  try {
+    info = await ctx.os.info(name);
+  } catch (err) {
+    throw failed(err);
+  }
+  if (info === null || info.deleted) return { kind: 'missing' };
+  if (info.chunks > 0) {
+    const subject = `$O.${ctx.bucket}.C.${info.nuid}`;
+    let present: number;
+    try {
+      const si = await ctx.jsm.streams.info(`OBJ_${ctx.bucket}`, { subjects_filter: subject });
+      present = si.state.subjects?.[subject] ?? 0;
+    } catch (err) {
+      throw failed(err);
+    }
+    if (present !== info.chunks) return { kind: 'corrupt', reason: `${info.chunks - present} of its ${info.chunks} chunk(s) missing` };
+  }
+
+  let result;
+  try {
+    result = await ctx.os.get(name);
+  } catch (err) {
+    throw failed(err);
+  }
+  if (result === null) return { kind: 'missing' };
+  const finished = result.error.then(
+    (err) => err ?? undefined,
+    (err: unknown) => err ?? new Error('the object read failed'),
+  );
+  const reader = result.data.getReader();
+  let bytes = 0;
+  let crc = 0;
+  const chunks: Uint8Array[] = [];
+  try {
+    for (;;) {
+      const next = await withTimeout(reader.read(), ctx.timeoutMs, () => `no data for ${ctx.timeoutMs} ms after ${bytes} of ${info.size} bytes`);
+      if (next.done) break;
+      crc = crc32(next.value, crc);
+      bytes += next.value.byteLength;
+      if (keep) chunks.push(next.value);
+    }
+  } catch (err) {
+    void reader.cancel().catch(() => {});
+    if (messageOf(err).includes(DIGEST_MISMATCH)) return { kind: 'corrupt', reason: 'its SHA-256 digest does not match its object info (damaged in the stream)' };
+    throw failed(err);
+  }
+  const err = await finished;
+  if (err !== undefined) {
+    if (messageOf(err).includes(DIGEST_MISMATCH)) return { kind: 'corrupt', reason: 'its SHA-256 digest does not match its object info (damaged in the stream)' };
+    throw failed(err);
+  }
+  return { kind: 'ok', bytes, crc32: crc >>> 0, chunks };
+}
+
+/** `promise`, or a rejection with the message `what()` after `ms` without it settling. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
