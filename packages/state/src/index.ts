@@ -5,7 +5,7 @@ export type { Entry } from './Entry';
 export { InMemoryStore } from './InMemoryStore';
 export { StateSnapshot } from './StateSnapshot';
 export type { SnapshotSource } from './SnapshotSource';
-export { getTyped, putTyped, update, encodeValue, decodeValue } from './typedAccess';
+export { getTyped, putTyped, update, encodeValue, decodeValue, checkEncodable } from './typedAccess';
 export { KeyWriter } from './KeyWriter';
 export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTuple } from './keyCodec';
 export type { KeyPart } from './keyPart';

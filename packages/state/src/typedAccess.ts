@@ -36,16 +36,32 @@ function findUnencodable(value: unknown, path: string, depth: number): string | 
 }
 
 /**
- * Encodes a value as msgpack bytes the way {@link putTyped} stores it. Throws `SERIALIZATION`
- * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth).
- * O(size of the value).
+ * Checks, without encoding it, that {@link encodeValue} accepts `value`: throws the same
+ * `SERIALIZATION` error for `undefined` and for values msgpack cannot represent (functions and
+ * symbols, at any depth). For operators that keep a value decoded and encode it later (at a
+ * checkpoint barrier), so that a bad value is refused when it arrives. O(size of the value).
+ *
+ * @example
+ * ```ts
+ * checkEncodable({ id: 7 }, 'myOp');      // fine
+ * checkEncodable({ f: () => 1 }, 'myOp'); // throws StateError SERIALIZATION: cannot encode value.f is a function
+ * ```
  */
-export function encodeValue(value: unknown, where = 'encodeValue'): Uint8Array {
+export function checkEncodable(value: unknown, where = 'checkEncodable'): void {
   if (value === undefined) {
     throw new StateError('SERIALIZATION', `${where}: cannot store undefined (delete the key instead)`);
   }
   const bad = findUnencodable(value, 'value', 0);
   if (bad !== undefined) throw new StateError('SERIALIZATION', `${where}: cannot encode ${bad}`);
+}
+
+/**
+ * Encodes a value as msgpack bytes the way {@link putTyped} stores it. Throws `SERIALIZATION`
+ * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth).
+ * O(size of the value).
+ */
+export function encodeValue(value: unknown, where = 'encodeValue'): Uint8Array {
+  checkEncodable(value, where);
   try {
     return packr.pack(value);
   } catch (cause) {

@@ -1,4 +1,4 @@
-import { InMemoryStore, StateError, decodeValue, encodeValue, getTyped, putTyped, update } from '@weir/state';
+import { InMemoryStore, StateError, checkEncodable, decodeValue, encodeValue, getTyped, putTyped, update } from '@weir/state';
 
 const key = Uint8Array.of(1);
 
@@ -54,5 +54,22 @@ describe('typed access over msgpack', () => {
     })();
     expect(err?.code).toBe('SERIALIZATION');
     expect(store.isEmpty()).toBe(true);
+  });
+
+  it('checkEncodable refuses exactly what encodeValue refuses, with the same error, and encodes nothing', () => {
+    for (const bad of [undefined, () => 1, { acc: [1, { f: Symbol('x') }] }]) {
+      expect(() => checkEncodable(bad, 'op')).toThrow(StateError);
+      let message = 'encodeValue accepted it';
+      try {
+        encodeValue(bad, 'op');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(() => checkEncodable(bad, 'op')).toThrow(message);
+    }
+    for (const good of [0, 'x', null, { a: [1, 2n, new Uint8Array([1])] }]) {
+      expect(() => checkEncodable(good, 'op')).not.toThrow();
+      expect(() => encodeValue(good, 'op')).not.toThrow();
+    }
   });
 });
