@@ -1,36 +1,46 @@
-import type BTree from 'sorted-btree';
 import type { Entry } from './Entry';
 import type { StateStore } from './StateStore';
-import { HashIndex, hashBytes, hashLatin1 } from './HashIndex';
-import { Cell, cellKey, nextEpoch } from './Cell';
-import { StateSnapshot, decodeCollecting, snapshotOfTree, snapshotTree, toSnapshot } from './StateSnapshot';
-import { newCellTree } from './cellTree';
-import type { DecodedEntries } from './decodeSnapshot';
-import { assertBytes, bytesToLatin1, copyBytes } from './bytes';
+import { EntryPages, type PageTable, valueOf } from './EntryPages';
+import { HashIndex, hashBytes, hashRange } from './HashIndex';
+import { KeyTree } from './KeyTree';
+import type { StoreView } from './StoreView';
+import { TreeCursor } from './TreeCursor';
+import { StateSnapshot, decodeForRestore, snapshotOfView, snapshotView, toSnapshot } from './StateSnapshot';
+import { assertBytes, compareBytes } from './bytes';
+import { compareAt } from './KeyTree';
 import { describeValue } from './describeValue';
+import { prefixSuccessor } from './prefixSuccessor';
 import { StateError } from './StateError';
 
 const NO_ENTRIES: readonly Entry[] = [];
-/** Scans of up to this many entries are collected eagerly; longer ones read a tree clone. */
+/** Scans of up to this many entries are collected eagerly; longer ones read a frozen view. */
 const EAGER_SCAN = 128;
 
 /**
- * The in-memory {@link StateStore}: an ordered copy-on-write B+ tree (`sorted-btree`) for scans
- * and snapshots, with a hash index beside it for point operations.
+ * The in-memory {@link StateStore}: keys and values in shared byte buffers, with next to no
+ * JavaScript objects per entry (so memory stays close to the bytes stored and garbage collection
+ * has little to trace), an ordered copy-on-write B+ tree for scans and snapshots, and a hash
+ * index for point operations.
  *
- * Keys live in the tree as latin1 strings (one code unit per byte), whose native comparison is
- * unsigned byte order; the hash index keeps each key's hash and first 20 bytes inline in a flat
- * table, so `get` does not build a string at all.
+ * - Entry records: each entry has an id; ids come in pages of 512 whose one byte buffer holds
+ *   their keys and values side by side, with an Int32Array of offsets and lengths.
+ * - Order: a B+ tree whose leaves hold up to 64 keys as bytes in one buffer plus their ids.
+ * - Lookups: an open-addressing table of [hash, id] pairs in one Int32Array.
+ * About 60-100 bytes of bookkeeping per entry beyond its key and value bytes (see the state
+ * memory benchmark, `npm run bench:memory -w @weir/state`), and a few objects per 50 entries.
  *
- * Costs (n entries, k results): `get` / `contains` O(1) expected; `put` of a new key O(log n);
- * `put` over an existing key O(1) expected when no snapshot was taken since that key was last
- * written (the value is replaced in place), else O(log n) (copy-on-write, so snapshots stay
- * isolated); `delete` O(log n); `prefixScan` / `rangeScan` O(log n + k); `snapshot` O(1);
- * `restore` O(n) (the tree is shared, the hash index rebuilt); `len` / `sizeBytes` O(1).
+ * Costs (n entries, k results): `get` / `contains` O(1) expected (`get` copies the value out);
+ * `put` of a new key O(log n); `put` over an existing key O(1) expected (in place when the new
+ * value fits and no snapshot shares its page, else the page is copied first: once per page and
+ * snapshot); `delete` O(log n); `prefixScan` / `rangeScan` O(log n + k); `snapshot` O(1) for the
+ * tree plus a copy of the page table (one pointer per 512 entries); `restore` O(n) (a snapshot's
+ * tree and pages are shared, the hash index rebuilt; bytes are decoded into a bulk-built tree);
+ * `len` / `sizeBytes` O(1).
  *
- * Scans are stable views: up to 128 results are collected when the scan is called; a longer scan
- * continues over an O(1) clone of the tree taken at the same moment. Either way the store may be
- * modified freely while a scan is being iterated.
+ * Arrays returned by `get` and scans are copies the store never touches again. Scans are stable
+ * views: up to 128 results are collected when the scan is called; a longer scan continues over a
+ * frozen view taken at the same moment. Either way the store may be modified freely while a scan
+ * is being iterated.
  *
  * @example
  * ```ts
@@ -45,21 +55,19 @@ const EAGER_SCAN = 128;
  * ```
  */
 export class InMemoryStore implements StateStore {
-  private tree: BTree<string, Cell>;
+  private tree = new KeyTree();
+  private records = new EntryPages();
   private index: HashIndex;
   private bytes = 0;
-  /** Cells stamped with this epoch are seen by no snapshot and may be overwritten in place. */
-  private epoch = nextEpoch();
 
   /** An empty store. */
   constructor() {
-    this.tree = newCellTree();
     this.index = new HashIndex();
   }
 
   /**
    * An empty store whose hash index is sized for `capacity` entries up front (no rehash while it
-   * fills). The ordered tree needs no pre-sizing.
+   * fills). The ordered tree and the pages need no pre-sizing.
    */
   static withCapacity(capacity: number): InMemoryStore {
     if (!Number.isInteger(capacity) || capacity < 0) {
@@ -83,18 +91,16 @@ export class InMemoryStore implements StateStore {
   /** {@inheritDoc StateStore.get} */
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key', 'InMemoryStore.get');
+    const pages = this.records.pages;
     const index = this.index;
-    const slot = index.find(key, hashBytes(key));
-    if (slot < 0) return undefined;
-    const id = index.idAt(slot);
-    const v = index.values[id];
-    return v !== undefined ? v : (index.values[id] = index.cells[id]!.v);
+    const slot = index.find(key, hashBytes(key), pages);
+    return slot < 0 ? undefined : valueOf(pages, index.idAt(slot));
   }
 
   /** {@inheritDoc StateStore.contains} */
   contains(key: Uint8Array): boolean {
     assertBytes(key, 'key', 'InMemoryStore.contains');
-    return this.index.find(key, hashBytes(key)) >= 0;
+    return this.index.find(key, hashBytes(key), this.records.pages) >= 0;
   }
 
   /** {@inheritDoc StateStore.put} */
@@ -103,40 +109,27 @@ export class InMemoryStore implements StateStore {
     assertBytes(value, 'value', 'InMemoryStore.put');
     const index = this.index;
     const h = hashBytes(key);
-    const slot = index.find(key, h);
-    const v = copyBytes(value);
+    const slot = index.find(key, h, this.records.pages);
     if (slot >= 0) {
-      const id = index.idAt(slot);
-      this.bytes += v.length - index.cells[id]!.size;
-      index.values[id] = v;
-      const cell = index.cells[id]!;
-      if (cell.e === this.epoch) {
-        cell.v = v;
-      } else {
-        const fresh = new Cell(cell.k, v, this.epoch);
-        index.cells[id] = fresh;
-        this.tree.set(index.strs[id]!, fresh);
-      }
-    } else {
-      const str = bytesToLatin1(key);
-      const cell = new Cell(undefined, v, this.epoch);
-      index.insert(str, v, cell, h);
-      this.tree.set(str, cell);
-      this.bytes += key.length + v.length;
+      this.bytes += value.length - this.records.set(index.idAt(slot), value);
+      return;
     }
+    const id = this.records.add(key, value);
+    index.insert(id, h);
+    this.tree.insert(key, id);
+    this.bytes += key.length + value.length;
   }
 
   /** {@inheritDoc StateStore.delete} */
   delete(key: Uint8Array): boolean {
     assertBytes(key, 'key', 'InMemoryStore.delete');
     const index = this.index;
-    const slot = index.find(key, hashBytes(key));
+    const slot = index.find(key, hashBytes(key), this.records.pages);
     if (slot < 0) return false;
     const id = index.idAt(slot);
-    const str = index.strs[id]!;
-    this.bytes -= str.length + index.cells[id]!.size;
-    this.tree.delete(str);
+    this.tree.remove(key);
     index.removeSlot(slot);
+    this.bytes -= this.records.remove(id);
     return true;
   }
 
@@ -152,39 +145,30 @@ export class InMemoryStore implements StateStore {
   /** {@inheritDoc StateStore.prefixScan} */
   prefixScan(prefix: Uint8Array): IterableIterator<Entry> {
     assertBytes(prefix, 'prefix', 'InMemoryStore.prefixScan');
-    const lo = bytesToLatin1(prefix);
-    // The latin1 successor of a prefix: strip trailing 0xFF units, bump the last one.
-    let end = lo.length;
-    while (end > 0 && lo.charCodeAt(end - 1) === 0xff) end--;
-    const hi = end === 0 ? undefined : lo.slice(0, end - 1) + String.fromCharCode(lo.charCodeAt(end - 1) + 1);
-    return this.scan(lo, hi);
+    return this.scan(prefix, prefixSuccessor(prefix));
   }
 
   /** {@inheritDoc StateStore.rangeScan} */
   rangeScan(start: Uint8Array, end?: Uint8Array): IterableIterator<Entry> {
     assertBytes(start, 'start', 'InMemoryStore.rangeScan');
     if (end !== undefined) assertBytes(end, 'end', 'InMemoryStore.rangeScan');
-    return this.scan(bytesToLatin1(start), end === undefined ? undefined : bytesToLatin1(end));
+    return this.scan(start, end);
   }
 
-  private scan(lo: string, hi: string | undefined): IterableIterator<Entry> {
-    const tree = this.tree;
-    const last = tree.maxKey();
-    if (last === undefined || (hi !== undefined && lo >= hi) || lo > last) return NO_ENTRIES[Symbol.iterator]();
+  private scan(lo: Uint8Array, hi: Uint8Array | undefined): IterableIterator<Entry> {
+    if (hi !== undefined && compareBytes(lo, hi) >= 0) return NO_ENTRIES[Symbol.iterator]();
+    const cursor = new TreeCursor(this.tree.root, lo);
+    const pages = this.records.pages;
     const found: Entry[] = [];
-    let resumeAfter: string | undefined;
-    tree.forRange(lo, hi ?? last, hi === undefined, (str, cell) => {
-      found.push([cellKey(str, cell), cell.v]);
-      if (found.length === EAGER_SCAN) {
-        resumeAfter = str;
-        return { break: true };
-      }
-      return undefined;
-    });
-    if (resumeAfter === undefined) return found[Symbol.iterator]();
-    // A long scan continues over a clone; cells it shares must no longer be written in place.
-    this.epoch = nextEpoch();
-    return continueScan(found, tree.clone(), resumeAfter, hi);
+    while (cursor.leaf !== undefined && found.length < EAGER_SCAN) {
+      if (hi !== undefined && compareAt(hi, cursor.leaf.kb, cursor.keyStart(), cursor.keyEnd()) <= 0) break;
+      found.push([cursor.leaf.key(cursor.i), valueOf(pages, cursor.id())]);
+      cursor.next();
+    }
+    if (found.length < EAGER_SCAN || cursor.leaf === undefined) return found[Symbol.iterator]();
+    // A long scan continues over the same root, frozen now, and a frozen page table.
+    this.tree.share();
+    return continueScan(found, cursor, this.records.share(), hi);
   }
 
   /** {@inheritDoc StateStore.len} */
@@ -205,56 +189,50 @@ export class InMemoryStore implements StateStore {
   /**
    * {@inheritDoc StateStore.snapshot}
    *
-   * @remarks O(1): shares the copy-on-write tree with the snapshot.
+   * @remarks O(1) for the tree (shared, copy on write) plus a copy of the page table (one
+   * pointer per 512 entries); the pages themselves are shared and copied on their next write.
    */
   snapshot(): StateSnapshot {
-    this.epoch = nextEpoch();
-    const view = this.tree.clone();
-    view.freeze();
-    return snapshotOfTree(view, this.bytes);
+    const root = this.tree.share();
+    return snapshotOfView({ root, pages: this.records.share(), len: this.tree.size, sizeBytes: this.bytes });
   }
 
   /**
    * {@inheritDoc StateStore.restore}
    *
-   * @remarks O(n): a snapshot's tree is shared (O(1)) and the hash index rebuilt from it; bytes
-   * are decoded and the index built as they are, with each value's array made on first read.
+   * @remarks O(n): a snapshot's tree and pages are shared (copied on write) and the hash index
+   * rebuilt from them; bytes are decoded straight into pages and a bulk-built tree.
    */
   restore(snapshot: StateSnapshot | Uint8Array): void {
     if (snapshot instanceof Uint8Array) {
-      // From bytes: the decoder hands over each entry's key, cell and hash as it goes, so the
-      // hash index is built without walking the new tree again.
-      let got: DecodedEntries | undefined;
-      const snap = decodeCollecting(snapshot, (count) => (got = { strs: new Array<string>(count), cells: new Array<Cell>(count), hashes: new Int32Array(count) }));
-      const tree = snapshotTree(snap).clone();
-      tree.unfreeze();
-      this.index = HashIndex.build(got!.strs, got!.cells, got!.hashes);
-      this.tree = tree;
-      this.bytes = snap.sizeBytes();
+      const { view, hashes } = decodeForRestore(snapshot);
+      this.adopt(view, undefined, hashes!);
       return;
     }
-    const snap = toSnapshot(snapshot, 'InMemoryStore.restore');
-    const tree = snapshotTree(snap).clone();
-    tree.unfreeze();
-    const n = tree.size;
-    const strs: string[] = new Array<string>(n);
-    const cells: Cell[] = new Array<Cell>(n);
+    const view = snapshotView(toSnapshot(snapshot, 'InMemoryStore.restore'));
+    const n = view.len;
+    const ids = new Int32Array(n);
     const hashes = new Int32Array(n);
-    let i = 0;
-    tree.forEachPair((str, cell) => {
-      strs[i] = str;
-      cells[i] = cell;
-      hashes[i++] = hashLatin1(str);
-    });
-    const index = HashIndex.build(strs, cells, hashes);
-    this.tree = tree;
+    let j = 0;
+    for (const cursor = new TreeCursor(view.root); cursor.leaf !== undefined; cursor.next()) {
+      ids[j] = cursor.id();
+      hashes[j++] = hashRange(cursor.leaf.kb, cursor.keyStart(), cursor.keyEnd());
+    }
+    this.adopt(view, ids, hashes);
+  }
+
+  private adopt(view: StoreView, ids: Int32Array | undefined, hashes: Int32Array): void {
+    const index = HashIndex.build(view.len, ids, hashes);
+    this.tree = new KeyTree(view.root, view.len);
+    this.records = new EntryPages(view.pages.slice());
     this.index = index;
-    this.bytes = snap.sizeBytes();
+    this.bytes = view.sizeBytes;
   }
 
   /** {@inheritDoc StateStore.clear} */
   clear(): void {
-    this.tree = newCellTree();
+    this.tree = new KeyTree();
+    this.records = new EntryPages();
     this.index = new HashIndex();
     this.bytes = 0;
   }
@@ -265,15 +243,14 @@ export class InMemoryStore implements StateStore {
 
 function* continueScan(
   first: Entry[],
-  view: BTree<string, Cell>,
-  after: string,
-  hi: string | undefined,
+  cursor: TreeCursor,
+  pages: PageTable,
+  hi: Uint8Array | undefined,
 ): IterableIterator<Entry> {
   yield* first;
-  const pair: [string, Cell] = ['', undefined as unknown as Cell];
-  for (const [str, cell] of view.entries(after, pair)) {
-    if (str === after) continue;
-    if (hi !== undefined && str >= hi) return;
-    yield [cellKey(str, cell), cell.v];
+  for (; cursor.leaf !== undefined; cursor.next()) {
+    const leaf = cursor.leaf;
+    if (hi !== undefined && compareAt(hi, leaf.kb, cursor.keyStart(), cursor.keyEnd()) <= 0) return;
+    yield [leaf.key(cursor.i), valueOf(pages, cursor.id())];
   }
 }

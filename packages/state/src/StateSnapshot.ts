@@ -1,24 +1,25 @@
-import type BTree from 'sorted-btree';
-import { Cell, FROZEN_EPOCH, cellKey } from './Cell';
 import type { Entry } from './Entry';
+import { valueOf } from './EntryPages';
 import type { SnapshotSource } from './SnapshotSource';
 import { SourceCheck } from './SourceCheck';
 import { StateError } from './StateError';
-import { assertBytes, bytesToLatin1, copyBytes } from './bytes';
-import { newCellTree } from './cellTree';
-import { decodeSnapshot, type DecodedEntries } from './decodeSnapshot';
+import { type StoreView, ViewBuilder } from './StoreView';
+import { TreeCursor } from './TreeCursor';
+import { assertBytes, compareBytes } from './bytes';
+import { type DecodedSnapshot, decodeSnapshot } from './decodeSnapshot';
 import { describeValue } from './describeValue';
-import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeTree, encodeTreeChunks } from './encodeSnapshot';
+import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeView, encodeViewChunks } from './encodeSnapshot';
 
-let treeOf: (snapshot: StateSnapshot) => BTree<string, Cell>;
-let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapshot;
+let viewOfSnapshot: (snapshot: StateSnapshot) => StoreView;
+let makeSnapshot: (view: StoreView) => StateSnapshot;
 
 /**
  * A point-in-time, immutable view of a store's entries: what a checkpoint persists.
  *
  * Snapshots are store-independent: one taken from any {@link StateStore} can be restored into any
  * other. {@link InMemoryStore.snapshot} takes one in O(1) by sharing the store's copy-on-write
- * tree; later writes to the store copy the tree nodes they touch and never reach the snapshot.
+ * tree and pages; later writes to the store copy the tree nodes and pages they touch and never
+ * reach the snapshot.
  *
  * A store that keeps its own point-in-time views (an LMDB read transaction, say) wraps one with
  * {@link StateSnapshot.fromSource}: O(1), the entries read lazily when encoded or restored. Such a
@@ -39,19 +40,19 @@ let makeSnapshot: (tree: BTree<string, Cell>, sizeBytes: number) => StateSnapsho
  */
 export class StateSnapshot {
   /** The entries, unless the snapshot reads them from a {@link SnapshotSource}. */
-  readonly #tree: BTree<string, Cell> | undefined;
+  readonly #view: StoreView | undefined;
   readonly #source: SnapshotSource | undefined;
   readonly #len: number;
   readonly #sizeBytes: number;
   #released = false;
 
   static {
-    treeOf = (snapshot) => snapshot.#tree ?? snapshot.#treeFromSource();
-    makeSnapshot = (tree, sizeBytes) => new StateSnapshot(tree, undefined, tree.size, sizeBytes);
+    viewOfSnapshot = (snapshot) => snapshot.#view ?? snapshot.#viewFromSource();
+    makeSnapshot = (view) => new StateSnapshot(view, undefined, view.len, view.sizeBytes);
   }
 
-  private constructor(tree: BTree<string, Cell> | undefined, source: SnapshotSource | undefined, len: number, sizeBytes: number) {
-    this.#tree = tree;
+  private constructor(view: StoreView | undefined, source: SnapshotSource | undefined, len: number, sizeBytes: number) {
+    this.#view = view;
     this.#source = source;
     this.#len = len;
     this.#sizeBytes = sizeBytes;
@@ -101,22 +102,23 @@ export class StateSnapshot {
    * copied. For custom stores whose snapshot is not a shared tree. O(n log n).
    */
   static fromEntries(entries: Iterable<readonly [Uint8Array, Uint8Array]>): StateSnapshot {
-    const tree = newCellTree();
-    let size = 0;
+    const pairs: [Uint8Array, Uint8Array][] = [];
     for (const pair of entries) {
       const [key, value] = pair;
       assertBytes(key, 'entry key', 'StateSnapshot.fromEntries');
       assertBytes(value, 'entry value', 'StateSnapshot.fromEntries');
-      const k = copyBytes(key);
-      const v = copyBytes(value);
-      const str = bytesToLatin1(k);
-      const old = tree.get(str);
-      if (old !== undefined) size -= str.length + old.size;
-      tree.set(str, new Cell(k, v, FROZEN_EPOCH));
-      size += k.length + v.length;
+      pairs.push([key, value]);
     }
-    tree.freeze();
-    return new StateSnapshot(tree, undefined, tree.size, size);
+    // a stable sort keeps equal keys in input order: the last of each run wins
+    pairs.sort((x, y) => compareBytes(x[0], y[0]));
+    const builder = new ViewBuilder(pairs.length, false);
+    for (let i = 0; i < pairs.length; i++) {
+      const [key, value] = pairs[i]!;
+      const next = pairs[i + 1];
+      if (next !== undefined && compareBytes(key, next[0]) === 0) continue;
+      builder.add(key, 0, key.length, value, 0, value.length);
+    }
+    return makeSnapshot(builder.finish());
   }
 
   /** Number of entries. O(1). */
@@ -135,7 +137,8 @@ export class StateSnapshot {
    * @throws StateError `IO` for a lazily-backed snapshot after {@link release}
    */
   *entries(): IterableIterator<Entry> {
-    if (this.#tree === undefined) {
+    const view = this.#view;
+    if (view === undefined) {
       const it = this.#sourceEntries('StateSnapshot.entries');
       try {
         for (let next = it.next(); next.done !== true; next = it.next()) yield next.value;
@@ -144,8 +147,9 @@ export class StateSnapshot {
       }
       return;
     }
-    const pair: [string, Cell] = ['', undefined as unknown as Cell];
-    for (const [str, cell] of this.#tree.entries(undefined, pair)) yield [cellKey(str, cell), cell.v];
+    for (const cursor = new TreeCursor(view.root); cursor.leaf !== undefined; cursor.next()) {
+      yield [cursor.leaf.key(cursor.i), valueOf(view.pages, cursor.id())];
+    }
   }
 
   /**
@@ -177,11 +181,11 @@ export class StateSnapshot {
 
   /** Encodes the snapshot into the versioned, checksummed byte form. O(n). */
   encode(): Uint8Array {
-    if (this.#tree === undefined) {
+    if (this.#view === undefined) {
       const check = new SourceCheck('StateSnapshot.encode', 'SERIALIZATION', this.#len, this.#sizeBytes);
       return encodeEntries(this.#sourceEntries('StateSnapshot.encode'), check, this.#len, this.#sizeBytes);
     }
-    return encodeTree(this.#tree, this.#sizeBytes);
+    return encodeView(this.#view);
   }
 
   /**
@@ -206,8 +210,8 @@ export class StateSnapshot {
       throw new StateError('INVALID_ARGUMENT', `StateSnapshot.encodeChunks: entriesPerChunk must be a positive integer, got ${describeValue(entriesPerChunk)}`);
     }
     checkEntryCount(this.#len, 'StateSnapshot.encodeChunks');
-    if (this.#tree !== undefined) {
-      yield* encodeTreeChunks(this.#tree, entriesPerChunk);
+    if (this.#view !== undefined) {
+      yield* encodeViewChunks(this.#view, entriesPerChunk);
       return;
     }
     const it = this.#sourceEntries('StateSnapshot.encodeChunks');
@@ -218,11 +222,10 @@ export class StateSnapshot {
   /**
    * Decodes bytes written by {@link encode}. Throws `StateError` `CORRUPTION` for anything else:
    * a foreign format, an unknown version, a checksum mismatch, truncation, keys out of order.
-   * The input is copied; O(n log n) worst case, O(n) for well-formed (sorted) input in practice.
+   * The input is copied (into the snapshot's own pages) and not kept. O(n).
    */
   static decode(bytes: Uint8Array): StateSnapshot {
-    const { tree, sizeBytes } = decodeSnapshot(bytes, undefined);
-    return makeSnapshot(tree, sizeBytes);
+    return makeSnapshot(decodeSnapshot(bytes, false).view);
   }
 
   /** A lazily-backed snapshot's entries, refused once released. */
@@ -234,46 +237,41 @@ export class StateSnapshot {
   }
 
   /**
-   * The tree of a lazily-backed snapshot's entries (for `InMemoryStore.restore`): built from the
-   * source, checked, O(n log n). The cells share the source's arrays.
+   * The view of a lazily-backed snapshot's entries (for `InMemoryStore.restore`): built from the
+   * source in one pass, checked, O(n). Keys and values are copied into the view's pages.
    */
-  #treeFromSource(): BTree<string, Cell> {
+  #viewFromSource(): StoreView {
     const where = 'StateSnapshot (restoring a snapshot from StateSnapshot.fromSource)';
     const it = this.#sourceEntries(where);
     const check = new SourceCheck(where, 'CORRUPTION', this.#len, this.#sizeBytes);
-    const tree = newCellTree();
+    const builder = new ViewBuilder(this.#len, false);
     try {
       for (let next = it.next(); next.done !== true; next = it.next()) {
         const [key, value] = next.value;
         check.entry(key, value);
-        tree.set(bytesToLatin1(key), new Cell(key, value, FROZEN_EPOCH));
+        builder.add(key, 0, key.length, value, 0, value.length);
       }
     } finally {
       it.return?.();
     }
     check.end();
-    tree.freeze();
-    return tree;
+    return builder.finish();
   }
 }
 
-/**
- * Internal: {@link StateSnapshot.decode} that also fills `collect`'s arrays by position (see
- * `decodeSnapshot`), for `InMemoryStore.restore(bytes)`.
- */
-export function decodeCollecting(bytes: Uint8Array, collect: (count: number) => DecodedEntries): StateSnapshot {
-  const { tree, sizeBytes } = decodeSnapshot(bytes, collect);
-  return makeSnapshot(tree, sizeBytes);
+/** Internal: decodes bytes for `InMemoryStore.restore(bytes)`, with each entry's key hash. */
+export function decodeForRestore(bytes: Uint8Array): DecodedSnapshot {
+  return decodeSnapshot(bytes, true);
 }
 
-/** Internal: the shared tree behind a snapshot (for O(1) restore into an InMemoryStore). */
-export function snapshotTree(snapshot: StateSnapshot): BTree<string, Cell> {
-  return treeOf(snapshot);
+/** Internal: the view behind a snapshot (for O(1) restore into an InMemoryStore). */
+export function snapshotView(snapshot: StateSnapshot): StoreView {
+  return viewOfSnapshot(snapshot);
 }
 
-/** Internal: wraps a (cloned, frozen) tree as a snapshot. */
-export function snapshotOfTree(tree: BTree<string, Cell>, sizeBytes: number): StateSnapshot {
-  return makeSnapshot(tree, sizeBytes);
+/** Internal: wraps a frozen store view as a snapshot. */
+export function snapshotOfView(view: StoreView): StateSnapshot {
+  return makeSnapshot(view);
 }
 
 /**

@@ -45,7 +45,8 @@ export function lengthBytes(n: number): number {
   return bytes;
 }
 
-function writeLength(out: Uint8Array, pos: number, n: number): number {
+/** Writes `n` as LEB128 at `pos`; returns the position after. */
+export function writeLength(out: Uint8Array, pos: number, n: number): number {
   while (n >= 0x80) {
     out[pos++] = (n & 0x7f) | 0x80;
     n >>>= 7;
@@ -59,14 +60,6 @@ export function writeChunk(out: Uint8Array, pos: number, bytes: Uint8Array): num
   pos = writeLength(out, pos, bytes.length);
   out.set(bytes, pos);
   return pos + bytes.length;
-}
-
-/** {@link writeChunk} for key bytes held as a latin1 string (one code unit a byte). */
-export function writeLatin1Chunk(out: Uint8Array, pos: number, str: string): number {
-  const n = str.length;
-  pos = writeLength(out, pos, n);
-  for (let i = 0; i < n; i++) out[pos + i] = str.charCodeAt(i);
-  return pos + n;
 }
 
 /** Reads a LEB128 length of at most 5 bytes (values < 2^32); -1 when malformed or truncated. */

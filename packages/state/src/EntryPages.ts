@@ -1,0 +1,237 @@
+// Internal: where InMemoryStore keeps each entry's key and value bytes, by entry id.
+//
+// Ids are grouped in pages of 512; a page holds one byte buffer with the key and value of each of
+// its ids written side by side, and one Int32Array of [offset, key length, value length,
+// capacity] per id. So a million entries are about two thousand pages: a few thousand objects for
+// the garbage collector to trace instead of several per entry (see docs/architecture.md, state).
+//
+// Copy on write: every page records the version it was made in. A store writes only pages of its
+// own current version and copies any other page first (compacting it on the way); a snapshot
+// takes a copy of the page table and renews the store's version, so every page it holds is
+// frozen for good. Values handed to callers are always copies, so an owned page may overwrite a
+// value in place when the new one fits.
+
+/** log2 of the ids per page. */
+export const PAGE_BITS = 9;
+/** Ids per page. */
+export const PAGE_IDS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_IDS - 1;
+/** Int32s of metadata per id: offset (-1 when the id is free), key length, value length, capacity. */
+const META = 4;
+const MIN_PAGE_BYTES = 256;
+
+let lastVersion = 0;
+
+/** A fresh version number, distinct from every one handed out before in this process. */
+export function nextVersion(): number {
+  return ++lastVersion;
+}
+
+/** One page: the records of 512 ids. */
+export class Page {
+  constructor(
+    /** The version this page was made in; only a store of that version may write it. */
+    readonly v: number,
+    readonly meta: Int32Array,
+    public bytes: Uint8Array,
+    /** Bytes of `bytes` in use (records live or dead). */
+    public used: number,
+    /** Bytes of live records' capacity. */
+    public live: number,
+  ) {}
+
+  /** An empty page for version `v`, every id free. */
+  static empty(v: number, bytes = MIN_PAGE_BYTES): Page {
+    const meta = new Int32Array(PAGE_IDS * META);
+    for (let s = 0; s < PAGE_IDS; s++) meta[s * META] = -1;
+    return new Page(v, meta, new Uint8Array(bytes), 0, 0);
+  }
+
+  /** A copy of this page for version `v`, its live records packed into a buffer with room for `extra` more bytes. */
+  copy(v: number, extra: number): Page {
+    const page = new Page(v, this.meta.slice(), this.bytes, this.used, this.live);
+    page.repack(extra);
+    return page;
+  }
+
+  /** Packs the live records into a fresh buffer with room for `extra` more bytes (then some). */
+  repack(extra: number): void {
+    const want = this.live + extra;
+    const size = Math.max(MIN_PAGE_BYTES, want + (want >> 2));
+    const out = new Uint8Array(size);
+    const src = this.bytes;
+    const meta = this.meta;
+    let pos = 0;
+    for (let m = 0; m < PAGE_IDS * META; m += META) {
+      const off = meta[m]!;
+      if (off < 0) continue;
+      const len = meta[m + 1]! + meta[m + 2]!;
+      out.set(src.subarray(off, off + len), pos);
+      meta[m] = pos;
+      pos += meta[m + 3]!;
+    }
+    this.bytes = out;
+    this.used = pos;
+  }
+}
+
+/** The page table of a store or a snapshot; read-only helpers over it. */
+export type PageTable = readonly Page[];
+
+/** A copy of the value of `id`. */
+export function valueOf(pages: PageTable, id: number): Uint8Array {
+  const page = pages[id >>> PAGE_BITS]!;
+  const m = (id & PAGE_MASK) * META;
+  const meta = page.meta;
+  const start = meta[m]! + meta[m + 1]!;
+  return page.bytes.slice(start, start + meta[m + 2]!);
+}
+
+/** The value length of `id`. */
+export function valueLength(pages: PageTable, id: number): number {
+  return pages[id >>> PAGE_BITS]!.meta[(id & PAGE_MASK) * META + 2]!;
+}
+
+/** The page bytes and the offset of `id`'s value in them (for encoders that copy straight out). */
+export function valueAt(pages: PageTable, id: number): { bytes: Uint8Array; start: number; length: number } {
+  const page = pages[id >>> PAGE_BITS]!;
+  const m = (id & PAGE_MASK) * META;
+  const meta = page.meta;
+  return { bytes: page.bytes, start: meta[m]! + meta[m + 1]!, length: meta[m + 2]! };
+}
+
+/** Whether the key of `id` is exactly `key`. */
+export function keyEquals(pages: PageTable, id: number, key: Uint8Array): boolean {
+  const page = pages[id >>> PAGE_BITS]!;
+  const m = (id & PAGE_MASK) * META;
+  const meta = page.meta;
+  const n = key.length;
+  if (meta[m + 1] !== n) return false;
+  const bytes = page.bytes;
+  const off = meta[m]!;
+  for (let i = 0; i < n; i++) if (bytes[off + i] !== key[i]) return false;
+  return true;
+}
+
+/**
+ * The entry records of one store: allocates ids, writes keys and values, copies pages a snapshot
+ * shares before writing them.
+ */
+export class EntryPages {
+  pages: Page[];
+  /** The version this store writes in (see the file comment). */
+  private ver: number;
+  private free: number[];
+  private nextId: number;
+
+  constructor(pages: Page[] = [], ver = nextVersion()) {
+    this.pages = pages;
+    this.ver = ver;
+    this.free = [];
+    this.nextId = pages.length * PAGE_IDS;
+    // ids a shared page holds free are reused
+    for (let p = pages.length - 1; p >= 0; p--) {
+      const meta = pages[p]!.meta;
+      for (let s = PAGE_IDS - 1; s >= 0; s--) if (meta[s * META]! < 0) this.free.push((p << PAGE_BITS) | s);
+    }
+  }
+
+  /** Freezes every current page (they become shared) and returns the table: O(pages). */
+  share(): PageTable {
+    this.ver = nextVersion();
+    return this.pages.slice();
+  }
+
+  /** Ids in use or free below the next fresh id (the span of a hash index's ids). */
+  idSpan(): number {
+    return this.nextId;
+  }
+
+  private writable(p: number, extra: number): Page {
+    let page = this.pages[p]!;
+    if (page.v !== this.ver) {
+      page = page.copy(this.ver, extra);
+      this.pages[p] = page;
+    }
+    return page;
+  }
+
+  /** Room for `need` more bytes at the end of an owned page. */
+  private room(page: Page, need: number): void {
+    if (page.used + need <= page.bytes.length) return;
+    const dead = page.used - page.live;
+    if (dead > page.live >> 1) {
+      page.repack(need);
+      return;
+    }
+    const size = Math.max(page.used + need, page.bytes.length * 2);
+    const out = new Uint8Array(size);
+    out.set(page.bytes.subarray(0, page.used));
+    page.bytes = out;
+  }
+
+  /** Stores a new entry; returns its id. */
+  add(key: Uint8Array, value: Uint8Array): number {
+    let id = this.free.pop();
+    if (id === undefined) {
+      id = this.nextId++;
+      if (id >>> PAGE_BITS === this.pages.length) this.pages.push(Page.empty(this.ver));
+    }
+    const need = key.length + value.length;
+    const page = this.writable(id >>> PAGE_BITS, need);
+    this.room(page, need);
+    const off = page.used;
+    page.bytes.set(key, off);
+    page.bytes.set(value, off + key.length);
+    page.used += need;
+    page.live += need;
+    const m = (id & PAGE_MASK) * META;
+    const meta = page.meta;
+    meta[m] = off;
+    meta[m + 1] = key.length;
+    meta[m + 2] = value.length;
+    meta[m + 3] = need;
+    return id;
+  }
+
+  /** Replaces the value of `id`; returns the old value's length. */
+  set(id: number, value: Uint8Array): number {
+    const p = id >>> PAGE_BITS;
+    const m = (id & PAGE_MASK) * META;
+    let page = this.pages[p]!;
+    const keyLen = page.meta[m + 1]!;
+    const oldLen = page.meta[m + 2]!;
+    const need = keyLen + value.length;
+    page = this.writable(p, need);
+    const meta = page.meta;
+    const off = meta[m]!;
+    if (need <= meta[m + 3]!) {
+      page.bytes.set(value, off + keyLen);
+      meta[m + 2] = value.length;
+      return oldLen;
+    }
+    this.room(page, need);
+    const bytes = page.bytes;
+    const from = meta[m]!; // repacking may have moved the record
+    const at = page.used;
+    bytes.copyWithin(at, from, from + keyLen);
+    bytes.set(value, at + keyLen);
+    page.used += need;
+    page.live += need - meta[m + 3]!;
+    meta[m] = at;
+    meta[m + 2] = value.length;
+    meta[m + 3] = need;
+    return oldLen;
+  }
+
+  /** Frees `id`; returns its key plus value length. */
+  remove(id: number): number {
+    const page = this.writable(id >>> PAGE_BITS, 0);
+    const m = (id & PAGE_MASK) * META;
+    const meta = page.meta;
+    page.live -= meta[m + 3]!;
+    meta[m] = -1;
+    this.free.push(id);
+    return meta[m + 1]! + meta[m + 2]!;
+  }
+}
