@@ -94,8 +94,10 @@ interface PointerAt {
  * newest first, at most `retain` of them.
  *
  * **Saving.** {@link save} streams every store to its object chunk by chunk as the chunks come
- * (never joined into one buffer; each chunk publish is acknowledged by JetStream, so it is on the
- * server's disk: file storage, `replicas` copies), computing its CRC-32 on the way, then writes the
+ * (never joined into one buffer; each chunk publish is acknowledged once JetStream has written it
+ * to its file store on `replicas` servers; nats-server syncs those files to disk on its own
+ * interval, so a killed server loses nothing, and a lost machine is covered by replicas),
+ * computing its CRC-32 on the way, then writes the
  * manifest, then moves the pointer with a KV update that expects the revision this instance last
  * saw. Only then is the checkpoint part of the storage; then the objects of checkpoints past the
  * newest `retain` (and of a replaced checkpoint of the same id) are deleted. A save rejects when
@@ -113,7 +115,7 @@ interface PointerAt {
  *
  * **Checking.** {@link list} and {@link load} check every checkpoint they read: its manifest
  * (format, version, checksum, id), and every store object: present, with all its chunks in the
- * stream, with the manifest's size and CRC-32 (and JetStream's own SHA-256 of the object). A
+ * stream, with the manifest's size and CRC-32 (the object store's own SHA-256 is not needed). A
  * damaged checkpoint is `valid: false` in {@link list} and `CheckpointError`
  * `CORRUPT_CHECKPOINT` from {@link load}, so the coordinator falls back to the one before.
  *
@@ -276,7 +278,7 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
   }
 
   #readContext(b: Buckets): ObjectsReadContext {
-    return { os: b.os, jsm: b.jsm, bucket: this.#bucket, timeoutMs: this.#timeoutMs };
+    return { js: b.js, os: b.os, jsm: b.jsm, bucket: this.#bucket, timeoutMs: this.#timeoutMs };
   }
 
   /** Opens (or creates) the object store and KV bucket once; a failure is retried by the next call. */
@@ -344,7 +346,7 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
 
   async #write(checkpoint: CheckpointToSave): Promise<void> {
     const { id } = checkpoint;
-    const what = `cannot save checkpoint ${id} in ${this.describe()}`;
+    const what = `cannot save checkpoint ${id} in object store '${this.#bucket}'`;
     const b = await this.#open();
     this.#seen ??= await this.#readPointer(b);
     checkNotPrunedAtOnce(what, id, this.#seen, this.#retain);
@@ -419,13 +421,17 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  /** Deletes objects, logging (not throwing) what fails. */
+  /**
+   * Deletes objects, logging (not throwing) a failure; stops at the first one (the server is
+   * unreachable then, and every other delete would wait for its timeout too).
+   */
   async #deleteObjects(b: Buckets, names: readonly string[], what: string): Promise<void> {
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
       try {
         await b.os.delete(name);
       } catch (err) {
-        this.#log(`could not delete ${what}: object ${name} of object store '${this.#bucket}': ${messageOf(err)}`);
+        this.#log(`could not delete ${what} from object store '${this.#bucket}' (${names.slice(i).join(', ')}): ${messageOf(err)}`);
+        return;
       }
     }
   }

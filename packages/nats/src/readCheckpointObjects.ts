@@ -2,7 +2,7 @@
 // checking all of it: the manifest (format, checksum, id), then every store object (present, all
 // its chunks present, its size and CRC-32 those of the manifest), streamed chunk by chunk.
 import { crc32 } from 'node:zlib';
-import type { JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { CorruptManifest, decodeManifest, type Manifest } from '@weir/checkpoint';
 import { hex32, messageOf } from '@weir/state';
@@ -18,15 +18,17 @@ export type ObjectsReadResult =
 
 /** Where to read from. */
 export interface ObjectsReadContext {
+  readonly js: JetStreamClient;
   readonly os: ObjectStore;
   readonly jsm: JetStreamManager;
   readonly bucket: string;
-  /** The longest wait for the next chunk of an object, ms. */
+  /** The longest wait for the next batch of chunks of an object, ms. */
   readonly timeoutMs: number;
 }
 
 const MANIFEST = 'manifest.json';
-const DIGEST_MISMATCH = 'digests do not match';
+/** Chunks asked for per pull request (128 KiB each by default: up to 8 MiB a batch). */
+const FETCH_CHUNKS = 64;
 
 /**
  * Reads checkpoint `c` and checks all of it; `keep`: return the store bytes too (each store
@@ -72,13 +74,16 @@ type ObjectRead =
   | { readonly kind: 'missing' };
 
 /**
- * Streams object `name`, computing its size and CRC-32 (and keeping its chunks when `keep`).
- * Before reading, counts the object's chunk messages in the stream: a missing chunk is reported
- * as such (the client would otherwise only see a digest mismatch, or wait for it).
+ * Reads object `name`, computing its size and CRC-32 (and keeping its chunks when `keep`).
+ * First counts the object's chunk messages in the stream, so that a missing chunk is reported as
+ * such rather than waited for; then reads the chunks through an ordered pull consumer on their
+ * subject, up to {@link FETCH_CHUNKS} per request (several times faster than the object store
+ * client's push-consumer read; the manifest's CRC-32 replaces its SHA-256 check).
  */
 async function readObject(ctx: ObjectsReadContext, name: string, keep: boolean): Promise<ObjectRead> {
   const failed = (err: unknown): NatsError =>
     new NatsError('READ', `JetStreamCheckpointStorage: cannot read object ${name} of object store '${ctx.bucket}': ${messageOf(err)}`, { cause: err });
+  const stream = `OBJ_${ctx.bucket}`;
   let info;
   try {
     info = await ctx.os.info(name);
@@ -86,59 +91,39 @@ async function readObject(ctx: ObjectsReadContext, name: string, keep: boolean):
     throw failed(err);
   }
   if (info === null || info.deleted) return { kind: 'missing' };
-  if (info.chunks > 0) {
-    const subject = `$O.${ctx.bucket}.C.${info.nuid}`;
-    let present: number;
-    try {
-      const si = await ctx.jsm.streams.info(`OBJ_${ctx.bucket}`, { subjects_filter: subject });
-      present = si.state.subjects?.[subject] ?? 0;
-    } catch (err) {
-      throw failed(err);
-    }
-    if (present !== info.chunks) return { kind: 'corrupt', reason: `${info.chunks - present} of its ${info.chunks} chunk(s) missing` };
-  }
-
-  let result;
-  try {
-    result = await ctx.os.get(name);
-  } catch (err) {
-    throw failed(err);
-  }
-  if (result === null) return { kind: 'missing' };
-  const finished = result.error.then(
-    (err) => err ?? undefined,
-    (err: unknown) => err ?? new Error('the object read failed'),
-  );
-  const reader = result.data.getReader();
   let bytes = 0;
   let crc = 0;
   const chunks: Uint8Array[] = [];
+  if (info.chunks === 0) return { kind: 'ok', bytes, crc32: crc, chunks };
+
+  const subject = `$O.${ctx.bucket}.C.${info.nuid}`;
+  let consumer;
   try {
-    for (;;) {
-      const next = await withTimeout(reader.read(), ctx.timeoutMs, () => `no data for ${ctx.timeoutMs} ms after ${bytes} of ${info.size} bytes`);
-      if (next.done) break;
-      crc = crc32(next.value, crc);
-      bytes += next.value.byteLength;
-      if (keep) chunks.push(next.value);
+    const si = await ctx.jsm.streams.info(stream, { subjects_filter: subject });
+    const present = si.state.subjects?.[subject] ?? 0;
+    if (present !== info.chunks) return { kind: 'corrupt', reason: `${info.chunks - present} of its ${info.chunks} chunk(s) missing` };
+    consumer = await ctx.js.consumers.get(stream, { filter_subjects: subject });
+  } catch (err) {
+    throw failed(err);
+  }
+  let read = 0;
+  try {
+    while (read < info.chunks) {
+      const batch = await consumer.fetch({ max_messages: Math.min(FETCH_CHUNKS, info.chunks - read), expires: ctx.timeoutMs });
+      let got = 0;
+      for await (const m of batch) {
+        got++;
+        crc = crc32(m.data, crc);
+        bytes += m.data.byteLength;
+        if (keep) chunks.push(m.data);
+      }
+      read += got;
+      if (got === 0) return { kind: 'corrupt', reason: `only ${read} of its ${info.chunks} chunk(s) arrived within ${ctx.timeoutMs} ms` };
     }
   } catch (err) {
-    void reader.cancel().catch(() => {});
-    if (messageOf(err).includes(DIGEST_MISMATCH)) return { kind: 'corrupt', reason: 'its SHA-256 digest does not match its object info (damaged in the stream)' };
     throw failed(err);
-  }
-  const err = await finished;
-  if (err !== undefined) {
-    if (messageOf(err).includes(DIGEST_MISMATCH)) return { kind: 'corrupt', reason: 'its SHA-256 digest does not match its object info (damaged in the stream)' };
-    throw failed(err);
+  } finally {
+    void consumer.delete().catch(() => {});
   }
   return { kind: 'ok', bytes, crc32: crc >>> 0, chunks };
-}
-
-/** `promise`, or a rejection with the message `what()` after `ms` without it settling. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what())), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
