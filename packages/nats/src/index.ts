@@ -1,3 +1,5 @@
 export { NatsError, type NatsErrorCode } from './NatsError';
 export { connectNats, type ConnectNatsOptions } from './connectNats';
 export { JetStreamCheckpointStorage, type JetStreamCheckpointStorageOptions } from './JetStreamCheckpointStorage';
+export { jetStreamSink, type JetStreamSinkOptions } from './jetStreamSink';
+export { readJetStreamSinkOutput, type JetStreamSinkRecord, type ReadJetStreamSinkOutputOptions } from './readJetStreamSinkOutput';

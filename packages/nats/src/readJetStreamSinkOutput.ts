@@ -1,0 +1,86 @@
+import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { describeValue, messageOf, optionKeys } from '@weir/state';
+import { checkNatsOptionKeys } from './checkNatsOptionKeys';
+import { NatsError } from './NatsError';
+
+/** One committed record of a {@link jetStreamSink}, as a consumer of its stream sees it. */
+export interface JetStreamSinkRecord {
+  /** The partition (the last token of its subject). */
+  readonly partition: number;
+  /** The stream sequence. */
+  readonly seq: number;
+  /** The checkpoint that committed it and its index in that checkpoint's batch (from its `Nats-Msg-Id`). */
+  readonly checkpointId: number;
+  readonly index: number;
+  /** The message body (what the sink's `serialize` returned). */
+  readonly data: Uint8Array;
+}
+
+/** Options of {@link readJetStreamSinkOutput}. */
+export interface ReadJetStreamSinkOutputOptions {
+  readonly stream: string;
+  /** The sink's subject prefix: records on `<subject>.*` are read. */
+  readonly subject: string;
+  /** How long to wait for the records, ms; default 30,000. */
+  readonly timeoutMs?: number;
+}
+
+const KEYS = optionKeys<ReadJetStreamSinkOutputOptions>({ stream: true, subject: true, timeoutMs: true });
+const RECORD_ID = /:(\d+):(\d+):(\d+)$/;
+
+/**
+ * Every record a {@link jetStreamSink} has committed to `stream`, in stream order (which is
+ * write order within each partition): what a consumer reading `<subject>.*` from the start
+ * sees. Reads with an ordered consumer; O(records) time and memory. For tests, tools and small
+ * outputs; a long-running consumer reads the stream itself.
+ *
+ * Throws `NatsError` `MISSING_STREAM` naming the stream, `READ` when the records cannot be read
+ * within `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const records = await readJetStreamSinkOutput(nc, { stream: 'CLICKS_OUT', subject: 'clicks.out' });
+ * const values = records.map((r) => JSON.parse(new TextDecoder().decode(r.data)));
+ * ```
+ */
+export async function readJetStreamSinkOutput(connection: NatsConnection, options: ReadJetStreamSinkOutputOptions): Promise<JetStreamSinkRecord[]> {
+  const kind = 'readJetStreamSinkOutput';
+  if (options === null || typeof options !== 'object') throw new NatsError('INVALID_ARGUMENT', `${kind}: expected options { stream, subject }, got ${describeValue(options)}`);
+  checkNatsOptionKeys(kind, options, KEYS);
+  const { stream, subject } = options;
+  if (typeof stream !== 'string' || stream === '') throw new NatsError('INVALID_ARGUMENT', `${kind}: option \`stream\` must be a stream name, got ${describeValue(stream)}`);
+  if (typeof subject !== 'string' || subject === '') throw new NatsError('INVALID_ARGUMENT', `${kind}: option \`subject\` must be a subject, got ${describeValue(subject)}`);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const filter = `${subject}.*`;
+  const where = `${kind} (${stream}, ${filter})`;
+  let total = 0;
+  try {
+    const jsm = await jetstreamManager(connection, { checkAPI: false });
+    const info = await jsm.streams.info(stream, { subjects_filter: filter });
+    for (const n of Object.values(info.state.subjects ?? {})) total += n;
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === 10059) throw new NatsError('MISSING_STREAM', `${where}: stream '${stream}' does not exist`, { cause: err });
+    throw new NatsError('READ', `${where}: cannot read stream '${stream}': ${messageOf(err)}`, { cause: err });
+  }
+  const records: JetStreamSinkRecord[] = [];
+  if (total === 0) return records;
+  const deadline = Date.now() + timeoutMs;
+  try {
+    const consumer = await jetstream(connection).consumers.get(stream, { filter_subjects: filter });
+    while (records.length < total) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`read ${records.length} of ${total} records within ${timeoutMs} ms`);
+      const batch = await consumer.fetch({ max_messages: Math.min(total - records.length, 10_000), expires: Math.max(1_000, Math.min(left, 5_000)) });
+      for await (const m of batch) {
+        const id = RECORD_ID.exec(m.headers?.get('Nats-Msg-Id') ?? '');
+        const partition = Number(m.subject.slice(subject.length + 1));
+        records.push({ partition, seq: m.seq, checkpointId: id === null ? -1 : Number(id[2]), index: id === null ? -1 : Number(id[3]), data: m.data });
+      }
+    }
+    await consumer.delete().catch(() => undefined);
+  } catch (err) {
+    throw new NatsError('READ', `${where}: ${messageOf(err)}`, { cause: err });
+  }
+  return records;
+}
