@@ -8,29 +8,41 @@ export interface Cached {
   cacheSlot: number;
 }
 
+/** Holes tolerated in the queue before it is compacted (besides one per waiting entry). */
+const SLACK = 1_024;
+
 /**
- * A write-back cache for operators that keep decoded state in memory in front of their
- * {@link StateStore} (docs/architecture.md §3.2): entries changed since they were last written
- * wait here until more than `capacity` are waiting (then all are written) or the operator
- * flushes them at a checkpoint barrier. With capacity 0 every change is written at once (write-through). Entries
- * purged while waiting are dropped, never written, and the cache lets go of them at once (a
- * dropped entry swaps places with the last waiting one), so short-lived entries die young
- * instead of being kept alive, and copied by every young-generation GC, until the next flush.
- * O(1) per change and per drop; a flush is O(waiting).
+ * A bounded write-back cache for operators that keep decoded state in memory in front of their
+ * {@link StateStore} (docs/architecture.md §3.2): the store must hold every change at each
+ * checkpoint barrier, not at every record. An entry changed since it was last written waits here
+ * (a change to an entry already waiting costs nothing more); when more than `capacity` wait, the
+ * one waiting longest is written (one write per change at most, never a burst), and the operator
+ * writes all that still wait with {@link flush} at a barrier, so a barrier writes at most
+ * `capacity` entries: `capacity` bounds the stall a checkpoint adds to the record path. With
+ * capacity 0 every change is written at once (write-through).
+ *
+ * Entries purged while waiting are dropped, never written, and the cache lets go of them at once
+ * (their place becomes a hole, compacted away later), so short-lived entries die young.
+ *
+ * Cost: O(1) amortised per change and per drop, allocation-free once the queue has grown; a
+ * flush is O(waiting).
  *
  * @typeParam E - the cached entry: anything with the `dirty` flag and `cacheSlot` the cache owns
  *
  * @example
  * ```ts
- * const cache = new WriteBackCache<Row>(10_000, (row) => store.put(row.key, encode(row)));
+ * const cache = new WriteBackCache<Row>(16_384, (row) => store.put(row.key, encode(row)));
  * row.count++;
- * cache.changed(row);      // written now (capacity 0) or later
+ * cache.changed(row);      // waits (the longest-waiting entry is written if over capacity)
  * cache.drop(expiredRow);  // never written
  * cache.flush();           // before store.snapshot()
  * ```
  */
 export class WriteBackCache<E extends Cached> {
-  private waiting: E[] = [];
+  /** Waiting entries in the order they became dirty, from `head`; `undefined` marks a hole. */
+  private queue: Array<E | undefined> = [];
+  private head = 0;
+  private count = 0;
 
   /**
    * @param capacity - how many changed entries may wait (0: write every change at once)
@@ -41,51 +53,72 @@ export class WriteBackCache<E extends Cached> {
     private readonly write: (entry: E) => void,
   ) {}
 
-  /** Records a change: writes it through, or queues it. */
+  /** How many changed entries wait to be written. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Records a change: queues it (writing the longest-waiting entry if over capacity), or writes it through. */
   changed(entry: E): void {
+    if (entry.dirty) return;
     if (this.capacity === 0) {
       this.write(entry);
       return;
     }
-    if (entry.dirty) return;
     entry.dirty = true;
-    entry.cacheSlot = this.waiting.length;
-    this.waiting.push(entry);
-    if (this.waiting.length > this.capacity) this.flush();
+    entry.cacheSlot = this.queue.length;
+    this.queue.push(entry);
+    if (++this.count > this.capacity) this.writeOldest();
   }
 
-  /** Forgets a waiting change (the entry left the operator's state): it will not be written. O(1). */
+  /** Forgets a waiting change (the entry left the operator's state): it will not be written. O(1) amortised. */
   drop(entry: E): void {
     if (!entry.dirty) return;
     entry.dirty = false;
-    const i = entry.cacheSlot;
+    this.queue[entry.cacheSlot] = undefined;
     entry.cacheSlot = -1;
-    const last = this.waiting.pop()!;
-    if (last !== entry) {
-      this.waiting[i] = last;
-      last.cacheSlot = i;
-    }
+    if (--this.count === 0) this.clear();
+    else if (this.queue.length - this.head > 2 * this.count + SLACK) this.compact();
   }
 
-  /** Writes every waiting change, in the order they were queued (as moved by drops). */
+  /** Writes every waiting change, in the order they became dirty. */
   flush(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    let i = 0;
-    try {
-      for (; i < waiting.length; i++) {
-        const entry = waiting[i]!;
-        entry.dirty = false;
-        entry.cacheSlot = -1;
-        this.write(entry);
-      }
-    } finally {
-      // a write threw: the entries after it keep waiting
-      for (let j = i + 1; j < waiting.length; j++) {
-        const entry = waiting[j]!;
-        entry.cacheSlot = this.waiting.length;
-        this.waiting.push(entry);
-      }
+    while (this.count > 0) this.writeOldest();
+    this.clear();
+  }
+
+  /** Writes the entry waiting longest. If the write throws, the entry stays waiting. */
+  private writeOldest(): void {
+    const queue = this.queue;
+    let i = this.head;
+    while (queue[i] === undefined) i++;
+    this.head = i;
+    const entry = queue[i]!;
+    this.write(entry);
+    queue[i] = undefined;
+    this.head = i + 1;
+    entry.dirty = false;
+    entry.cacheSlot = -1;
+    if (--this.count === 0) this.clear();
+    else if (this.head > SLACK && this.head > this.count) this.compact();
+  }
+
+  private clear(): void {
+    this.queue.length = 0;
+    this.head = 0;
+  }
+
+  /** Moves the waiting entries to the front of the queue, in order. O(queue length). */
+  private compact(): void {
+    const queue = this.queue;
+    let to = 0;
+    for (let i = this.head; i < queue.length; i++) {
+      const entry = queue[i];
+      if (entry === undefined) continue;
+      entry.cacheSlot = to;
+      queue[to++] = entry;
     }
+    queue.length = to;
+    this.head = 0;
   }
 }

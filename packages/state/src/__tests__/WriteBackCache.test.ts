@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { WriteBackCache } from '../index';
 
 interface Entry {
@@ -16,7 +17,7 @@ describe('WriteBackCache', () => {
     expect(written).toEqual([1, 1]);
   });
 
-  it('holds changes until over capacity, then writes each waiting entry once', () => {
+  it('holds changes until over capacity, then writes the one waiting longest, each change once', () => {
     const written: number[] = [];
     const cache = new WriteBackCache<Entry>(2, (e) => written.push(e.id));
     const [a, b, c] = [1, 2, 3].map((id) => ({ id, dirty: false, cacheSlot: -1 })) as [Entry, Entry, Entry];
@@ -25,8 +26,12 @@ describe('WriteBackCache', () => {
     cache.changed(b);
     expect(written).toEqual([]);
     cache.changed(c);
+    expect(written).toEqual([1]);
+    expect([a.dirty, b.dirty, c.dirty]).toEqual([false, true, true]);
+    expect(cache.size).toBe(2);
+    cache.flush();
     expect(written).toEqual([1, 2, 3]);
-    expect([a.dirty, b.dirty, c.dirty]).toEqual([false, false, false]);
+    expect(cache.size).toBe(0);
   });
 
   it('never writes a dropped entry, and flush writes the rest', () => {
@@ -42,43 +47,68 @@ describe('WriteBackCache', () => {
     expect(written).toEqual([2]);
   });
 
-  it('lets go of dropped entries at once and keeps writing the rest, in any order of drops (against a model)', () => {
-    let seed = 7;
-    const rand = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
-    for (let run = 0; run < 50; run++) {
-      const capacity = 1 + rand(8);
-      const written: number[] = [];
-      const cache = new WriteBackCache<Entry>(capacity, (e) => written.push(e.id));
-      const entries = Array.from({ length: 12 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
-      const model = new Set<number>(); // ids changed and neither written nor dropped
-      for (let step = 0; step < 200; step++) {
-        const e = entries[rand(entries.length)]!;
-        if (rand(3) === 0) {
-          cache.drop(e);
-          model.delete(e.id);
-        } else {
-          const before = written.length;
-          cache.changed(e);
-          model.add(e.id);
-          if (written.length > before) {
-            // an overflow wrote every waiting entry, each once
-            expect([...written.slice(before)].sort((a, b) => a - b)).toEqual([...model].sort((a, b) => a - b));
-            model.clear();
+  it('writes exactly the changes neither written nor dropped, oldest first, never more than capacity waiting (against a model)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 6 }),
+        fc.array(fc.record({ op: fc.constantFrom('change', 'change', 'drop', 'flush'), id: fc.integer({ min: 0, max: 11 }) }), { maxLength: 300 }),
+        (capacity, ops) => {
+          const written: number[] = [];
+          const cache = new WriteBackCache<Entry>(capacity, (e) => written.push(e.id));
+          const entries = Array.from({ length: 12 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
+          const model: number[] = []; // ids waiting, in the order they became dirty
+          const expected: number[] = [];
+          for (const { op, id } of ops) {
+            const e = entries[id]!;
+            if (op === 'drop') {
+              cache.drop(e);
+              if (model.includes(id)) model.splice(model.indexOf(id), 1);
+            } else if (op === 'flush') {
+              cache.flush();
+              expected.push(...model.splice(0));
+            } else if (capacity === 0) {
+              cache.changed(e);
+              expected.push(id);
+            } else {
+              cache.changed(e);
+              if (!model.includes(id)) model.push(id);
+              if (model.length > capacity) expected.push(model.shift()!);
+            }
+            expect(written).toEqual(expected);
+            expect(cache.size).toBe(model.length);
+            for (const w of entries) expect(w.dirty).toBe(model.includes(w.id));
           }
-        }
-        expect((cache as unknown as { waiting: Entry[] }).waiting.map((w) => w.id).sort((a, b) => a - b)).toEqual([...model].sort((a, b) => a - b));
-        for (const w of entries) expect(w.dirty).toBe(model.has(w.id));
-      }
-      const before = written.length;
-      cache.flush();
-      expect(written.slice(before).sort((a, b) => a - b)).toEqual([...model].sort((a, b) => a - b));
-    }
+          cache.flush();
+          expect(written).toEqual([...expected, ...model]);
+        },
+      ),
+    );
   });
 
-  it('keeps the entries after a write that threw waiting', () => {
+  it('compacts its queue under many drops and keeps the order of the rest', () => {
+    const written: number[] = [];
+    const cache = new WriteBackCache<Entry>(100_000, (e) => written.push(e.id));
+    const entries = Array.from({ length: 20_000 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
+    for (const e of entries) cache.changed(e);
+    for (const e of entries) if (e.id % 10 !== 0) cache.drop(e);
+    expect((cache as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2 * 2_000 + 2_000);
+    cache.flush();
+    expect(written).toEqual(entries.filter((e) => e.id % 10 === 0).map((e) => e.id));
+  });
+
+  it('compacts its queue as the longest-waiting entries are written, and keeps slots right', () => {
+    const written: number[] = [];
+    const cache = new WriteBackCache<Entry>(10, (e) => written.push(e.id));
+    const entries = Array.from({ length: 5_000 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
+    for (const e of entries) cache.changed(e);
+    expect((cache as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_100);
+    expect(written).toEqual(entries.slice(0, 4_990).map((e) => e.id));
+    cache.drop(entries[4_995]!); // its slot must still point at it after the compactions
+    cache.flush();
+    expect(written.slice(4_990)).toEqual([4_990, 4_991, 4_992, 4_993, 4_994, 4_996, 4_997, 4_998, 4_999]);
+  });
+
+  it('keeps the entry whose write threw, and those after it, waiting', () => {
     const written: number[] = [];
     const cache = new WriteBackCache<Entry>(10, (e) => {
       if (e.id === 2) throw new Error('unencodable');
@@ -89,8 +119,11 @@ describe('WriteBackCache', () => {
     cache.changed(b);
     cache.changed(c);
     expect(() => cache.flush()).toThrow('unencodable');
+    // the entry whose write threw is not in the store: it waits too
     expect(written).toEqual([1]);
-    expect([a.dirty, b.dirty, c.dirty]).toEqual([false, false, true]);
+    expect([a.dirty, b.dirty, c.dirty]).toEqual([false, true, true]);
+    expect(cache.size).toBe(2);
+    cache.drop(b);
     cache.flush();
     expect(written).toEqual([1, 3]);
   });

@@ -23,6 +23,9 @@ export interface ResolvedOptions<T, K extends GroupKey, A, R> {
 
 const EMIT_MODES: readonly EmitMode[] = ['watermark', 'final', 'changelog'];
 
+/** The default `cacheSize`: see {@link WindowOptions.cacheSize}. */
+export const DEFAULT_CACHE_SIZE = 16_384;
+
 /** Checks every option, naming the operator and the offending value on failure. */
 export function resolveOptions<T, K extends GroupKey, A, R>(
   operator: string,
@@ -61,7 +64,7 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
     }
     if (emit !== 'watermark') throw bad(`option \`earlyFiring\` needs emit 'watermark' (emit '${emit}' already decides when to fire)`, earlyFiring);
   }
-  const cacheSize = options.cacheSize ?? 0;
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
     throw bad('option `cacheSize` must be a non-negative integer (changed accumulators held before writing)', cacheSize);
   }

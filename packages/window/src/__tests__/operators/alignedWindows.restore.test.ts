@@ -22,8 +22,8 @@ interface Plan {
   /** Sorted cut points: a barrier and a restore after each. */
   readonly cuts: number[];
   readonly viaBytes: boolean;
-  /** Write-back cache size; 0 writes through. */
-  readonly cacheSize: number;
+  /** Write-back cache size; 0 writes through, undefined is the default. */
+  readonly cacheSize: number | undefined;
 }
 
 function planArb(scenario: fc.Arbitrary<Scenario>, emit: EmitMode): fc.Arbitrary<Plan> {
@@ -34,7 +34,7 @@ function planArb(scenario: fc.Arbitrary<Scenario>, emit: EmitMode): fc.Arbitrary
       early: emit === 'watermark' && s.early ? fc.option(fc.integer({ min: 1, max: 8 }), { freq: 2 }).map((x) => x ?? undefined) : fc.constant(undefined),
       cuts: fc.uniqueArray(fc.integer({ min: 0, max: s.input.elements.length }), { minLength: 1, maxLength: 3 }).map((c) => c.sort((a, b) => a - b)),
       viaBytes: fc.boolean(),
-      cacheSize: fc.constantFrom(0, 1, 2, 5, 1000),
+      cacheSize: fc.constantFrom(undefined, 0, 1, 2, 5, 1000),
     }),
   );
 }
@@ -46,7 +46,7 @@ function makeOp(p: Plan, store: StateStore, checkpoint?: CheckpointRecorder) {
     allowedLateness: p.s.lateness,
     aggregate: makeAggregate(p.s.agg),
     name: 'win',
-    cacheSize: p.cacheSize,
+    ...(p.cacheSize !== undefined ? { cacheSize: p.cacheSize } : {}),
     ...(checkpoint ? { checkpoint } : {}),
     ...(p.early !== undefined ? { earlyFiring: p.early * p.s.unit } : {}),
   });

@@ -11,8 +11,8 @@ interface Setup {
   readonly agg: AggName;
   readonly emit: EmitMode;
   readonly earlyFiring?: number | undefined;
-  /** Write-back cache size; 0 writes through. */
-  readonly cacheSize?: number;
+  /** Write-back cache size; 0 writes through, undefined is the default. */
+  readonly cacheSize?: number | undefined;
 }
 
 const makeOp = (s: Setup, store: InMemoryStore, checkpoint?: CheckpointRecorder) =>
@@ -21,7 +21,7 @@ const makeOp = (s: Setup, store: InMemoryStore, checkpoint?: CheckpointRecorder)
     allowedLateness: s.allowedLateness,
     emit: s.emit,
     earlyFiring: s.earlyFiring,
-    cacheSize: s.cacheSize ?? 0,
+    ...(s.cacheSize !== undefined ? { cacheSize: s.cacheSize } : {}),
     key: (r) => r.k,
     aggregate: makeAggregate(s.agg),
     store,
@@ -67,7 +67,7 @@ const setupArb = (emit: EmitMode) =>
     emit: fc.constant(emit),
     earlyFiring: emit === 'watermark' ? fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }) : fc.constant(undefined),
     cut: fc.nat(),
-    cacheSize: fc.constantFrom(0, 1, 2, 5, 1000),
+    cacheSize: fc.constantFrom(undefined, 0, 1, 2, 5, 1000),
   });
 
 describe('sessionWindow checkpoint and restore', () => {

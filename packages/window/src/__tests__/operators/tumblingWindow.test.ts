@@ -280,9 +280,9 @@ describe('tumblingWindow', () => {
     });
   });
 
-  it('metrics are readable while the operator runs', () => {
+  it('metrics are readable while the operator runs (write-through: cacheSize 0)', () => {
     const store = new InMemoryStore();
-    const o = op(store, { allowedLateness: 5 });
+    const o = op(store, { allowedLateness: 5, cacheSize: 0 });
     const d = new Driver(o);
     d.push(ev('a', 1, 5));
     d.push(ev('b', 1, 6));
@@ -299,5 +299,23 @@ describe('tumblingWindow', () => {
     expect(o.metrics.storeBytes).toBeGreaterThan(0);
     d.complete();
     expect(o.metrics.snapshot()).toMatchObject({ recordsIn: 5, lateRecords: 1, windowsFired: 2, resultsEmitted: 4, openWindows: 0, storeEntries: 0, watermark: INF });
+  });
+
+  it('by default holds changed groups in memory until a barrier, which writes them all', () => {
+    const store = new InMemoryStore();
+    const o = op(store, { allowedLateness: 5 });
+    const d = new Driver(o);
+    d.push(ev('a', 1, 5));
+    d.push(ev('b', 1, 6));
+    d.push(ev('a', 1, 15));
+    expect(o.metrics.storeEntries).toBe(2); // the 2 timers; the 3 groups wait in memory
+    d.push(barrier(1));
+    expect(o.metrics.storeEntries).toBe(6); // + 3 groups + the meta entry
+    d.push(ev('a', 1, 16)); // changes a group already in the store: written at the next barrier
+    d.push(watermark(12)); // fires [3, 13)
+    d.push(watermark(17)); // purges [3, 13): its groups are deleted from the store
+    expect(o.metrics.storeEntries).toBe(3); // [13, 23)'s timer and group, the meta entry
+    d.complete();
+    expect(store.len()).toBe(1); // the meta entry of the barrier
   });
 });
