@@ -64,6 +64,32 @@ async function reconnected(): Promise<void> {
   }
 }
 
+/**
+ * `connection`, except that once armed, the next pointer update of `bucket` fails as a timeout
+ * would: its request never reaching the server (`'request'`), or its answer lost after the server
+ * applied it (`'answer'`).
+ */
+function losingPointerUpdate(connection: NatsConnection, bucket: string): { connection: NatsConnection; loseNext(what: 'request' | 'answer'): void } {
+  let lose: 'request' | 'answer' | undefined;
+  const proxy = new Proxy(connection, {
+    get(target, prop) {
+      if (prop === 'request') {
+        return async (subject: string, ...rest: Parameters<NatsConnection['request']> extends [string, ...infer R] ? R : never) => {
+          const what = subject === `$KV.${bucket}.latest` ? lose : undefined;
+          if (what !== undefined) lose = undefined;
+          if (what === 'request') throw new Error('simulated timeout: the pointer update never reached the server');
+          const reply = await target.request(subject, ...rest);
+          if (what === 'answer') throw new Error('simulated timeout: the answer to the pointer update was lost');
+          return reply;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { connection: proxy, loseNext: (what) => (lose = what) };
+}
+
 let next = 0;
 function storageOn(connection: NatsConnection, options: Omit<JetStreamCheckpointStorageOptions, 'connection'> = {}): JetStreamCheckpointStorage {
   return new JetStreamCheckpointStorage({ connection, bucket: options.bucket ?? `scenario-${next++}`, ...options });
@@ -323,6 +349,42 @@ describe('JetStreamCheckpointStorage', () => {
       expect((await objectNamesIn(bucket)).filter((n) => n.startsWith('chk-000000000003'))).toHaveLength(3); // b's: two stores and the manifest
       await b.save(sampleCheckpoint(4));
       expect((await b.list()).map((c) => c.id)).toEqual([4, 3, 2]);
+    });
+
+    it('a pointer update applied but not acknowledged: the save rejects, and the next one goes on from it (not fenced)', async () => {
+      const bucket = `lost-answer-${next++}`;
+      const lossy = losingPointerUpdate(await connect(), bucket);
+      const storage = storageOn(lossy.connection, { bucket });
+      await storage.save(sampleCheckpoint(1));
+      lossy.loseNext('answer');
+      const err = await rejection(storage.save(sampleCheckpoint(2)));
+      expect(err).toBeInstanceOf(NatsError);
+      expect(err).toMatchObject({ code: 'PUBLISH', message: expect.stringMatching(/checkpoint 2 may or may not be the latest: simulated timeout/) });
+      const other = storageOn(nc, { bucket });
+      expect((await other.list()).map((c) => [c.id, c.valid])).toEqual([
+        [2, true],
+        [1, true],
+      ]);
+      await storage.save(sampleCheckpoint(3));
+      expect((await other.list()).map((c) => [c.id, c.valid])).toEqual([
+        [3, true],
+        [2, true],
+        [1, true],
+      ]);
+    });
+
+    it('a pointer update that never reached the server: the save rejects, and the next one deletes its objects', async () => {
+      const bucket = `lost-request-${next++}`;
+      const lossy = losingPointerUpdate(await connect(), bucket);
+      const storage = storageOn(lossy.connection, { bucket });
+      await storage.save(sampleCheckpoint(1));
+      lossy.loseNext('request');
+      await expect(storage.save(sampleCheckpoint(2))).rejects.toMatchObject({ code: 'PUBLISH' });
+      expect((await storageOn(nc, { bucket }).list()).map((c) => c.id)).toEqual([1]);
+      expect((await objectNamesIn(bucket)).filter((n) => n.startsWith('chk-000000000002'))).toHaveLength(3); // not pointed at, kept for now
+      await storage.save(sampleCheckpoint(3));
+      expect((await storageOn(nc, { bucket }).list()).map((c) => c.id)).toEqual([3, 1]);
+      expect((await objectNamesIn(bucket)).filter((n) => n.startsWith('chk-000000000002'))).toEqual([]);
     });
 
     it('of two instances that saw the same pointer, the first to save wins and the other is fenced', async () => {
