@@ -156,15 +156,19 @@ export class EntryPages {
     return page;
   }
 
-  /** Room for `need` more bytes at the end of an owned page. */
-  private room(page: Page, need: number): void {
+  /** Room for `need` more bytes at the end of an owned page whose next record is for slot `slot`. */
+  private room(page: Page, need: number, slot: number): void {
     if (page.used + need <= page.bytes.length) return;
     const dead = page.used - page.live;
     if (dead > page.live >> 1) {
       page.repack(need);
       return;
     }
-    const size = Math.max(page.used + need, page.bytes.length * 2);
+    // A page filling up for the first time grows to what its 512 records will need at the size
+    // of those so far (not a doubling: up to half of every page would stay unused).
+    const wanted = page.used + need;
+    const estimate = Math.ceil(((wanted / (slot + 1)) * PAGE_IDS * 17) / 16);
+    const size = Math.max(wanted, Math.min(page.bytes.length * 2, slot + 1 < PAGE_IDS ? estimate : wanted + (wanted >> 3)));
     const out = new Uint8Array(size);
     out.set(page.bytes.subarray(0, page.used));
     page.bytes = out;
@@ -179,7 +183,7 @@ export class EntryPages {
     }
     const need = key.length + value.length;
     const page = this.writable(id >>> PAGE_BITS, need);
-    this.room(page, need);
+    this.room(page, need, id & PAGE_MASK);
     const off = page.used;
     page.bytes.set(key, off);
     page.bytes.set(value, off + key.length);
@@ -210,7 +214,7 @@ export class EntryPages {
       meta[m + 2] = value.length;
       return oldLen;
     }
-    this.room(page, need);
+    this.room(page, need, PAGE_IDS - 1);
     const bytes = page.bytes;
     const from = meta[m]!; // repacking may have moved the record
     const at = page.used;
