@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, JetStreamApiError, type MsgRequest } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkNatsOptionKeys } from './checkNatsOptionKeys';
@@ -32,7 +32,8 @@ const RECORD_ID = /:(\d+):(\d+):(\d+)$/;
 /**
  * Every record a {@link jetStreamSink} has committed to `stream`, in stream order (which is
  * write order within each partition): what a consumer reading `<subject>.*` from the start
- * sees. Reads with an ordered consumer; O(records) time and memory. For tests, tools and small
+ * sees. Reads with an ordered consumer (and, if that stalls on a replica catching up, one
+ * message at a time from the stream leader); O(records) time and memory. For tests, tools and small
  * outputs; a long-running consumer reads the stream itself.
  *
  * Throws `NatsError` `MISSING_STREAM` naming the stream, `READ` when the records cannot be read
@@ -66,19 +67,35 @@ export async function readJetStreamSinkOutput(connection: NatsConnection, option
   const records: JetStreamSinkRecord[] = [];
   if (total === 0) return records;
   const deadline = Date.now() + timeoutMs;
+  const push = (m: { subject: string; seq: number; data: Uint8Array; id: string }): void => {
+    const id = RECORD_ID.exec(m.id);
+    const partition = Number(m.subject.slice(subject.length + 1));
+    records.push({ partition, seq: m.seq, checkpointId: id === null ? -1 : Number(id[2]), index: id === null ? -1 : Number(id[3]), data: m.data });
+  };
   try {
+    // An ordered consumer, fast; on a cluster it may sit on a replica still catching up after a
+    // restart: when a fetch brings nothing, the rest is read one message at a time from the leader.
     const consumer = await jetstream(connection).consumers.get(stream, { filter_subjects: filter });
-    while (records.length < total) {
+    let stalled = false;
+    while (records.length < total && !stalled) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`read ${records.length} of ${total} records within ${timeoutMs} ms`);
-      const batch = await consumer.fetch({ max_messages: Math.min(total - records.length, 10_000), expires: Math.max(1_000, Math.min(left, 5_000)) });
-      for await (const m of batch) {
-        const id = RECORD_ID.exec(m.headers?.get('Nats-Msg-Id') ?? '');
-        const partition = Number(m.subject.slice(subject.length + 1));
-        records.push({ partition, seq: m.seq, checkpointId: id === null ? -1 : Number(id[2]), index: id === null ? -1 : Number(id[3]), data: m.data });
-      }
+      if (left <= 0) break;
+      const before = records.length;
+      const batch = await consumer.fetch({ max_messages: Math.min(total - records.length, 10_000), expires: Math.max(500, Math.min(left, 2_000)) });
+      for await (const m of batch) push({ subject: m.subject, seq: m.seq, data: m.data, id: m.headers?.get('Nats-Msg-Id') ?? '' });
+      stalled = records.length === before;
     }
     await consumer.delete().catch(() => undefined);
+    const jsm = await jetstreamManager(connection, { checkAPI: false });
+    let seq = (records[records.length - 1]?.seq ?? 0) + 1;
+    while (records.length < total) {
+      if (Date.now() > deadline) throw new Error(`read ${records.length} of ${total} records within ${timeoutMs} ms`);
+      const query = { seq, next_by_subj: filter } as unknown as MsgRequest; // MSG.GET takes next_by_subj since server 2.9
+      const m = await jsm.streams.getMessage(stream, query);
+      if (m === null) throw new Error(`found ${records.length} of ${total} records (none at or after seq ${seq})`);
+      push({ subject: m.subject, seq: m.seq, data: m.data, id: m.header?.get('Nats-Msg-Id') ?? '' });
+      seq = m.seq + 1;
+    }
   } catch (err) {
     throw new NatsError('READ', `${where}: ${messageOf(err)}`, { cause: err });
   }
