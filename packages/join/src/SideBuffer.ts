@@ -1,16 +1,20 @@
 // Internal: the rows one side of a join holds, decoded in memory in front of the store.
 //
-// The store is the source of truth (docs/architecture.md §3.2): every row is written to it (at
-// once, or at the latest at the next barrier through a WriteBackCache), deleted from it when it
-// leaves, and read back from it on restore. In memory each key's rows sit in an array sorted by (ts, seq), so a
-// probe is a binary search plus the matching rows, O(log m + k), with no decoding; an optional
-// min-heap orders every row by time so expiry at a watermark is O(log n) per expired row.
-import { WriteBackCache, decodeTuple, decodeValue, encodeValue, keyPartId, type Cached, type KeyPart, type StateStore } from '@weir/state';
+// The store is the source of truth at every barrier (docs/architecture.md §3.2): a row is written
+// to it at the latest at the next barrier (flush), deleted from it when it leaves if it was
+// written, and read back from it on restore. Between barriers the changed rows wait in a bounded
+// dirty set (write-back): a row that arrives and leaves between two barriers never touches the
+// store. When the set is full a further change is written at once, so the work a barrier does is
+// bounded by the set's capacity and the record path never stalls on an overflow. In memory each
+// key's rows sit in an array sorted by (ts, seq), so a probe is a binary search plus the matching
+// rows, O(log m + k), with no decoding; an optional min-heap orders every row by time so expiry at
+// a watermark is O(log n) per expired row.
+import { checkEncodable, decodeTuple, decodeValue, encodeValue, keyPartId, type KeyPart, type StateStore } from '@weir/state';
 import { MinHeap } from './MinHeap';
 import type { JoinKeys } from './joinState';
 
 /** One held row. `flags` are the operator's (matched, tombstone, ...). */
-export interface Row<V> extends Cached {
+export interface Row<V> {
   readonly key: KeyPart;
   readonly id: unknown;
   readonly ts: number;
@@ -23,6 +27,8 @@ export interface Row<V> extends Cached {
   removed: boolean;
   /** In the expiry heap. */
   queued: boolean;
+  /** Where the row waits in the dirty set, or -1 when it has no change waiting. */
+  dirtySlot: number;
 }
 
 /** One key's rows, sorted by (ts, seq), live from `head`. */
@@ -36,7 +42,8 @@ const before = <V>(a: Row<V>, b: Row<V>): boolean => a.ts < b.ts || (a.ts === b.
 export class SideBuffer<V> {
   private readonly byKey = new Map<unknown, KeyRows<V>>();
   private readonly heap = new MinHeap<Row<V>>(before);
-  private readonly cache: WriteBackCache<Row<V>>;
+  /** Rows changed since last written, each at its `dirtySlot` (unordered: a removal swaps in the last). */
+  private dirty: Row<V>[] = [];
   /** Rows held. */
   size = 0;
   /** Keys in `byKey` whose list is empty (kept for reuse, swept when they outnumber the rest). */
@@ -47,18 +54,22 @@ export class SideBuffer<V> {
     private readonly store: StateStore,
     private readonly keys: JoinKeys,
     private readonly section: number,
-    cacheSize: number,
+    /** How many changed rows may wait for the next flush (0: every change is written at once). */
+    private readonly capacity: number,
     private readonly where: string,
     /** Whether rows enter the expiry heap when added. */
     private readonly expiring: boolean,
-  ) {
-    this.cache = new WriteBackCache<Row<V>>(cacheSize, (row) => this.write(row));
+  ) {}
+
+  /** Changed rows waiting for the next flush. */
+  get waiting(): number {
+    return this.dirty.length;
   }
 
   /**
    * Adds a row, or replaces the value and flags of the row with the same key, ts and seq. Returns
-   * the row. Throws (a StateError from the encoder) when write-through and the value cannot be
-   * stored; the buffer is then unchanged.
+   * the row. Throws (a StateError SERIALIZATION from the encoder's check) when the value cannot be
+   * stored, whether it is written now or later; the buffer is then unchanged.
    */
   add(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
     let list = this.byKey.get(id);
@@ -66,12 +77,13 @@ export class SideBuffer<V> {
       const i = this.upperBound(list, ts, seq);
       const prev = i > list.head ? list.rows[i - 1]! : undefined;
       if (prev !== undefined && prev.ts === ts && prev.seq === seq) {
+        if (this.capacity > 0) checkEncodable(value, this.where); // before anything changes
         const old = prev.value;
         const oldFlags = prev.flags;
         prev.value = value;
         prev.flags = flags;
         try {
-          this.cache.changed(prev);
+          this.changed(prev);
         } catch (err) {
           prev.value = old;
           prev.flags = oldFlags;
@@ -80,8 +92,9 @@ export class SideBuffer<V> {
         return prev;
       }
     }
-    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirty: false, cacheSlot: -1 };
-    this.cache.changed(row); // may throw before anything changed
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirtySlot: -1 };
+    if (this.capacity > 0) checkEncodable(value, this.where);
+    this.changed(row); // may throw (write-through) before anything changed
     if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
     else if (list.head === list.rows.length) this.empty--;
     const rows = list.rows;
@@ -96,9 +109,17 @@ export class SideBuffer<V> {
     return row;
   }
 
-  /** Records that a row's value or flags changed (written now or at the next flush). */
+  /**
+   * Records that a row's value or flags changed: it waits for the next flush, or is written at once
+   * when the dirty set is full (or its capacity is 0). O(1) (plus a store write when written).
+   */
   changed(row: Row<V>): void {
-    this.cache.changed(row);
+    if (row.dirtySlot >= 0) return;
+    const dirty = this.dirty;
+    if (dirty.length < this.capacity) {
+      row.dirtySlot = dirty.length;
+      dirty.push(row);
+    } else this.write(row);
   }
 
   /** Removes a row: from memory at once, from the store now if it was written. O(log m) at the head of its key, O(m) elsewhere. */
@@ -194,9 +215,27 @@ export class SideBuffer<V> {
     this.heap.push(row);
   }
 
-  /** Writes every changed row to the store. */
+  /**
+   * Writes every changed row to the store: O(waiting), at most the capacity. If a write throws,
+   * the rows not yet written keep waiting.
+   */
   flush(): void {
-    this.cache.flush();
+    const dirty = this.dirty;
+    this.dirty = [];
+    let i = 0;
+    try {
+      for (; i < dirty.length; i++) {
+        const row = dirty[i]!;
+        row.dirtySlot = -1;
+        this.write(row);
+      }
+    } finally {
+      for (let j = i + 1; j < dirty.length; j++) {
+        const row = dirty[j]!;
+        row.dirtySlot = this.dirty.length;
+        this.dirty.push(row);
+      }
+    }
   }
 
   /**
@@ -206,6 +245,8 @@ export class SideBuffer<V> {
   load(): void {
     this.byKey.clear();
     this.heap.clear();
+    for (const row of this.dirty) row.dirtySlot = -1;
+    this.dirty = [];
     this.size = 0;
     this.empty = 0;
     const prefixLength = this.keys.prefix.length + 1;
@@ -213,7 +254,7 @@ export class SideBuffer<V> {
       const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
-      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirty: false, cacheSlot: -1 };
+      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1 };
       let list = this.byKey.get(id);
       if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
       list.rows.push(row); // the store's order is the key's (ts, seq) order
@@ -239,7 +280,16 @@ export class SideBuffer<V> {
   private forget(row: Row<V>): void {
     row.removed = true;
     this.size--;
-    this.cache.drop(row);
+    const slot = row.dirtySlot;
+    if (slot >= 0) {
+      // leaves the dirty set unwritten: the last waiting row takes its slot
+      row.dirtySlot = -1;
+      const last = this.dirty.pop()!;
+      if (last !== row) {
+        this.dirty[slot] = last;
+        last.dirtySlot = slot;
+      }
+    }
     if (row.persisted) {
       this.store.delete(this.keys.rowView(this.section, row.key, row.ts, row.seq));
       row.persisted = false;

@@ -4,6 +4,12 @@ import type { CheckpointHook, StreamRecord } from '@weir/stream';
 import { JoinError } from './JoinError';
 import type { JoinOptions } from './JoinOptions';
 
+/**
+ * The default of {@link JoinOptions.cacheSize}: changed rows each input side keeps in memory until
+ * the next barrier. Bounds what a barrier writes (see the option).
+ */
+export const DEFAULT_JOIN_CACHE_SIZE = 16_384;
+
 /** Common options after validation, with defaults applied. */
 export interface ResolvedJoinOptions<L, R> {
   readonly kind: string;
@@ -49,7 +55,7 @@ export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R
   if (!isStateStore(options.store)) throw badOption(kind, 'option `store` must be a StateStore (new InMemoryStore(), say)', options.store);
   const name = options.name ?? kind;
   if (typeof name !== 'string' || name.length === 0) throw badOption(kind, 'option `name` must be a non-empty string', name);
-  const cacheSize = options.cacheSize ?? 0;
+  const cacheSize = options.cacheSize ?? DEFAULT_JOIN_CACHE_SIZE;
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
     throw badOption(kind, 'option `cacheSize` must be a non-negative integer (changed rows held before writing)', cacheSize);
   }

@@ -6,6 +6,9 @@ import { asofJoin, type AsofDirection, type AsofJoinType, type JoinedRecord } fr
 import { JoinDriver, expectNothingLate, rowsOf, runJoin, runWithRestore, scriptArb, type Item } from './joinDriver';
 import { asofOracle, classify, isFinal, type AsofCase, type Rec } from './asofOracle';
 
+/** A cacheSize to test: a number, or 'default' (the option left out: the bounded write-back default). */
+type CacheSize = number | 'default';
+
 const DIRECTIONS: AsofDirection[] = ['backward', 'forward', 'nearest'];
 const TYPES: AsofJoinType[] = ['inner', 'left'];
 const GRID = DIRECTIONS.flatMap((direction) => TYPES.map((type) => [direction, type] as const));
@@ -13,7 +16,7 @@ const toleranceArb = fc.constantFrom(undefined, undefined, 0, 2, 6);
 
 type Out = JoinedRecord<Item, Item | undefined>;
 
-function maker(c: AsofCase, late?: { left: string[]; right: string[] }, cacheSize = 0) {
+function maker(c: AsofCase, late?: { left: string[]; right: string[] }, cacheSize: CacheSize = 0) {
   return (right$: Subject<StreamElement<Item>>, store: StateStore, checkpoint?: CheckpointHook) =>
     asofJoin<Item, Item, AsofJoinType>(right$, {
       key: (v) => v.k,
@@ -21,7 +24,7 @@ function maker(c: AsofCase, late?: { left: string[]; right: string[] }, cacheSiz
       ...(c.tolerance === undefined ? {} : { tolerance: c.tolerance }),
       type: c.type,
       store,
-      cacheSize,
+      ...(cacheSize === 'default' ? {} : { cacheSize }),
       name: 'aj',
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(late === undefined ? {} : { onLateLeft: (r) => late.left.push(r.value.id), onLateRight: (r) => late.right.push(r.value.id) }),
@@ -30,7 +33,7 @@ function maker(c: AsofCase, late?: { left: string[]; right: string[] }, cacheSiz
 
 describe('asofJoin against a batch oracle', () => {
   describe.each(GRID)('%s %s', (direction, type) => {
-    it.each([0, 3])('emits exactly the oracle rows, routes the late records, never a late row (cacheSize %i)', (cacheSize) => {
+    it.each([0, 3, 'default'] as const)('emits exactly the oracle rows, routes the late records, never a late row (cacheSize %s)', (cacheSize) => {
       fc.assert(
         fc.property(scriptArb({ keys: 2, maxTs: 40 }), toleranceArb, (steps, tolerance) => {
           const c: AsofCase = { direction, type, tolerance };
@@ -90,7 +93,7 @@ describe('asofJoin against a batch oracle', () => {
       );
     });
 
-    it.each([0, 2])('snapshot -> restore -> continue gives the uninterrupted output, element for element (cacheSize %i)', (cacheSize) => {
+    it.each([0, 2, 'default'] as const)('snapshot -> restore -> continue gives the uninterrupted output, element for element (cacheSize %s)', (cacheSize) => {
       fc.assert(
         fc.property(scriptArb({ keys: 2, maxTs: 40 }), toleranceArb, fc.nat(), (steps, tolerance, at) => {
           const c: AsofCase = { direction, type, tolerance };

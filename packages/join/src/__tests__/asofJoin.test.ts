@@ -282,7 +282,8 @@ describe('asofJoin state', () => {
   function steady(direction: AsofDirection, tolerance: number | undefined, keyOf: (i: number) => number, n = 5_000) {
     const store = new InMemoryStore();
     const right = new Subject<StreamElement<V>>();
-    const op = asofJoin<V, V, 'left'>(right, { key: (v) => v.k, direction, type: 'left', store, ...(tolerance === undefined ? {} : { tolerance }) });
+    // written through (cacheSize 0), so the store's len() is what the operator holds at every step
+    const op = asofJoin<V, V, 'left'>(right, { key: (v) => v.k, direction, type: 'left', store, cacheSize: 0, ...(tolerance === undefined ? {} : { tolerance }) });
     const d = new JoinDriver(op);
     const lens: number[] = [];
     let most = 0;

@@ -6,6 +6,9 @@ import { intervalJoin, type IntervalJoinType, type JoinedRecord } from '../index
 import { expectNothingLate, rowsOf, runJoin, runWithRestore, scriptArb, type Item } from './joinDriver';
 import { intervalOracle, type IntervalCase } from './intervalOracle';
 
+/** A cacheSize to test: a number, or 'default' (the option left out: the bounded write-back default). */
+type CacheSize = number | 'default';
+
 const TYPES: IntervalJoinType[] = ['inner', 'left', 'right', 'full', 'semi', 'anti'];
 
 const caseArb: fc.Arbitrary<IntervalCase> = fc
@@ -19,7 +22,7 @@ const caseArb: fc.Arbitrary<IntervalCase> = fc
 
 type Out = JoinedRecord<Item | undefined, Item | undefined>;
 
-function maker(c: IntervalCase, late?: { left: string[]; right: string[] }, cacheSize = 0) {
+function maker(c: IntervalCase, late?: { left: string[]; right: string[] }, cacheSize: CacheSize = 0) {
   return (right$: Subject<StreamElement<Item>>, store: StateStore, checkpoint?: CheckpointHook) =>
     intervalJoin<Item, Item, IntervalJoinType>(right$, {
       leftKey: (v) => v.k,
@@ -29,7 +32,7 @@ function maker(c: IntervalCase, late?: { left: string[]; right: string[] }, cach
       allowedLateness: c.lateness,
       type: c.type,
       store,
-      cacheSize,
+      ...(cacheSize === 'default' ? {} : { cacheSize }),
       name: 'ij',
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(late === undefined ? {} : { onLateLeft: (r) => late.left.push(r.value.id), onLateRight: (r) => late.right.push(r.value.id) }),
@@ -37,7 +40,7 @@ function maker(c: IntervalCase, late?: { left: string[]; right: string[] }, cach
 }
 
 describe('intervalJoin against a nested-loop oracle', () => {
-  it.each([0, 3])('emits exactly the oracle rows for every join type (cacheSize %i)', (cacheSize) => {
+  it.each([0, 3, 'default'] as const)('emits exactly the oracle rows for every join type (cacheSize %s)', (cacheSize) => {
     fc.assert(
       fc.property(scriptArb(), caseArb, (steps, c) => {
         const late = { left: [] as string[], right: [] as string[] };
@@ -84,7 +87,7 @@ describe('intervalJoin against a nested-loop oracle', () => {
         scriptArb(),
         caseArb,
         fc.nat(),
-        fc.constantFrom(0, 2),
+        fc.constantFrom<CacheSize>(0, 2, 'default'),
         (steps, c, at, cacheSize) => {
           const cut = steps.length === 0 ? 0 : at % (steps.length + 1);
           const whole = runJoin<Item, Item, Out>(maker(c, undefined, cacheSize), steps);

@@ -207,7 +207,7 @@ describe('intervalJoin state', () => {
 
   it('two joins sharing a store keep apart by name', () => {
     const store = new InMemoryStore();
-    const mk = (name: string) => (right$: Subject<StreamElement<{ k: number }>>) => intervalJoin<{ k: number }, { k: number }>(right$, { leftKey: (v) => v.k, rightKey: (v) => v.k, lowerBound: 0, upperBound: 0, store, name });
+    const mk = (name: string) => (right$: Subject<StreamElement<{ k: number }>>) => intervalJoin<{ k: number }, { k: number }>(right$, { leftKey: (v) => v.k, rightKey: (v) => v.k, lowerBound: 0, upperBound: 0, store, name, cacheSize: 0 });
     const a = new JoinDriver(mk('a'));
     const b = new JoinDriver(mk('b'));
     a.left.next(record({ k: 1 }, 1));

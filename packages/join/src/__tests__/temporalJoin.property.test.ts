@@ -6,6 +6,9 @@ import { temporalJoin, type JoinedRecord, type TemporalJoinType } from '../index
 import { expectNothingLate, rowsOf, runJoin, runWithRestore, watermarksAtArrival, type Item, type Step } from './joinDriver';
 import { recordsOf, tableScriptArb, type TableItem } from './tableScript';
 
+/** A cacheSize to test: a number, or 'default' (the option left out: the bounded write-back default). */
+type CacheSize = number | 'default';
+
 type Out = JoinedRecord<Item, TableItem | undefined>;
 
 interface Case {
@@ -15,7 +18,7 @@ interface Case {
 
 const caseArb: fc.Arbitrary<Case> = fc.record({ type: fc.constantFrom<TemporalJoinType>('inner', 'left'), retention: fc.constantFrom(0, 0, 3, 10) });
 
-function maker(c: Case, late?: { left: string[]; right: string[] }, cacheSize = 0) {
+function maker(c: Case, late?: { left: string[]; right: string[] }, cacheSize: CacheSize = 0) {
   return (right$: Subject<StreamElement<TableItem>>, store: StateStore, checkpoint?: CheckpointHook) =>
     temporalJoin<Item, TableItem, TemporalJoinType>(right$, {
       key: (v) => v.k,
@@ -24,7 +27,7 @@ function maker(c: Case, late?: { left: string[]; right: string[] }, cacheSize = 
       type: c.type,
       retention: c.retention,
       store,
-      cacheSize,
+      ...(cacheSize === 'default' ? {} : { cacheSize }),
       name: 'tj',
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(late === undefined ? {} : { onLateLeft: (r) => late.left.push(r.value.id), onLateRight: (r) => late.right.push(r.value.id) }),
@@ -114,7 +117,7 @@ function temporalOracle(steps: readonly Step<Item, TableItem>[], c: Case): Expec
 }
 
 describe('temporalJoin against a batch oracle', () => {
-  it.each([0, 3])('emits exactly the oracle rows, in order, for both types (cacheSize %i)', (cacheSize) => {
+  it.each([0, 3, 'default'] as const)('emits exactly the oracle rows, in order, for both types (cacheSize %s)', (cacheSize) => {
     fc.assert(
       fc.property(tableScriptArb(), caseArb, (steps, c) => {
         const late = { left: [] as string[], right: [] as string[] };
@@ -146,7 +149,7 @@ describe('temporalJoin against a batch oracle', () => {
 
   it.each(['inner', 'left'] as const)('%s join: snapshot -> restore -> continue gives the uninterrupted output, element for element', (type) => {
     fc.assert(
-      fc.property(tableScriptArb(), fc.constantFrom(0, 0, 3, 10), fc.nat(), fc.constantFrom(0, 2), (steps, retention, at, cacheSize) => {
+      fc.property(tableScriptArb(), fc.constantFrom(0, 0, 3, 10), fc.nat(), fc.constantFrom<CacheSize>(0, 2, 'default'), (steps, retention, at, cacheSize) => {
         const c = { type, retention };
         const cut = steps.length === 0 ? 0 : at % (steps.length + 1);
         const whole = runJoin<Item, TableItem, Out>(maker(c, undefined, cacheSize), steps);

@@ -126,7 +126,7 @@ describe('temporalJoin: orders converted with the exchange rate valid at order t
 
   it('holds waiting orders in the store, and none once the input completes', () => {
     const store = new InMemoryStore();
-    const d = new JoinDriver<Order, Rate, unknown>(converted('left', store, { name: 'fx' }));
+    const d = new JoinDriver<Order, Rate, unknown>(converted('left', store, { name: 'fx', cacheSize: 0 }));
     for (const s of [rate('EUR', 1.1, 0), order(1, 'EUR', 5), order(2, 'EUR', 6), order(3, 'USD', 7)]) d.push(s);
     expect(pendingLeftRows(store, 'fx')).toBe(3);
     d.complete();
@@ -137,9 +137,10 @@ describe('temporalJoin: orders converted with the exchange rate valid at order t
 });
 
 describe('temporalJoin: state stays bounded', () => {
+  // written through (cacheSize 0): the store's content is what the operator holds at every step
   it('under a steady stream of versions, the store holds the recent versions and the waiting orders only', () => {
     const store = new InMemoryStore();
-    const d = new JoinDriver<Order, Rate, { left: Order; right: Rate | undefined }>(converted('left', store, { retention: 10, name: 'fx' }));
+    const d = new JoinDriver<Order, Rate, { left: Order; right: Rate | undefined }>(converted('left', store, { retention: 10, name: 'fx', cacheSize: 0 }));
     const currencies = ['EUR', 'USD', 'GBP'];
     let maxLen = 0;
     let maxHeld = 0;
@@ -164,7 +165,7 @@ describe('temporalJoin: state stays bounded', () => {
 
   it('a deleted key leaves no trace once its tombstone is older than W - retention', () => {
     const store = new InMemoryStore();
-    const d = new JoinDriver<Order, Rate, unknown>(converted('inner', store, { retention: 2, name: 'fx' }));
+    const d = new JoinDriver<Order, Rate, unknown>(converted('inner', store, { retention: 2, name: 'fx', cacheSize: 0 }));
     for (let i = 0; i < 2_000; i++) {
       d.push(onRight(record({ currency: `c${i}`, rate: 1 }, i)));
       d.push(onRight(record({ currency: `c${i - 3}`, rate: 0, deleted: true }, i)));
