@@ -1,7 +1,7 @@
 import { WriteBackCache, describeValue, keyPartId } from '@weir/state';
 import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
-import { MAX_WINDOW_SIZE, assertTimestamp } from '../limits';
+import { MAX_WINDOW_SIZE } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
 import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
 import type { WindowResultKind } from './WindowResult';
@@ -11,6 +11,7 @@ import { sessionWindowOf } from '../assigners/sessionWindowOf';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { SessionTimers } from './SessionTimers';
 import { optionKeys } from '@weir/state';
 import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
 
@@ -35,7 +36,7 @@ interface Session<K, A> {
   /** Built on the first write (with a cache, many sessions never reach the store); set iff stored. */
   storeKey: Uint8Array | undefined;
   alive: boolean;
-  /** Due time of the session's current timer; heap entries with another due time are stale. */
+  /** Due time of the session's current timer; timer entries with another due time are stale. */
   timerDue: number;
   /** The result last emitted for this session (what a retraction must carry), when `emitted`. */
   lastEmitted: unknown;
@@ -47,11 +48,6 @@ interface Session<K, A> {
 }
 
 const NO_SESSIONS: readonly never[] = [];
-
-interface Timer<K, A> {
-  readonly due: number;
-  readonly session: Session<K, A>;
-}
 
 // Session value: header(7) | end f64 (8) | accumulator length u32 (4) | accumulator |
 // the last emitted result (msgpack), present when the EMITTED flag is set.
@@ -71,9 +67,9 @@ function accBytesOf(v: Uint8Array): Uint8Array {
  * late record (within the allowed lateness) can bridge two sessions into one, and a session that
  * was already emitted and whose window changes is retracted.
  *
- * Cost per record: O(s) for s sessions of the record's key (usually one or two) plus O(log n)
- * for the timer heap;
- * in-order records extend a session with one in-place store write.
+ * Cost per record: O(1) for a record inside its key's only session (the in-order case: it
+ * extends the session in memory, written to the store at the next barrier); otherwise O(s) for s
+ * sessions of the record's key (usually one or two) plus O(log n) for the session's timer.
  *
  * @example
  * ```ts
@@ -101,56 +97,23 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   const policy = new EmitPolicy(o);
   const scratch = new Scratch();
   const byKey = new Map<unknown, Array<Session<K, A>>>(); // sessions of a key, by start
-  const heap: Array<Timer<K, A>> = [];
+  const timers = new SessionTimers<Session<K, A>>();
+  /** The merge of a record into one session, without allocating (see onRecord). */
+  const single: Array<Session<K, A>> = [];
   let live = 0;
 
   /** Whether the session's on-time result is out and current (any change is answered at once). */
   const fired = (s: Session<K, A>, wm: number): boolean => s.end - 1 <= wm && s.emitted && !s.changed;
   const dueTime = (s: Session<K, A>): number => policy.dueTime(s.end, s.nextEarly, fired(s, ctx.watermark()));
 
-  // --- timer heap, ordered by (due, seq); stale entries are skipped when popped.
-  // Unlike the aligned and pane engines, sessions keep their timers in memory, not in the store's
-  // TimerIndex: a session's due time follows from its stored end and flags and the restored
-  // watermark, so load() rebuilds the heap exactly, and a stored timer would cost a store delete
-  // and put each time a session's timer moves (here lazily: never for an in-order record).
-  const less = (a: Timer<K, A>, b: Timer<K, A>): boolean => a.due < b.due || (a.due === b.due && a.session.seq < b.session.seq);
-  const push = (t: Timer<K, A>): void => {
-    heap.push(t);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(heap[i]!, heap[p]!)) break;
-      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
-      i = p;
-    }
-  };
-  const pop = (): Timer<K, A> | undefined => {
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    }
-    return top;
-  };
-  // Lazy timers: a session keeps at most one live heap entry, for the earliest time it may be
+  // Lazy timers: a session keeps at most one live timer entry, for the earliest time it may be
   // due. Extending a session only moves its due time later, so records push nothing; an entry
   // that pops before its session is really due is pushed again for the real time.
   const schedule = (s: Session<K, A>): void => {
     const due = dueTime(s);
     if (due < s.timerDue) {
       s.timerDue = due;
-      push({ due, session: s });
+      timers.push(due, s);
     }
   };
 
@@ -228,21 +191,36 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   };
 
   const onRecord = (el: StreamRecord<T>): void => {
-    const t = el.timestamp;
+    const t = el.timestamp; // checked by the harness
     const watermark = ctx.watermark();
     let key: GroupKey;
     try {
-      assertTimestamp(t, where);
       key = ctx.keyOf(el);
     } catch (err) {
       ctx.invalid(el, err);
       return;
     }
     const mk = keyPartId(key);
-    // The key's sessions that merge with the record's window, in start order (a fresh array:
-    // removing them from the key's list below does not disturb it).
-    const { merged, absorbed: merging } = mergeSessions(byKey.get(mk) ?? NO_SESSIONS, sessionWindowOf(t, gap));
-    const { start, end } = merged;
+    const list = byKey.get(mk);
+    // The key's sessions that merge with the record's window [t, t + gap), in start order, and the
+    // merged window. The common case, a record inside the key's only session, needs no search:
+    // it merges with that session alone.
+    let start: number;
+    let end: number;
+    let merging: readonly Session<K, A>[];
+    const only = list !== undefined && list.length === 1 ? list[0]! : undefined;
+    if (only !== undefined && only.start <= t && t < only.end) {
+      start = only.start;
+      end = t + gap > only.end ? t + gap : only.end;
+      single[0] = only;
+      merging = single;
+    } else {
+      // a fresh array: removing sessions from the key's list below does not disturb it
+      const m = mergeSessions(list ?? NO_SESSIONS, sessionWindowOf(t, gap));
+      start = m.merged.start;
+      end = m.merged.end;
+      merging = m.absorbed;
+    }
     if (policy.isLate(end, watermark)) {
       ctx.late(el);
       return;
@@ -250,9 +228,9 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     const target = merging[0];
     // What was emitted for sessions whose window changes identity, read before `add` (which may
     // mutate the accumulator in place) and emitted only once the record folded in.
-    const retractions: Array<[Session<K, A>, R]> = [];
+    let retractions: Array<[Session<K, A>, R]> | undefined;
     for (const s of merging) {
-      if (s.emitted && (s.start !== start || s.end !== end || policy.retracts)) retractions.push([s, s.lastEmitted as R]);
+      if (s.emitted && (s.start !== start || s.end !== end || policy.retracts)) (retractions ??= []).push([s, s.lastEmitted as R]);
     }
     let acc: A;
     try {
@@ -271,7 +249,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       return;
     }
     // Withdraw what was emitted for sessions whose window changes identity.
-    for (const [s, value] of retractions) emitResult(s, value, 'retract');
+    if (retractions !== undefined) for (const [s, value] of retractions) emitResult(s, value, 'retract');
     let session: Session<K, A>;
     if (target !== undefined && target.start === start) {
       session = target;
@@ -333,8 +311,9 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   };
 
   const advance = (wm: number): void => {
-    while (heap.length > 0 && heap[0]!.due <= wm) {
-      const { due, session } = pop()!;
+    while (timers.size > 0 && timers.peekDue() <= wm) {
+      const due = timers.peekDue();
+      const session = timers.pop();
       if (!session.alive || due !== session.timerDue) continue; // stale entry
       session.timerDue = Number.POSITIVE_INFINITY;
       // Extended since the entry was pushed: queue it again at its real time, so sessions are
