@@ -3,8 +3,8 @@
 // chained runs, so that the stream's own sequence is the fence (docs/nats.md, "jetStreamSink").
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { createInbox, headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { JetStreamApiError, jetstream, jetstreamManager, type ApiError, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { messageOf } from '@weir/state';
 import { NatsError } from './NatsError';
 
@@ -212,52 +212,88 @@ export class JetStreamSinkLog {
 
   /**
    * Publishes `items[from..]` as one chained run, at most `maxInFlight` unacknowledged; calls
-   * `acked(i, seq)` for each acknowledged message. Throws the first failure after every publish
-   * in flight has settled. Call inside {@link withRetries}.
+   * `acked(i, seq)` for each acknowledged message. Throws the first failure once every publish
+   * in flight has settled (or nothing was acknowledged for `timeoutMs`). Call inside
+   * {@link withRetries}.
+   *
+   * Core publishes with a reply subject per message on one inbox subscription, not
+   * `js.publish`: no promise and no timer per message (3-4x the rate of `js.publish` measured
+   * here); the acknowledgements are JetStream's own.
    */
   async publishRun(items: readonly LogMessage[], from: number, acked: (i: number, seq: number) => void): Promise<void> {
     if (this.#fenced !== undefined) throw this.#fenced;
     const base = this.#lastSeq;
     if (base === undefined) throw new Error('publishRun before the log was synchronized');
+    if (from >= items.length) return;
+    this.#lastSeq = undefined; // until the whole run is acknowledged
+    const inbox = createInbox();
     let failure: unknown;
     let inFlight = 0;
+    let lastProgress = Date.now();
     let wake: (() => void) | undefined;
-    const settle = (): void => {
-      inFlight--;
+    const notify = (): void => {
       const w = wake;
       wake = undefined;
       w?.();
     };
+    const decoder = new TextDecoder();
+    const sub = this.nc.subscribe(`${inbox}.*`, {
+      callback: (err, msg) => {
+        lastProgress = Date.now();
+        const i = Number(msg.subject.slice(inbox.length + 1));
+        inFlight--;
+        try {
+          if (err !== null) throw err;
+          if (msg.headers?.hasError === true) throw new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}: is stream '${this.stream}' up?`);
+          const ack = JSON.parse(decoder.decode(msg.data)) as { error?: ApiError; stream?: string; seq?: number; duplicate?: boolean };
+          if (ack.error !== undefined) throw new JetStreamApiError(ack.error);
+          const want = base + (i - from) + 1;
+          if (ack.duplicate === true || ack.seq !== want || ack.stream !== this.stream) {
+            throw new Error(`message ${items[i]?.msgId} was acknowledged as ${ack.duplicate === true ? 'a duplicate' : `seq ${ack.seq} of '${ack.stream}', expected ${want}`}`);
+          }
+          if (failure === undefined) acked(i, want);
+        } catch (e) {
+          failure ??= e;
+        }
+        notify();
+      },
+    });
+    let timedOut = false;
+    const watchdog = setInterval(
+      () => {
+        if (inFlight > 0 && Date.now() - lastProgress >= this.tuning.timeoutMs) {
+          timedOut = true;
+          failure ??= new Error(`no acknowledgement from stream '${this.stream}' within ${this.tuning.timeoutMs} ms (${inFlight} publishes unanswered)`);
+          notify();
+        }
+      },
+      Math.min(this.tuning.timeoutMs, 100),
+    );
     const waitBelow = async (n: number): Promise<void> => {
-      while (inFlight > n) await new Promise<void>((r) => (wake = r));
+      while (inFlight > n && !timedOut && (failure === undefined || n === 0)) await new Promise<void>((r) => (wake = r));
     };
-    let prev = '';
-    for (let i = from; i < items.length && failure === undefined; i++) {
-      const item = items[i]!;
-      const want = base + (i - from) + 1;
-      const expect = i === from ? { lastSequence: base } : { lastMsgID: prev };
-      inFlight++;
-      this.js
-        .publish(item.subject, item.data, { msgID: item.msgId, expect, timeout: this.tuning.timeoutMs })
-        .then(
-          (ack) => {
-            if (ack.duplicate || ack.seq !== want) {
-              failure ??= new Error(`message ${item.msgId} was acknowledged as ${ack.duplicate ? 'a duplicate' : `seq ${ack.seq}, expected ${want}`}`);
-            } else if (failure === undefined) {
-              acked(i, ack.seq);
-            }
-          },
-          (err: unknown) => {
-            failure ??= err;
-          },
-        )
-        .finally(settle);
-      prev = item.msgId;
-      if (inFlight >= this.tuning.maxInFlight) await waitBelow(this.tuning.maxInFlight - 1);
+    try {
+      let prev = '';
+      for (let i = from; i < items.length && failure === undefined; i++) {
+        const item = items[i]!;
+        const h = natsHeaders();
+        h.set('Nats-Msg-Id', item.msgId);
+        if (i === from) h.set('Nats-Expected-Last-Sequence', String(base));
+        else h.set('Nats-Expected-Last-Msg-Id', prev);
+        if (inFlight === 0) lastProgress = Date.now();
+        inFlight++;
+        this.nc.publish(item.subject, item.data, { reply: `${inbox}.${i}`, headers: h });
+        prev = item.msgId;
+        if (inFlight >= this.tuning.maxInFlight) await waitBelow(this.tuning.maxInFlight - 1);
+      }
+      await waitBelow(0);
+    } catch (err) {
+      failure ??= err; // the connection closed under the publish
+    } finally {
+      clearInterval(watchdog);
+      sub.unsubscribe();
     }
-    await waitBelow(0);
     if (failure !== undefined) {
-      this.#lastSeq = undefined;
       if (this.#fenced !== undefined) throw this.#fenced;
       throw failure;
     }

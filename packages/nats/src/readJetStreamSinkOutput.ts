@@ -73,25 +73,35 @@ export async function readJetStreamSinkOutput(connection: NatsConnection, option
     records.push({ partition, seq: m.seq, checkpointId: id === null ? -1 : Number(id[2]), index: id === null ? -1 : Number(id[3]), data: m.data });
   };
   try {
-    // An ordered consumer, fast; on a cluster it may sit on a replica still catching up after a
-    // restart: when a fetch brings nothing, the rest is read one message at a time from the leader.
-    const consumer = await jetstream(connection).consumers.get(stream, { filter_subjects: filter });
-    let stalled = false;
-    while (records.length < total && !stalled) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const before = records.length;
-      const batch = await consumer.fetch({ max_messages: Math.min(total - records.length, 10_000), expires: Math.max(500, Math.min(left, 2_000)) });
-      for await (const m of batch) push({ subject: m.subject, seq: m.seq, data: m.data, id: m.headers?.get('Nats-Msg-Id') ?? '' });
-      stalled = records.length === before;
+    // An ordered consumer, fast; on a cluster it may not be created while leaders are elected, or
+    // sit on a replica still catching up after a restart: then the rest is read one message at a
+    // time from the stream leader.
+    try {
+      const consumer = await jetstream(connection).consumers.get(stream, { filter_subjects: filter });
+      let stalled = false;
+      while (records.length < total && !stalled) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        const before = records.length;
+        const batch = await consumer.fetch({ max_messages: Math.min(total - records.length, 10_000), expires: Math.max(500, Math.min(left, 2_000)) });
+        for await (const m of batch) push({ subject: m.subject, seq: m.seq, data: m.data, id: m.headers?.get('Nats-Msg-Id') ?? '' });
+        stalled = records.length === before;
+      }
+      await consumer.delete().catch(() => undefined);
+    } catch {
+      // no consumer now (a cluster electing leaders): the rest is read message by message below
     }
-    await consumer.delete().catch(() => undefined);
     const jsm = await jetstreamManager(connection, { checkAPI: false });
     let seq = (records[records.length - 1]?.seq ?? 0) + 1;
     while (records.length < total) {
       if (Date.now() > deadline) throw new Error(`read ${records.length} of ${total} records within ${timeoutMs} ms`);
       const query = { seq, next_by_subj: filter } as unknown as MsgRequest; // MSG.GET takes next_by_subj since server 2.9
-      const m = await jsm.streams.getMessage(stream, query);
+      const m = await jsm.streams.getMessage(stream, query).catch(async (err: unknown) => {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+        return undefined; // a timeout while leaders change: ask again
+      });
+      if (m === undefined) continue;
       if (m === null) throw new Error(`found ${records.length} of ${total} records (none at or after seq ${seq})`);
       push({ subject: m.subject, seq: m.seq, data: m.data, id: m.header?.get('Nats-Msg-Id') ?? '' });
       seq = m.seq + 1;

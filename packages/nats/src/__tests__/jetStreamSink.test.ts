@@ -292,7 +292,7 @@ describe('jetStreamSink', () => {
     await server.kill();
     await server.restart();
     // the job died with the server: a new instance commits checkpoint 2 from its state
-    const again = await sinkOn(target).open(s2);
+    const again = await sinkOn(target, { timeoutMs: 1_000 }).open(s2);
     expect(await visible(target)).toEqual(recs(0, 25));
     expect(s1).toMatchObject({ upTo: 1 });
     await again.close?.();
