@@ -7,10 +7,11 @@
 // store. When the set is full a further change is written at once, so the work a barrier does is
 // bounded by the set's capacity and the record path never stalls on an overflow. In memory each
 // key's rows sit in an array sorted by (ts, seq), so a probe is a binary search plus the matching
-// rows, O(log m + k), with no decoding; an optional min-heap orders every row by time so expiry at
-// a watermark is O(log n) per expired row.
+// rows, O(log m + k), with no decoding; an optional time queue orders every row by time so expiry
+// at a watermark is O(1) per expired row that arrived in order (O(log k) for the k held out of
+// order, see TimeQueue).
 import { checkEncodable, decodeTuple, decodeValue, encodeValue, keyPartId, type KeyPart, type StateStore } from '@weir/state';
-import { MinHeap } from './MinHeap';
+import { TimeQueue } from './TimeQueue';
 import type { JoinKeys } from './joinState';
 
 /** One held row. `flags` are the operator's (matched, tombstone, ...). */
@@ -23,12 +24,14 @@ export interface Row<V> {
   flags: number;
   /** Written to the store (and not deleted since). */
   persisted: boolean;
-  /** Left the buffer (a heap entry may still point at it). */
+  /** Left the buffer (the time queue may still hold it). */
   removed: boolean;
-  /** In the expiry heap. */
+  /** In the time queue. */
   queued: boolean;
   /** Where the row waits in the dirty set, or -1 when it has no change waiting. */
   dirtySlot: number;
+  /** Its key's rows (removing a row needs no lookup by key). */
+  readonly list: KeyRows<V>;
 }
 
 /** One key's rows, sorted by (ts, seq), live from `head`. */
@@ -41,12 +44,12 @@ const before = <V>(a: Row<V>, b: Row<V>): boolean => a.ts < b.ts || (a.ts === b.
 
 export class SideBuffer<V> {
   private readonly byKey = new Map<unknown, KeyRows<V>>();
-  private readonly heap = new MinHeap<Row<V>>(before);
+  private readonly queue = new TimeQueue<Row<V>>();
   /** Rows changed since last written, each at its `dirtySlot` (unordered: a removal swaps in the last). */
   private dirty: Row<V>[] = [];
   /** Rows held. */
   size = 0;
-  /** Keys in `byKey` whose list is empty (kept for reuse, swept when they outnumber the rest). */
+  /** Keys in `byKey` whose list is empty (kept for reuse, swept when they outnumber the rest 4 to 1). */
   private empty = 0;
   private scratch = new Uint8Array(256);
 
@@ -57,7 +60,7 @@ export class SideBuffer<V> {
     /** How many changed rows may wait for the next flush (0: every change is written at once). */
     private readonly capacity: number,
     private readonly where: string,
-    /** Whether rows enter the expiry heap when added. */
+    /** Whether rows enter the time queue when added. */
     private readonly expiring: boolean,
   ) {}
 
@@ -73,9 +76,11 @@ export class SideBuffer<V> {
    */
   add(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
     let list = this.byKey.get(id);
-    if (list !== undefined) {
-      const i = this.upperBound(list, ts, seq);
-      const prev = i > list.head ? list.rows[i - 1]! : undefined;
+    // a row after the key's last one (the common case) replaces none: no search
+    const tail = list === undefined || list.rows.length === list.head ? undefined : list.rows[list.rows.length - 1]!;
+    if (tail !== undefined && (tail.ts > ts || (tail.ts === ts && tail.seq >= seq))) {
+      const i = this.upperBound(list!, ts, seq);
+      const prev = i > list!.head ? list!.rows[i - 1]! : undefined;
       if (prev !== undefined && prev.ts === ts && prev.seq === seq) {
         if (this.capacity > 0) checkEncodable(value, this.where); // before anything changes
         const old = prev.value;
@@ -92,19 +97,19 @@ export class SideBuffer<V> {
         return prev;
       }
     }
-    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirtySlot: -1 };
+    const owner = list ?? { rows: [], head: 0 };
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirtySlot: -1, list: owner };
     if (this.capacity > 0) checkEncodable(value, this.where);
     this.changed(row); // may throw (write-through) before anything changed
-    if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
+    if (list === undefined) this.byKey.set(id, (list = owner));
     else if (list.head === list.rows.length) this.empty--;
     const rows = list.rows;
-    const last = rows[rows.length - 1];
-    if (last === undefined || rows.length === list.head || !before(row, last)) rows.push(row);
+    if (tail === undefined || before(tail, row)) rows.push(row);
     else rows.splice(this.upperBound(list, ts, seq), 0, row);
     this.size++;
     if (this.expiring) {
       row.queued = true;
-      this.heap.push(row);
+      this.queue.push(row);
     }
     return row;
   }
@@ -125,10 +130,9 @@ export class SideBuffer<V> {
   /** Removes a row: from memory at once, from the store now if it was written. O(log m) at the head of its key, O(m) elsewhere. */
   remove(row: Row<V>): void {
     if (row.removed) return;
-    const list = this.byKey.get(row.id)!;
-    const i = this.upperBound(list, row.ts, row.seq) - 1;
-    if (i === list.head) list.head++;
-    else list.rows.splice(i, 1);
+    const list = row.list;
+    if (list.rows[list.head] === row) list.head++; // the key's first row: expiry's case
+    else list.rows.splice(this.upperBound(list, row.ts, row.seq) - 1, 1);
     this.forget(row);
     this.compact(row.id, list);
   }
@@ -188,31 +192,32 @@ export class SideBuffer<V> {
   /** The earliest queued row (by ts, seq), skipping removed ones. */
   peekDue(): Row<V> | undefined {
     for (;;) {
-      const top = this.heap.peek();
+      const top = this.queue.peek();
       if (top === undefined || !top.removed) return top;
-      this.heap.pop();
+      this.queue.pop();
     }
   }
 
   /**
-   * Takes each queued row with ts <= `upTo` off the expiry heap, in (ts, seq) order, and hands it
-   * to `due`, which decides what happens to it (remove it, keep it, ...). O(log n) per row.
+   * Takes each queued row with ts <= `upTo` off the time queue, in (ts, seq) order, and hands it
+   * to `due`, which decides what happens to it (remove it, keep it, ...). O(1) per row that arrived
+   * in order, O(log k) per row of the k held out of order.
    */
   expire(upTo: number, due: (row: Row<V>) => void): void {
     for (;;) {
       const top = this.peekDue();
       if (top === undefined || top.ts > upTo) return;
-      this.heap.pop();
+      this.queue.pop();
       top.queued = false;
       due(top);
     }
   }
 
-  /** Puts a row (back) on the expiry heap. */
+  /** Puts a row (back) in the time queue. */
   enqueue(row: Row<V>): void {
     if (row.queued || row.removed) return;
     row.queued = true;
-    this.heap.push(row);
+    this.queue.push(row);
   }
 
   /**
@@ -244,7 +249,7 @@ export class SideBuffer<V> {
    */
   load(): void {
     this.byKey.clear();
-    this.heap.clear();
+    this.queue.clear();
     for (const row of this.dirty) row.dirtySlot = -1;
     this.dirty = [];
     this.size = 0;
@@ -254,14 +259,14 @@ export class SideBuffer<V> {
       const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
-      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1 };
       let list = this.byKey.get(id);
       if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
+      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1, list };
       list.rows.push(row); // the store's order is the key's (ts, seq) order
       this.size++;
       if (this.expiring) {
         row.queued = true;
-        this.heap.push(row);
+        this.queue.push(row);
       }
     }
   }
@@ -299,10 +304,13 @@ export class SideBuffer<V> {
   private compact(id: unknown, list: KeyRows<V>): void {
     if (list.head === list.rows.length) {
       // Keep the emptied list: a key that comes back (most do, soon) reuses it instead of a Map
-      // delete and insert. Sweep the empty ones when they outnumber the live keys.
-      list.rows.length = 0;
+      // delete and insert. Sweep the empty ones when they outnumber the live keys 4 to 1: a set of
+      // keys that come and go (most rows of a key expire before its next one arrives) then keeps
+      // its lists instead of sweeping and re-creating them again and again.
+      const rows = list.rows;
+      while (rows.length > 0) rows.pop(); // keeps a small array's backing store, unlike length = 0
       list.head = 0;
-      if (++this.empty > 1024 && this.empty * 2 > this.byKey.size) this.sweep();
+      if (++this.empty > 1024 && this.empty > 4 * (this.byKey.size - this.empty)) this.sweep();
     } else if (list.head > 16 && list.head * 2 > list.rows.length) {
       list.rows = list.rows.slice(list.head);
       list.head = 0;
