@@ -98,10 +98,20 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  * Starting fresh (`undefined`): the record and staged subjects are purged (the fence stays).
  *
  * **Cost.** `write`: serialize, hash the key, push (no I/O). `preCommit`: one request, then the
- * batch in 256 KiB chunks. `commit`: one request, then one acknowledged publish per record with
- * up to `maxInFlight` in flight, then one purge. The batches stay in memory until committed.
- * The stream's limits count the staged chunks until they are purged, and must keep at least
- * the sink's last record (recovery reads it).
+ * batch in 256 KiB chunks. `commit`: one acknowledged publish per record, up to `maxInFlight` in
+ * flight (core publishes with their replies on one inbox, no promise or timer per record), then
+ * one purge; after a failure, one request per message to find the last record. Measured
+ * (bench/jetStreamSink.bench.ts, 30k records of ~80 B, loopback R1, 2 cores): ~40k records/s for
+ * write + preCommit + commit, 2.2x the raw client's `js.publish` with 256 in flight. Every record
+ * crosses the network twice (staged, then published). The batches stay in memory until
+ * committed. The stream's limits count the staged chunks until they are purged, and must keep
+ * at least the sink's last record (recovery reads it).
+ *
+ * **Limits.** The sink must be the stream's only writer (one sink per stream: its conditional
+ * publishes fail against any other). A consumer sees each committed record once, except after a
+ * restore from a checkpoint older than the newest committed one (the newest found corrupt): the
+ * records that checkpoint committed are deleted and written again by the replay, so a consumer
+ * that had read them reads them again (the log's form of "visible output may briefly step back").
  *
  * **Errors** are `NatsError`s: `MISSING_STREAM` naming the stream; `INVALID_ARGUMENT` for bad
  * options, a stream that does not take the subjects, a value that cannot be serialized or is
