@@ -81,6 +81,19 @@ export class WriteBackCache<E extends Cached> {
     else if (this.queue.length - this.head > 2 * this.count + SLACK) this.compact();
   }
 
+  /**
+   * Calls `fn` on every waiting entry, in the order they became dirty, leaving them waiting (an
+   * operator that records them elsewhere at a barrier: see the window operators' barrier log).
+   * `fn` must not change or drop entries. O(waiting).
+   */
+  forEachWaiting(fn: (entry: E) => void): void {
+    const queue = this.queue;
+    for (let i = this.head; i < queue.length; i++) {
+      const entry = queue[i];
+      if (entry !== undefined) fn(entry);
+    }
+  }
+
   /** Writes every waiting change, in the order they became dirty. */
   flush(): void {
     while (this.count > 0) this.writeOldest();

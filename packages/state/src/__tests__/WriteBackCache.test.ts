@@ -64,6 +64,9 @@ describe('WriteBackCache', () => {
               cache.drop(e);
               if (model.includes(id)) model.splice(model.indexOf(id), 1);
             } else if (op === 'flush') {
+              const seen: number[] = [];
+              cache.forEachWaiting((w) => seen.push(w.id));
+              expect(seen).toEqual(model);
               cache.flush();
               expected.push(...model.splice(0));
             } else if (capacity === 0) {

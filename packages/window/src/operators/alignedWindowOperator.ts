@@ -1,4 +1,4 @@
-import { StateError, WriteBackCache, keyPartId } from '@weir/state';
+import { StateError, keyPartId } from '@weir/state';
 // Internal: the engine behind tumblingWindow and calendarWindow, whose windows partition time
 // (each record belongs to exactly one window, so a window is its own pane).
 //
@@ -12,8 +12,8 @@ import { StateError, WriteBackCache, keyPartId } from '@weir/state';
 // uninterrupted one would. When to fire and what is the EmitPolicy's to say.
 import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
-import { assertTimestamp } from '../limits';
-import { FLAG_CHANGED, FLAG_EMITTED, Scratch, readGroups, writeGroup } from './windowState';
+import { FLAG_CHANGED, FLAG_EMITTED, Scratch, groupValue, readGroups } from './windowState';
+import { StateCache } from './StateCache';
 import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
 import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -63,17 +63,25 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const timers = new TimerIndex(store, keys);
   const scratch = new Scratch();
   const slots = new Map<number, Slot<K, A>>(); // by window end
+  /** The slot of the last record (a purged slot is never current). */
+  let current: Slot<K, A> | undefined;
   /** The earliest timer's due time (a lower bound while timers are added). */
   let nextDue = Number.POSITIVE_INFINITY;
 
   const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
     ctx.emit(g.key, slot.start, slot.end, value, kind);
 
-  const write = (g: Group<K, A>): void => {
-    g.storeKey ??= keys.group(g.end, g.start, g.key);
-    writeGroup(store, scratch, g.storeKey, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
-  };
-  const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
+  const valueOf = (g: Group<K, A>): Uint8Array =>
+    groupValue(scratch, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
+  const cache = new StateCache<Group<K, A>>(store, keys, o.cacheSize, {
+    write(g) {
+      const value = valueOf(g);
+      g.storeKey ??= keys.group(g.end, g.start, g.key);
+      store.put(g.storeKey, value);
+    },
+    keyView: (g) => g.storeKey ?? keys.groupView(g.end, g.start, g.key),
+    valueView: valueOf,
+  });
   const save = (g: Group<K, A>): void => cache.changed(g);
 
   /** Moves the slot's timer to what is due next for it. */
@@ -105,6 +113,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     if (slot.timer !== undefined) timers.remove(slot.timer);
     slot.timer = undefined;
     slots.delete(slot.end);
+    if (current === slot) current = undefined;
   };
 
   const fire = (slot: Slot<K, A>, onlyChanged: boolean): void => {
@@ -137,6 +146,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     load() {
       // Every open window has a timer: rebuild the slots from them, then their groups.
       const wm = ctx.watermark();
+      const logged: Array<Group<K, A>> = [];
       for (const t of timers.all()) {
         const fired = (t.flags & TIMER_FIRED) !== 0;
         slots.set(t.end, { start: t.start, end: t.end, fired, nextEarly: policy.firstEarly(t.start, wm), groups: new Map(), due: t.due, timer: t.key });
@@ -148,18 +158,20 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         }
         for (const e of stored) {
           const key = e.key as K;
-          slot.groups.set(keyPartId(key), {
+          const g: Group<K, A> = {
             key,
             acc: codec.decode(e.acc),
             seq: e.seq,
             emitted: (e.flags & FLAG_EMITTED) !== 0,
             changed: (e.flags & FLAG_CHANGED) !== 0,
-            storeKey: e.storeKey,
+            storeKey: e.stored ? e.storeKey : undefined,
             start: e.start,
             end,
             dirty: false,
             cacheSlot: -1,
-          });
+          };
+          slot.groups.set(keyPartId(key), g);
+          if (e.logged) logged.push(g);
         }
       }
       for (const slot of slots.values()) {
@@ -169,28 +181,40 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           g.changed = false;
         }
       }
+      // What came from the barrier log is newer than the store's entry: changed until written.
+      for (const g of logged) save(g);
+      cache.loaded();
       nextDue = timers.earliest();
       counters.openWindows = slots.size;
     },
 
     onRecord(el) {
-      const ts = el.timestamp;
+      const ts = el.timestamp; // checked by the harness
       let key: GroupKey;
-      let w: Window;
       try {
-        assertTimestamp(ts, where);
         key = ctx.keyOf(el);
-        w = assigner.assignOne(ts);
       } catch (err) {
         ctx.invalid(el, err);
         return;
       }
       const wm = ctx.watermark();
-      if (policy.isLate(w.end, wm)) {
-        ctx.late(el); // its window is purged
-        return;
+      // The slot of the last record, if it holds this one too (records come mostly in time order).
+      let slot = current;
+      if (slot === undefined || ts < slot.start || ts >= slot.end) {
+        let w: Window;
+        try {
+          w = assigner.assignOne(ts);
+        } catch (err) {
+          ctx.invalid(el, err);
+          return;
+        }
+        if (policy.isLate(w.end, wm)) {
+          ctx.late(el); // its window is purged
+          return;
+        }
+        slot = slots.get(w.end) ?? openSlot(w);
+        current = slot;
       }
-      const slot = slots.get(w.end) ?? openSlot(w);
       const mk = keyPartId(key);
       let g = slot.groups.get(mk);
       const isNew = g === undefined;
@@ -202,13 +226,13 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           emitted: false,
           changed: false,
           storeKey: undefined,
-          start: w.start,
-          end: w.end,
+          start: slot.start,
+          end: slot.end,
           dirty: false,
           cacheSlot: -1,
         };
       }
-      const answer = policy.emitsOnChange(w.end, wm);
+      const answer = policy.emitsOnChange(slot.end, wm);
       // read before `add`, which may mutate the accumulator in place
       const before = answer && policy.retracts && g.emitted ? aggregate.result(g.acc) : undefined;
       if (!ctx.fold(g, isNew, el)) return;

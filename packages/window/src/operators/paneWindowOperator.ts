@@ -1,4 +1,4 @@
-import { StateError, WriteBackCache, describeValue, keyPartId } from '@weir/state';
+import { StateError, describeValue, keyPartId } from '@weir/state';
 // Internal: the engine behind hoppingWindow and cumulativeWindow, whose windows overlap.
 //
 // Flink's pane ("slice") technique: time is cut into panes of gcd(size, slide) (hopping) or
@@ -14,7 +14,8 @@ import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
 import { assertTimestamp } from '../limits';
-import { Scratch, readGroups, writeGroup } from './windowState';
+import { Scratch, groupValue, readGroups } from './windowState';
+import { StateCache } from './StateCache';
 import { EmitPolicy, STEP_FIRE, STEP_PURGE } from './emitPolicy';
 import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -139,11 +140,16 @@ function paneEngine<T, K extends GroupKey, A, R>(
     }
   };
 
-  const write = (g: Group<K, A>): void => {
-    g.storeKey ??= keys.group(g.paneEnd, g.paneStart, g.key);
-    writeGroup(store, scratch, g.storeKey, g.seq, 0, codec.encode(g.acc));
-  };
-  const cache = new WriteBackCache<Group<K, A>>(o.cacheSize, write);
+  const valueOf = (g: Group<K, A>): Uint8Array => groupValue(scratch, g.seq, 0, codec.encode(g.acc));
+  const cache = new StateCache<Group<K, A>>(store, keys, o.cacheSize, {
+    write(g) {
+      const value = valueOf(g);
+      g.storeKey ??= keys.group(g.paneEnd, g.paneStart, g.key);
+      store.put(g.storeKey, value);
+    },
+    keyView: (g) => g.storeKey ?? keys.groupView(g.paneEnd, g.paneStart, g.key),
+    valueView: valueOf,
+  });
   const save = (g: Group<K, A>): void => cache.changed(g);
 
   // merge(a, b) may mutate `a` and may return `b`: never let a pane's accumulator become `a`.
@@ -194,12 +200,16 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          pane.groups.set(keyPartId(key), { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.storeKey, paneStart: start, paneEnd: end, dirty: false, cacheSlot: -1 });
+          const g: Group<K, A> = { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.stored ? e.storeKey : undefined, paneStart: start, paneEnd: end, dirty: false, cacheSlot: -1 };
+          pane.groups.set(g.mapKey, g);
+          // what came from the barrier log is newer than the store's entry: changed until written
+          if (e.logged) save(g);
         }
         if (!windows.has(pane.lastEnd)) {
           throw new StateError('CORRUPTION', `${where}: the store holds accumulators of the pane ending at ${end} but no timer for its last window`);
         }
       }
+      cache.loaded();
       nextDue = timers.earliest();
       counters.openWindows = windows.size;
     },

@@ -1,9 +1,10 @@
-import { WriteBackCache, describeValue, keyPartId } from '@weir/state';
+import { describeValue, keyPartId } from '@weir/state';
 import type { StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
 import { MAX_WINDOW_SIZE } from '../limits';
 import { decodeTuple, decodeValue, encodeValue } from '@weir/state';
-import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, readSeq, writeHeader } from './windowState';
+import { FLAG_CHANGED, FLAG_EMITTED, HEADER_BYTES, SESSION, Scratch, loadSection, readSeq, writeHeader } from './windowState';
+import { StateCache } from './StateCache';
 import type { WindowResultKind } from './WindowResult';
 import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
 import { mergeSessions } from '../assigners/mergeSessions';
@@ -125,7 +126,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     ctx.emit(s.key, s.start, s.end, value, kind);
   };
 
-  const write = (s: Session<K, A>): void => {
+  const valueOf = (s: Session<K, A>): Uint8Array => {
     const acc = codec.encode(s.acc);
     const emitted = s.emitted ? s.lastEmittedBytes : undefined;
     const out = scratch.take(ACC_AT + acc.length + (emitted?.length ?? 0));
@@ -135,11 +136,18 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     view.setUint32(HEADER_BYTES + END_BYTES, acc.length);
     out.set(acc, ACC_AT);
     if (emitted !== undefined) out.set(emitted, ACC_AT + acc.length);
-    s.storeKey ??= keys.session(s.key, s.start);
-    store.put(s.storeKey, out);
+    return out;
   };
 
-  const cache = new WriteBackCache<Session<K, A>>(o.cacheSize, write);
+  const cache = new StateCache<Session<K, A>>(store, keys, o.cacheSize, {
+    write(s) {
+      const value = valueOf(s);
+      s.storeKey ??= keys.session(s.key, s.start);
+      store.put(s.storeKey, value);
+    },
+    keyView: (s) => s.storeKey ?? keys.sessionView(s.key, s.start),
+    valueView: valueOf,
+  });
   const save = (s: Session<K, A>): void => cache.changed(s);
 
   const remove = (s: Session<K, A>): void => {
@@ -156,7 +164,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
 
   const load = (): void => {
     const prefixLength = keys.prefix.length + 1;
-    for (const [k, v] of store.prefixScan(keys.section(SESSION))) {
+    const logged: Array<Session<K, A>> = [];
+    for (const { key: k, value: v, stored, logged: fromLog } of loadSection(store, keys, SESSION, where)) {
       const [key, start] = decodeTuple(k, prefixLength) as [K, number];
       const flags = v[HEADER_BYTES - 1]!;
       const end = new DataView(v.buffer, v.byteOffset, v.byteLength).getFloat64(HEADER_BYTES);
@@ -172,7 +181,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         emitted: (flags & FLAG_EMITTED) !== 0,
         changed: (flags & FLAG_CHANGED) !== 0,
         nextEarly: policy.firstEarly(start, ctx.watermark()),
-        storeKey: k,
+        storeKey: stored ? k : undefined,
         alive: true,
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: emittedBytes === undefined ? undefined : decodeValue(emittedBytes, where),
@@ -186,7 +195,11 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       list.push(s); // the scan yields one key's sessions in start order
       live++;
       schedule(s);
+      if (fromLog) logged.push(s);
     }
+    // What came from the barrier log is newer than the store's entry: changed until written.
+    for (const s of logged) save(s);
+    cache.loaded();
     counters.openWindows = live;
   };
 

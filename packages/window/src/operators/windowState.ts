@@ -11,12 +11,17 @@
 //   SESSION name 03 key int(start)            -> [seq(6) flags(1) int(end) acc...]
 //   TIMER   name 04 int(due) int(end) int(start) -> [flags(1)]            (pending timers in time
 //                                                                          order: see TimerIndex)
-import { OperatorKeys, StateError, decodeTuple, type KeyPart, type StateStore } from '@weir/state';
+//   LOG     name 05 int(chunk)                -> [u32 n, key, u32 m, value]... (the barrier log:
+//                                                 GROUP and SESSION entries changed since they were
+//                                                 last written, as of the last barrier; each
+//                                                 replaces the entry under its key: see StateCache)
+import { OperatorKeys, StateError, compareBytes, decodeTuple, type KeyPart, type StateStore } from '@weir/state';
 
 export const META = 0x00;
 export const GROUP = 0x02;
 export const SESSION = 0x03;
 export const TIMER = 0x04;
+export const LOG = 0x05;
 
 /** Group value header: 6-byte sequence number (creation order) and a flags byte. */
 export const HEADER_BYTES = 7;
@@ -36,11 +41,26 @@ export class WindowKeys extends OperatorKeys {
   }
 
   group(end: number, start: number, key: KeyPart): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start).part(key).finish();
+    return this.groupView(end, start, key).slice();
+  }
+
+  /** {@link group} without copying: valid until the next call on these keys. */
+  groupView(end: number, start: number, key: KeyPart): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start).part(key).view();
   }
 
   session(key: KeyPart, start: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(SESSION).part(key).int(start).finish();
+    return this.sessionView(key, start).slice();
+  }
+
+  /** {@link session} without copying: valid until the next call on these keys. */
+  sessionView(key: KeyPart, start: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(SESSION).part(key).int(start).view();
+  }
+
+  /** The key of chunk `i` of the barrier log. */
+  log(i: number): Uint8Array {
+    return this.writer.reset().raw(this.prefix).byte(LOG).int(i).finish();
   }
 }
 
@@ -79,6 +99,76 @@ export class Scratch {
   }
 }
 
+/** One GROUP or SESSION entry as a restored operator sees it: the store's, or the barrier log's. */
+export interface LoadedEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  /** Whether the store holds an entry under `key` (else the entry is only in the log). */
+  readonly stored: boolean;
+  /** Whether the value comes from the barrier log (newer than what the store holds under `key`). */
+  readonly logged: boolean;
+}
+
+/** The (key, value) pairs of the barrier log, in the order they were logged. O(log size). */
+function readLog(store: StateStore, keys: WindowKeys, where: string): Array<[Uint8Array, Uint8Array]> {
+  const out: Array<[Uint8Array, Uint8Array]> = [];
+  for (const [, chunk] of store.prefixScan(keys.section(LOG))) {
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let at = 0;
+    const take = (): Uint8Array => {
+      if (at + 4 > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
+      const n = view.getUint32(at);
+      at += 4;
+      if (at + n > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
+      const bytes = chunk.subarray(at, at + n);
+      at += n;
+      return bytes;
+    };
+    while (at < chunk.length) {
+      const k = take();
+      out.push([k, take()]);
+    }
+  }
+  return out;
+}
+
+const latin1 = (bytes: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+};
+
+/**
+ * Every entry of section `section` (GROUP or SESSION) in key order, with the barrier log laid
+ * over the store's entries: what an engine rebuilds its mirror from. O(n + m log m) for n stored
+ * and m logged entries.
+ */
+export function loadSection(store: StateStore, keys: WindowKeys, section: number, where: string): LoadedEntry[] {
+  const list: LoadedEntry[] = [];
+  for (const [key, value] of store.prefixScan(keys.section(section))) list.push({ key, value, stored: true, logged: false });
+  const tag = keys.prefix.length;
+  const logged = readLog(store, keys, where).filter(([k]) => k[tag] === section && compareBytes(k.subarray(0, tag), keys.prefix) === 0);
+  if (logged.length === 0) return list;
+  const at = new Map<string, number>();
+  list.forEach((e, i) => at.set(latin1(e.key), i));
+  const extra: LoadedEntry[] = [];
+  for (const [key, value] of logged) {
+    const i = at.get(latin1(key));
+    if (i !== undefined) list[i] = { key: list[i]!.key, value, stored: true, logged: true };
+    else extra.push({ key, value, stored: false, logged: true });
+  }
+  if (extra.length === 0) return list;
+  extra.sort((a, b) => compareBytes(a.key, b.key));
+  const merged: LoadedEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < list.length || j < extra.length) {
+    if (j >= extra.length || (i < list.length && compareBytes(list[i]!.key, extra[j]!.key) < 0)) merged.push(list[i++]!);
+    else merged.push(extra[j++]!);
+  }
+  return merged;
+}
+
 /** One accumulator entry of the GROUP section, as stored. */
 export interface StoredGroup {
   readonly end: number;
@@ -88,29 +178,34 @@ export interface StoredGroup {
   readonly flags: number;
   readonly acc: Uint8Array;
   readonly storeKey: Uint8Array;
+  /** Whether the store holds the entry under `storeKey` (else it is only in the barrier log). */
+  readonly stored: boolean;
+  /** Whether it comes from the barrier log (its entry in the store, if any, is older). */
+  readonly logged: boolean;
 }
 
 /**
- * Every GROUP entry of one operator, by window (or pane) end, each list in creation order: what
- * an engine rebuilds its mirror from when it subscribes. O(n log n).
+ * Every GROUP entry of one operator (the barrier log laid over the store's), by window (or pane)
+ * end, each list in creation order: what an engine rebuilds its mirror from when it subscribes.
+ * O(n log n).
  */
 export function readGroups(store: StateStore, keys: WindowKeys, where: string): Map<number, StoredGroup[]> {
   const byEnd = new Map<number, StoredGroup[]>();
   const prefixLength = keys.prefix.length + 1;
-  for (const [k, v] of store.prefixScan(keys.section(GROUP))) {
+  for (const { key: k, value: v, stored, logged } of loadSection(store, keys, GROUP, where)) {
     const [end, start, key] = decodeTuple(k, prefixLength) as [number, number, KeyPart];
     let list = byEnd.get(end);
     if (list === undefined) byEnd.set(end, (list = []));
-    list.push({ end, start, key, seq: readSeq(v, where), flags: v[HEADER_BYTES - 1]!, acc: v.subarray(HEADER_BYTES), storeKey: k });
+    list.push({ end, start, key, seq: readSeq(v, where), flags: v[HEADER_BYTES - 1]!, acc: v.subarray(HEADER_BYTES), storeKey: k, stored, logged });
   }
   for (const list of byEnd.values()) list.sort((a, b) => a.seq - b.seq);
   return byEnd;
 }
 
-/** Writes one GROUP entry: header (creation number, flags) and the encoded accumulator. */
-export function writeGroup(store: StateStore, scratch: Scratch, storeKey: Uint8Array, seq: number, flags: number, acc: Uint8Array): void {
+/** One GROUP value: header (creation number, flags) and the encoded accumulator, in scratch. */
+export function groupValue(scratch: Scratch, seq: number, flags: number, acc: Uint8Array): Uint8Array {
   const out = scratch.take(HEADER_BYTES + acc.length);
   writeHeader(out, seq, flags);
   out.set(acc, HEADER_BYTES);
-  store.put(storeKey, out);
+  return out;
 }

@@ -301,7 +301,7 @@ describe('tumblingWindow', () => {
     expect(o.metrics.snapshot()).toMatchObject({ recordsIn: 5, lateRecords: 1, windowsFired: 2, resultsEmitted: 4, openWindows: 0, storeEntries: 0, watermark: INF });
   });
 
-  it('by default holds changed groups in memory until a barrier, which writes them all', () => {
+  it('by default holds changed groups in memory; a barrier records them in one barrier log entry', () => {
     const store = new InMemoryStore();
     const o = op(store, { allowedLateness: 5 });
     const d = new Driver(o);
@@ -310,12 +310,12 @@ describe('tumblingWindow', () => {
     d.push(ev('a', 1, 15));
     expect(o.metrics.storeEntries).toBe(2); // the 2 timers; the 3 groups wait in memory
     d.push(barrier(1));
-    expect(o.metrics.storeEntries).toBe(6); // + 3 groups + the meta entry
-    d.push(ev('a', 1, 16)); // changes a group already in the store: written at the next barrier
+    expect(o.metrics.storeEntries).toBe(4); // + the barrier log (the 3 groups) + the meta entry
+    d.push(ev('a', 1, 16));
     d.push(watermark(12)); // fires [3, 13)
-    d.push(watermark(17)); // purges [3, 13): its groups are deleted from the store
-    expect(o.metrics.storeEntries).toBe(3); // [13, 23)'s timer and group, the meta entry
+    d.push(watermark(17)); // purges [3, 13): its groups were never written under their own keys
+    expect(o.metrics.storeEntries).toBe(3); // [13, 23)'s timer, the log (its group still waits), the meta entry
     d.complete();
-    expect(store.len()).toBe(1); // the meta entry of the barrier
+    expect(store.len()).toBe(1); // nothing waits any more: the log is deleted; the meta entry stays
   });
 });
