@@ -1,28 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { jetstream, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import {
   CheckpointError,
   checkCheckpointData,
   checkId,
   checkpointDirName,
   checkRetain,
-  encodedChunks,
   encodeManifest,
   type CheckpointData,
   type CheckpointInfo,
   type CheckpointStorage,
   type CheckpointToSave,
-  type EncodedStore,
   type ManifestStore,
 } from '@weir/checkpoint';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkNatsOptionKeys } from './checkNatsOptionKeys';
+import { checksummedChunkStream } from './checksummedChunkStream';
 import { decodeCheckpointPointer, encodeCheckpointPointer, objectNames, type CheckpointPointer, type PointedCheckpoint } from './checkpointPointer';
 import { NatsError } from './NatsError';
+import { openCheckpointBuckets, type CheckpointBuckets } from './openCheckpointBuckets';
 import { readCheckpointObjects, type ObjectsReadContext, type ObjectsReadResult } from './readCheckpointObjects';
 
 /** Options of {@link JetStreamCheckpointStorage}. */
@@ -63,13 +60,6 @@ const KEYS = optionKeys<JetStreamCheckpointStorageOptions>({
 const BUCKET_NAME = /^[A-Za-z0-9_-]+$/;
 /** The KV key of the pointer. */
 const POINTER_KEY = 'latest';
-
-interface Buckets {
-  readonly js: JetStreamClient;
-  readonly jsm: JetStreamManager;
-  readonly os: ObjectStore;
-  readonly kv: KV;
-}
 
 /** The pointer as one revision of the KV entry (revision 0: no pointer yet). */
 interface PointerAt {
@@ -148,7 +138,7 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
   readonly #log: (message: string) => void;
   /** This instance's nonce, written into every pointer it writes. */
   readonly #writer = randomBytes(8).toString('hex');
-  #buckets: Promise<Buckets> | undefined;
+  #buckets: Promise<CheckpointBuckets> | undefined;
   /** The pointer as this instance last saw it; `undefined` until its first list or save. */
   #seen: PointerAt | undefined;
   /** Prefixes of checkpoints whose pointer update was not acknowledged (maybe pointed at, maybe orphans). */
@@ -277,14 +267,14 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
     };
   }
 
-  #readContext(b: Buckets): ObjectsReadContext {
+  #readContext(b: CheckpointBuckets): ObjectsReadContext {
     return { js: b.js, os: b.os, jsm: b.jsm, bucket: this.#bucket, timeoutMs: this.#timeoutMs };
   }
 
   /** Opens (or creates) the object store and KV bucket once; a failure is retried by the next call. */
-  #open(): Promise<Buckets> {
+  #open(): Promise<CheckpointBuckets> {
     if (this.#buckets === undefined) {
-      const opening = this.#openBuckets();
+      const opening = openCheckpointBuckets(this.#nc, this.#bucket, { create: this.#create, replicas: this.#replicas, timeoutMs: this.#timeoutMs });
       this.#buckets = opening;
       opening.catch(() => {
         if (this.#buckets === opening) this.#buckets = undefined;
@@ -293,38 +283,8 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
     return this.#buckets;
   }
 
-  async #openBuckets(): Promise<Buckets> {
-    const bucket = this.#bucket;
-    try {
-      const js = jetstream(this.#nc, { timeout: this.#timeoutMs });
-      const jsm = await js.jetstreamManager();
-      if (!this.#create) {
-        const missing: string[] = [];
-        for (const stream of [`OBJ_${bucket}`, `KV_${bucket}`]) {
-          try {
-            await jsm.streams.info(stream);
-          } catch (err) {
-            if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) missing.push(stream);
-            else throw err;
-          }
-        }
-        if (missing.length > 0) {
-          throw new NatsError('MISSING_STREAM', `JetStreamCheckpointStorage: the object store and KV bucket '${bucket}' must exist (create: false), but stream(s) ${missing.join(', ')} do not`);
-        }
-        return { js, jsm, os: await new Objm(js).open(bucket), kv: await new Kvm(js).open(bucket) };
-      }
-      const storage = StorageType.File;
-      const os = await new Objm(js).create(bucket, { replicas: this.#replicas, storage, description: 'weir checkpoints' });
-      const kv = await new Kvm(js).create(bucket, { replicas: this.#replicas, storage, history: 1, description: 'weir checkpoint pointer' });
-      return { js, jsm, os, kv };
-    } catch (err) {
-      if (err instanceof NatsError) throw err;
-      throw new NatsError('READ', `JetStreamCheckpointStorage: cannot open the object store and KV bucket '${bucket}': ${messageOf(err)}`, { cause: err });
-    }
-  }
-
   /** The pointer now; rejects with `READ` when not answered, `CORRUPT_CHECKPOINT` when it is not a pointer. */
-  async #readPointer(b: Buckets): Promise<PointerAt> {
+  async #readPointer(b: CheckpointBuckets): Promise<PointerAt> {
     let entry;
     try {
       entry = await b.kv.get(POINTER_KEY);
@@ -359,11 +319,11 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
         const file = `store-${stores.length}.state`;
         const sum = { bytes: 0, crc32: 0 };
         written.push(`${prefix}/${file}`);
-        await b.os.put({ name: `${prefix}/${file}` }, chunkStream(encoded, sum), { timeout: this.#timeoutMs });
+        await b.os.put({ name: `${prefix}/${file}` }, checksummedChunkStream(encoded, sum), { timeout: this.#timeoutMs });
         stores.push({ name, file, bytes: sum.bytes, crc32: sum.crc32 >>> 0 });
       }
       written.push(`${prefix}/manifest.json`);
-      await b.os.put({ name: `${prefix}/manifest.json` }, chunkStream(encodeManifest(checkpoint, stores), { bytes: 0, crc32: 0 }), { timeout: this.#timeoutMs });
+      await b.os.put({ name: `${prefix}/manifest.json` }, checksummedChunkStream(encodeManifest(checkpoint, stores), { bytes: 0, crc32: 0 }), { timeout: this.#timeoutMs });
     } catch (err) {
       await this.#deleteObjects(b, written, `the objects of unsaved checkpoint ${id}`);
       throw new NatsError('PUBLISH', `JetStreamCheckpointStorage: ${what}: writing its objects failed: ${messageOf(err)}`, { cause: err });
@@ -425,7 +385,7 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
    * Deletes objects, logging (not throwing) a failure; stops at the first one (the server is
    * unreachable then, and every other delete would wait for its timeout too).
    */
-  async #deleteObjects(b: Buckets, names: readonly string[], what: string): Promise<void> {
+  async #deleteObjects(b: CheckpointBuckets, names: readonly string[], what: string): Promise<void> {
     for (const [i, name] of names.entries()) {
       try {
         await b.os.delete(name);
@@ -437,7 +397,7 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
   }
 
   /** Deletes every object under `prefix/` (a checkpoint whose pointer update went unanswered and did not land). */
-  async #deleteByPrefix(b: Buckets, prefix: string): Promise<void> {
+  async #deleteByPrefix(b: CheckpointBuckets, prefix: string): Promise<void> {
     try {
       const names = (await b.os.list()).map((i) => i.name).filter((n) => n.startsWith(`${prefix}/`));
       await this.#deleteObjects(b, names, 'an unacknowledged checkpoint');
@@ -468,28 +428,4 @@ function isWrongLastSequence(err: unknown): boolean {
     err instanceof JetStreamApiError &&
     (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
   );
-}
-
-/** A store's chunks as the readable stream the object store reads, adding each to `sum` as it passes. */
-function chunkStream(encoded: EncodedStore, sum: { bytes: number; crc32: number }): ReadableStream<Uint8Array> {
-  const chunks = encodedChunks(encoded);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await chunks.next();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        sum.crc32 = crc32(next.value, sum.crc32);
-        sum.bytes += next.value.byteLength;
-        controller.enqueue(next.value);
-      } catch (err) {
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
 }
