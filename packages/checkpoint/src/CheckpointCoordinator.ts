@@ -152,7 +152,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   source<T>(name: string, source: Source<T>, options: CoordinatedSourceOptions<T>): Observable<StreamElement<T>> {
     if (this.#sources.some((s) => s.name === name)) throw new CheckpointError('INVALID_ARGUMENT', `CheckpointCoordinator.source: a source named '${name}' exists already`);
     SourceRun.check(name, source, options);
-    const run = new SourceRun<T>(name, source, options, this.#restored?.sources[name]);
+    const run = new SourceRun<T>(name, source, options, this.#restored?.sources[name], this.#o.now);
     this.#sources.push(run as SourceRun<unknown>);
     return new Observable<StreamElement<T>>((subscriber) => {
       if (run.subscriber !== undefined) {

@@ -83,12 +83,27 @@ export interface CheckpointReport {
 
 /** Options of {@link CheckpointCoordinator.source}: how event time is assigned. */
 export interface CoordinatedSourceOptions<T> {
-  /** A value's event time, epoch ms (a finite number). */
-  readonly timestamp: (value: T) => number;
-  /** Bounded out-of-orderness, ms: the watermark trails the largest timestamp seen by this much (plus 1). */
+  /**
+   * A value's event time, epoch ms (a finite number). May be left out only when the source's
+   * reader passes each value's timestamp itself (see `SourceReader.readEach`); a value that
+   * comes without one then fails the job with `SOURCE`.
+   */
+  readonly timestamp?: (value: T) => number;
+  /**
+   * Bounded out-of-orderness, ms: the watermark trails the largest timestamp seen by this much
+   * (plus 1). For a partitioned source, per partition: the source's watermark is the minimum
+   * of its partitions' watermarks.
+   */
   readonly maxOutOfOrderness: number;
   /** Check whether the watermark advanced every this many records (default 1: after each record). */
   readonly watermarkEvery?: number;
+  /**
+   * For a partitioned source (see `SourceReader.partitions`): a partition that delivered no
+   * value for this long (ms of the coordinator's `now` clock, checked after every read) is idle
+   * and stops holding the source's watermark back, until its next value (Flink's
+   * `withIdleness`). Default: never idle. The idle flags are saved in checkpoints.
+   */
+  readonly idleTimeout?: number;
 }
 
 /** What {@link CheckpointCoordinator.run} resolves to. */
@@ -133,7 +148,7 @@ const KEYS = optionKeys<CheckpointCoordinatorOptions>({
   ifAllCorrupt: true,
 });
 const INTERVAL_KEYS = ['events', 'ms'] as const;
-const SOURCE_KEYS = optionKeys<CoordinatedSourceOptions<unknown>>({ timestamp: true, maxOutOfOrderness: true, watermarkEvery: true });
+const SOURCE_KEYS = optionKeys<CoordinatedSourceOptions<unknown>>({ timestamp: true, maxOutOfOrderness: true, watermarkEvery: true, idleTimeout: true });
 
 /** Internal: rejects an unknown key of {@link CoordinatedSourceOptions}. */
 export function checkSourceOptionKeys(where: string, options: unknown): void {

@@ -9,6 +9,23 @@ export interface SourceCheckpoint {
   readonly watermark: number;
   /** Records read since the source's last watermark emission (so emission points replay exactly). */
   readonly sinceWatermark: number;
+  /**
+   * A partitioned source's event-time state per partition, by partition name (absent for an
+   * unpartitioned source, and in checkpoints written before partitions existed). `maxTimestamp`
+   * and `watermark` above are then the source's: the largest timestamp of any partition and
+   * the watermark last emitted (the minimum over the partitions that were not idle).
+   */
+  readonly partitions?: Readonly<Record<string, SourcePartitionCheckpoint>>;
+}
+
+/** One partition's event-time state in a {@link SourceCheckpoint}. */
+export interface SourcePartitionCheckpoint {
+  /** The largest timestamp the partition delivered (`-Infinity` if none). */
+  readonly maxTimestamp: number;
+  /** The partition's own watermark (`-Infinity` before its first). */
+  readonly watermark: number;
+  /** Whether the partition was idle (not holding the source's watermark back). */
+  readonly idle: boolean;
 }
 
 /** One complete checkpoint: every store, every source and every sink at barrier `id`. */

@@ -181,9 +181,11 @@ function copyJson(v: Json | Readonly<Record<string, Json>>): Json {
 
 function copySources(sources: Readonly<Record<string, SourceCheckpoint>>): Record<string, SourceCheckpoint> {
   return Object.fromEntries(
-    Object.entries(sources).map(([name, s]) => [
-      name,
-      { offset: copyJson(s.offset), maxTimestamp: s.maxTimestamp, watermark: s.watermark, sinceWatermark: s.sinceWatermark },
-    ]),
+    Object.entries(sources).map(([name, s]) => {
+      const copy: SourceCheckpoint = { offset: copyJson(s.offset), maxTimestamp: s.maxTimestamp, watermark: s.watermark, sinceWatermark: s.sinceWatermark };
+      if (s.partitions === undefined) return [name, copy];
+      const partitions = Object.fromEntries(Object.entries(s.partitions).map(([p, ps]) => [p, { maxTimestamp: ps.maxTimestamp, watermark: ps.watermark, idle: ps.idle }]));
+      return [name, { ...copy, partitions }];
+    }),
   );
 }

@@ -55,8 +55,31 @@ export interface SourceReader<T> {
    *
    * `emit` may throw (a bad timestamp): let it propagate; {@link SourceReader.offset} must then
    * stand after the value whose `emit` threw.
+   *
+   * A partitioned reader (several Kafka partitions, NATS subjects or streams read as one source)
+   * passes each value's `partition` (a short stable name): the coordinator then keeps a
+   * watermark per partition and advances the source's watermark to their minimum, so a partition
+   * that lags holds event time back (Flink's per-split watermarks). A reader that knows each
+   * value's event time itself (from a message header, say) passes it as `timestamp` (epoch ms);
+   * the source option `timestamp`, when given, takes precedence.
    */
-  readEach?(max: number, emit: (value: T) => void): number | Promise<number>;
+  readEach?(max: number, emit: (value: T, partition?: string, timestamp?: number) => void): number | Promise<number>;
+  /**
+   * Optional, for partitioned readers: the partitions whose watermarks the source's watermark
+   * waits for, now. The coordinator asks after every read: a partition listed before any of its
+   * values arrived holds the watermark back (until it is idle, see the source option
+   * `idleTimeout`); a partition no longer listed (finished, or given up) stops holding it back
+   * and its watermark state is dropped.
+   */
+  partitions?(): readonly string[];
+  /**
+   * Optional, for unbounded input (a message stream): whether the input has ended. When the
+   * reader implements it, an empty read means only "nothing available now" (the reader should
+   * have waited briefly for data, ~100 ms, before saying so, to spare the CPU) and the
+   * coordinator asks once per round, so that checkpoints and idleness keep their pace while the
+   * input is quiet; the input ends when a read returns nothing and `ended()` is true.
+   */
+  ended?(): boolean;
   /**
    * The position just after the last value returned by `read` (or handed to `emit`): a reader opened at it reads the
    * value that would have come next. Must be JSON (a manifest stores it). After a failed `read`

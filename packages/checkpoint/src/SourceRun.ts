@@ -4,20 +4,28 @@ import { BoundedOutOfOrdernessWatermarks, type StreamElement } from '@weir/strea
 import { CheckpointError } from './CheckpointError';
 import { checkSourceOptionKeys, type CoordinatedSourceOptions } from './CheckpointCoordinatorOptions';
 import type { SourceCheckpoint } from './CheckpointStorage';
+import { PartitionWatermarks } from './PartitionWatermarks';
 import type { Source, SourceReader } from './Source';
 
 /**
  * Internal: one source as the coordinator drives it. It reads values, stamps them with event time
  * and emits them, with bounded-out-of-orderness watermarks every `watermarkEvery` records; its
- * offset and event-time state go into every checkpoint and are restored from one.
+ * offset and event-time state go into every checkpoint and are restored from one. A partitioned
+ * reader (one that names each value's partition) gets a watermark per partition, merged at the
+ * minimum of the partitions that are not idle ({@link PartitionWatermarks}).
  */
 export class SourceRun<T> {
   reader: SourceReader<T> | undefined;
   subscriber: Subscriber<StreamElement<T>> | undefined;
   exhausted = false;
+  /** The source's event time: the largest timestamp of any value and the watermark last emitted. */
   readonly #watermarks: BoundedOutOfOrdernessWatermarks;
-  readonly #timestamp: (value: T) => number;
+  readonly #timestamp: ((value: T) => number) | undefined;
   readonly #watermarkEvery: number;
+  readonly #idleTimeout: number;
+  readonly #now: () => number;
+  /** Per-partition event time, once the reader names a partition (or restored). */
+  #partitions: PartitionWatermarks | undefined;
   #sinceWatermark = 0;
 
   constructor(
@@ -25,10 +33,13 @@ export class SourceRun<T> {
     readonly source: Source<T>,
     options: CoordinatedSourceOptions<T>,
     readonly restored: SourceCheckpoint | undefined,
+    now: () => number = Date.now,
   ) {
     this.#timestamp = options.timestamp;
     this.#watermarks = new BoundedOutOfOrdernessWatermarks(options.maxOutOfOrderness);
     this.#watermarkEvery = options.watermarkEvery ?? 1;
+    this.#idleTimeout = options.idleTimeout ?? Number.POSITIVE_INFINITY;
+    this.#now = now;
   }
 
   /** Checks the arguments of `CheckpointCoordinator.source`; throws `INVALID_ARGUMENT` naming the bad one. */
@@ -38,12 +49,15 @@ export class SourceRun<T> {
     if (typeof name !== 'string' || name.length === 0) throw bad(`CheckpointCoordinator.source: name must be a non-empty string, got ${describeValue(name)}`);
     if (typeof source?.open !== 'function') throw bad(`${where}: expected a Source, got ${describeValue(source)}`);
     checkSourceOptionKeys(where, options);
-    if (typeof options?.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options?.timestamp)}`);
+    if (typeof options !== 'object' || options === null) throw bad(`${where}: expected options { timestamp, maxOutOfOrderness }, got ${describeValue(options)}`);
+    if (options.timestamp !== undefined && typeof options.timestamp !== 'function') throw bad(`${where}: option \`timestamp\` must be a function, got ${describeValue(options.timestamp)}`);
     if (!Number.isSafeInteger(options.maxOutOfOrderness) || options.maxOutOfOrderness < 0) {
       throw bad(`${where}: option \`maxOutOfOrderness\` must be a non-negative integer number of ms, got ${describeValue(options.maxOutOfOrderness)}`);
     }
     const every = options.watermarkEvery ?? 1;
     if (!Number.isSafeInteger(every) || every < 1) throw bad(`${where}: option \`watermarkEvery\` must be a positive integer, got ${describeValue(every)}`);
+    const idle = options.idleTimeout;
+    if (idle !== undefined && (typeof idle !== 'number' || !(idle > 0))) throw bad(`${where}: option \`idleTimeout\` must be a positive number of ms, got ${describeValue(idle)}`);
   }
 
   /** The last watermark emitted. */
@@ -61,7 +75,9 @@ export class SourceRun<T> {
       this.#watermarks.maxTimestamp = this.restored.maxTimestamp;
       this.#watermarks.watermark = this.restored.watermark;
       this.#sinceWatermark = this.restored.sinceWatermark;
+      if (this.restored.partitions !== undefined) this.#partitionWatermarks().restore(this.restored.partitions, this.#now());
     }
+    if (this.reader.partitions !== undefined) this.#syncPartitions();
   }
 
   /** On a resumed job: re-emits the restored watermark, so operators downstream start from it. */
@@ -79,10 +95,12 @@ export class SourceRun<T> {
   /**
    * Reads and emits exactly `n` values unless the input ends first (then `exhausted`); returns
    * how many. Values go downstream one at a time as the reader produces them when it implements
-   * `readEach`, else a batch at a time.
+   * `readEach`, else a batch at a time. A reader of unbounded input (one with `ended`) is read
+   * once per call: up to `n` values, maybe none. Then the partitions' idleness is checked.
    */
   async pull(n: number): Promise<number> {
     const reader = this.reader!;
+    const unbounded = reader.ended !== undefined;
     let total = 0;
     while (total < n) {
       let got: number;
@@ -99,38 +117,77 @@ export class SourceRun<T> {
         throw err instanceof CheckpointError ? err : new CheckpointError('SOURCE', `source '${this.name}' (${this.source.describe()}) failed to read: ${messageOf(err)}`, { cause: err });
       }
       if (got === 0) {
-        this.exhausted = true;
+        if (!unbounded || reader.ended!()) this.exhausted = true;
         break;
       }
       total += got;
+      if (unbounded) break;
     }
+    if (this.#partitions !== undefined || reader.partitions !== undefined) this.#syncPartitions();
     return total;
   }
 
-  /** Stamps one value, emits it and, when due, the watermark. */
-  readonly emitOne = (value: T): void => {
+  #partitionWatermarks(): PartitionWatermarks {
+    return (this.#partitions ??= new PartitionWatermarks(this.#watermarks.maxOutOfOrderness, this.#idleTimeout));
+  }
+
+  /** Applies the reader's partition list and the idle timeout; emits the watermark if that raised it. */
+  #syncPartitions(): void {
+    if (this.#partitionWatermarks().sync(this.#now(), this.reader?.partitions?.())) this.#advance();
+  }
+
+  /** Raises the watermark if the records (or the partitions' idleness) allow; emits each rise. */
+  #advance(): void {
+    let wm: number | undefined;
+    if (this.#partitions === undefined) {
+      wm = this.#watermarks.advance();
+    } else {
+      const min = this.#partitions.advance();
+      if (min !== undefined && min > this.#watermarks.watermark) wm = this.#watermarks.watermark = min;
+    }
+    if (wm !== undefined) this.subscriber?.next({ kind: 'watermark', timestamp: wm });
+  }
+
+  /** Stamps one value (of `partition`, at the reader's `timestamp` if it knows it), emits it and, when due, the watermark. */
+  readonly emitOne = (value: T, partition?: string, timestamp?: number): void => {
     const sub = this.subscriber;
     if (sub === undefined) return;
+    const ts = this.#timestamp === undefined ? this.#given(value, timestamp) : this.#stamp(this.#timestamp, value);
+    sub.next({ kind: 'record', value, timestamp: ts });
+    this.#watermarks.observe(ts);
+    if (partition !== undefined) this.#partitionWatermarks().observe(partition, ts);
+    if (++this.#sinceWatermark >= this.#watermarkEvery) {
+      this.#sinceWatermark = 0;
+      this.#advance();
+    }
+  };
+
+  #stamp(timestamp: (value: T) => number, value: T): number {
     let ts: number;
     try {
-      ts = this.#timestamp(value);
+      ts = timestamp(value);
     } catch (err) {
       throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function threw for ${describeValue(value)}: ${messageOf(err)}`, { cause: err });
     }
     if (typeof ts !== 'number' || !Number.isFinite(ts)) {
       throw new CheckpointError('SOURCE', `source '${this.name}': the timestamp function must return a finite number, got ${describeValue(ts)} for ${describeValue(value)}`);
     }
-    sub.next({ kind: 'record', value, timestamp: ts });
-    this.#watermarks.observe(ts);
-    if (++this.#sinceWatermark >= this.#watermarkEvery) {
-      this.#sinceWatermark = 0;
-      const wm = this.#watermarks.advance();
-      if (wm !== undefined) sub.next({ kind: 'watermark', timestamp: wm });
+    return ts;
+  }
+
+  #given(value: T, ts: number | undefined): number {
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+      throw new CheckpointError(
+        'SOURCE',
+        `source '${this.name}' (${this.source.describe()}) gave ${describeValue(value)} without a finite timestamp (got ${describeValue(ts)}): pass the source option \`timestamp\``,
+      );
     }
-  };
+    return ts;
+  }
 
   /** What this source contributes to a checkpoint taken now. */
   state(): SourceCheckpoint {
-    return { offset: this.reader!.offset(), maxTimestamp: this.#watermarks.maxTimestamp, watermark: this.#watermarks.watermark, sinceWatermark: this.#sinceWatermark };
+    const state: SourceCheckpoint = { offset: this.reader!.offset(), maxTimestamp: this.#watermarks.maxTimestamp, watermark: this.#watermarks.watermark, sinceWatermark: this.#sinceWatermark };
+    return this.#partitions === undefined ? state : { ...state, partitions: this.#partitions.state() };
   }
 }

@@ -42,6 +42,17 @@ export function checkCheckpointData(kind: string, checkpoint: CheckpointToSave):
       if (typeof s[field] !== 'number') throw bad(`${where}: ${field} must be a number, got ${describeValue(s[field])}`);
     }
     checkJson(s.offset, `${where}: offset`, bad, new Set());
+    if (s.partitions !== undefined) {
+      if (!isPlainObject(s.partitions)) throw bad(`${where}: partitions must be an object, got ${describeValue(s.partitions)}`);
+      for (const [partition, p] of Object.entries(s.partitions)) {
+        const at = `${where}: partition ${JSON.stringify(partition)}`;
+        if (!isPlainObject(p)) throw bad(`${at}: expected an object, got ${describeValue(p)}`);
+        for (const field of ['maxTimestamp', 'watermark'] as const) {
+          if (typeof p[field] !== 'number') throw bad(`${at}: ${field} must be a number, got ${describeValue(p[field])}`);
+        }
+        if (typeof p.idle !== 'boolean') throw bad(`${at}: idle must be a boolean, got ${describeValue(p.idle)}`);
+      }
+    }
   }
   for (const [name, state] of Object.entries(checkpoint.sinks)) {
     checkJson(state, `checkpoint ${id}: sink ${JSON.stringify(name)}`, bad, new Set());

@@ -2,7 +2,7 @@
 // back with every field checked (see FileCheckpointStorage for the layout).
 import { crc32 } from 'node:zlib';
 import { hex32, messageOf } from '@weir/state';
-import type { CheckpointToSave, SourceCheckpoint } from './CheckpointStorage';
+import type { CheckpointToSave, SourceCheckpoint, SourcePartitionCheckpoint } from './CheckpointStorage';
 import { isPlainObject } from './checkCheckpointData';
 import type { Json } from './Json';
 
@@ -51,6 +51,13 @@ export function encodeManifest(checkpoint: CheckpointToSave, stores: readonly Ma
           maxTimestamp: encodeNumber(s.maxTimestamp),
           watermark: encodeNumber(s.watermark),
           sinceWatermark: encodeNumber(s.sinceWatermark),
+          ...(s.partitions === undefined
+            ? {}
+            : {
+                partitions: Object.fromEntries(
+                  Object.entries(s.partitions).map(([p, ps]) => [p, { maxTimestamp: encodeNumber(ps.maxTimestamp), watermark: encodeNumber(ps.watermark), idle: ps.idle }]),
+                ),
+              }),
         },
       ]),
     ),
@@ -93,15 +100,14 @@ export function decodeManifest(raw: Buffer, id: number): Manifest {
     Object.entries(m.sources).map(([name, s]): [string, SourceCheckpoint] => {
       const where = `sources[${JSON.stringify(name)}]`;
       if (!isPlainObject(s) || !('offset' in s)) throw new Corrupt(`${where}: expected an object with an offset`);
-      return [
-        name,
-        {
-          offset: s.offset as Json,
-          maxTimestamp: decodeNumber(s.maxTimestamp, `${where}.maxTimestamp`),
-          watermark: decodeNumber(s.watermark, `${where}.watermark`),
-          sinceWatermark: decodeNumber(s.sinceWatermark, `${where}.sinceWatermark`),
-        },
-      ];
+      const source: SourceCheckpoint = {
+        offset: s.offset as Json,
+        maxTimestamp: decodeNumber(s.maxTimestamp, `${where}.maxTimestamp`),
+        watermark: decodeNumber(s.watermark, `${where}.watermark`),
+        sinceWatermark: decodeNumber(s.sinceWatermark, `${where}.sinceWatermark`),
+      };
+      // a manifest written before partitioned sources has none: it loads as an unpartitioned source
+      return [name, s.partitions === undefined ? source : { ...source, partitions: decodePartitions(s.partitions, `${where}.partitions`) }];
     }),
   );
   if (!isPlainObject(m.sinks)) throw new Corrupt('sinks: expected an object');
@@ -124,6 +130,18 @@ export function decodeManifest(raw: Buffer, id: number): Manifest {
     return { name, file, bytes, crc32: crc };
   });
   return { time, sources, sinks, stores };
+}
+
+function decodePartitions(v: unknown, where: string): Record<string, SourcePartitionCheckpoint> {
+  if (!isPlainObject(v)) throw new Corrupt(`${where}: expected an object`);
+  return Object.fromEntries(
+    Object.entries(v).map(([name, p]): [string, SourcePartitionCheckpoint] => {
+      const at = `${where}[${JSON.stringify(name)}]`;
+      if (!isPlainObject(p)) throw new Corrupt(`${at}: expected an object`);
+      if (typeof p.idle !== 'boolean') throw new Corrupt(`${at}.idle: expected a boolean, got ${JSON.stringify(p.idle)}`);
+      return [name, { maxTimestamp: decodeNumber(p.maxTimestamp, `${at}.maxTimestamp`), watermark: decodeNumber(p.watermark, `${at}.watermark`), idle: p.idle }];
+    }),
+  );
 }
 
 /** A number as JSON: itself when finite, else `"Infinity"`, `"-Infinity"` or `"NaN"`; `-0` as `"-0"`. */

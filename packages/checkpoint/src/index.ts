@@ -4,7 +4,7 @@ export type { Json } from './Json';
 export { CheckpointCoordinator } from './CheckpointCoordinator';
 export type { CheckpointCoordinatorOptions, CheckpointReport, CoordinatedSourceOptions, JobSummary } from './CheckpointCoordinatorOptions';
 export type { CheckpointMetrics, CheckpointMetricsSnapshot } from './CheckpointMetrics';
-export type { CheckpointStorage, CheckpointData, CheckpointInfo, CheckpointOrigin, CheckpointToSave, EncodedStore, SourceCheckpoint } from './CheckpointStorage';
+export type { CheckpointStorage, CheckpointData, CheckpointInfo, CheckpointOrigin, CheckpointToSave, EncodedStore, SourceCheckpoint, SourcePartitionCheckpoint } from './CheckpointStorage';
 export { encodedChunks } from './encodedChunks';
 export { FileCheckpointStorage } from './FileCheckpointStorage';
 export { checkpointDirName } from './readCheckpointDir';
