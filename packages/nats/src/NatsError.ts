@@ -8,6 +8,8 @@
  *   this instance must stop writing.
  * - `PUBLISH`: a publish was not acknowledged.
  * - `READ`: a pull or replay from the stream failed.
+ * - `DECODE`: a message could not be decoded (or carries no valid event time) and the source has no
+ *   `invalid` side output to route it to.
  * - `CORRUPT_CHECKPOINT`: a checkpoint in the object store does not match its checksum.
  * - `SERVER`: the `nats-server` used by tests could not be found or started.
  */
@@ -18,6 +20,7 @@ export type NatsErrorCode =
   | 'FENCED'
   | 'PUBLISH'
   | 'READ'
+  | 'DECODE'
   | 'CORRUPT_CHECKPOINT'
   | 'SERVER';
 
