@@ -80,10 +80,14 @@ export class EntryCounts {
     }
   }
 
-  /** Counts an UNCOUNTED pending value over its committed predecessor, and marks it counted. */
-  settle(key: Uint8Array, pending: Uint8Array): void {
+  /**
+   * Counts an UNCOUNTED pending value over its committed predecessor, and marks it counted in
+   * `store` (the pending writes; `pending` is the value read from it, a copy, retagged and put back).
+   */
+  settle(store: InMemoryStore, key: Uint8Array, pending: Uint8Array): void {
     this.change(key, this.committedSize(key), pending.length - 1);
-    pending[0] = PRESENT; // in place: the tag byte is the store's own
+    pending[0] = PRESENT;
+    store.put(key, pending); // same length: overwritten in place
     this.uncounted--;
   }
 
@@ -91,7 +95,7 @@ export class EntryCounts {
   settleAll(pending: InMemoryStore): void {
     if (this.uncounted === 0) return;
     for (const [key, value] of pending.prefixScan(EMPTY)) {
-      if (value[0] === UNCOUNTED) this.settle(key, value);
+      if (value[0] === UNCOUNTED) this.settle(pending, key, value);
     }
   }
 }

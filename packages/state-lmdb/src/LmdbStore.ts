@@ -171,7 +171,7 @@ export class LmdbStore implements StateStore {
     if (pending === undefined) old = this.#counts.committedSize(key);
     else if (pending[0] === TOMBSTONE_TAG) old = -1;
     else {
-      if (pending[0] === UNCOUNTED) this.#counts.settle(key, pending);
+      if (pending[0] === UNCOUNTED) this.#counts.settle(this.#pending, key, pending);
       old = pending.length - 1;
     }
     if (old < 0) return false;

@@ -7,8 +7,8 @@
 //   blind write: puts do not read LMDB); the count and size are settled when needed (len,
 //   sizeBytes, a delete of the key, the commit), in key order;
 // - TOMBSTONE alone: a key deleted since the last commit (it may still be in LMDB).
-// A tag may change from UNCOUNTED to PRESENT in place: the tag byte is private to the store
-// (values are handed out as views past it).
+// A tag changes from UNCOUNTED to PRESENT by putting the retagged value back (InMemoryStore hands
+// out copies; values are handed out as views past the tag).
 
 /** Tag of a deleted key. */
 export const TOMBSTONE_TAG = 0;
