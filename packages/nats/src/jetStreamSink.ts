@@ -186,7 +186,7 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
     describe: () => `JetStream stream ${stream} (${subject}.<0..${partitions - 1}>)`,
     async open(restored: Json | undefined): Promise<SinkWriter<T>> {
       const log = new JetStreamSinkLog(connection, stream, subject, where, tuning);
-      await log.open();
+      await log.open(restored === undefined);
       try {
         return await JetStreamSinkWriter.open(log, { where, serialize: serializeValue, partitionOf }, restored);
       } catch (err) {

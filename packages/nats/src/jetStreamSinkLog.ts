@@ -81,9 +81,11 @@ export class JetStreamSinkLog {
 
   /**
    * Checks the stream (exists, takes the sink's subjects) and takes the next epoch by
-   * compare-and-set on the fence subject; from then on no older instance can publish.
+   * compare-and-set on the fence subject; from then on no older instance can publish. `fresh`:
+   * the instance starts without a checkpoint and purges every earlier record (its fence then
+   * bounds {@link lastRecord}'s walk back).
    */
-  async open(): Promise<void> {
+  async open(fresh: boolean): Promise<void> {
     this.jsm = await jetstreamManager(this.nc, { timeout: this.tuning.timeoutMs, checkAPI: false });
     const info = await this.#retry('read the stream', 'CONNECT', async () => {
       try {
@@ -107,7 +109,7 @@ export class JetStreamSinkLog {
     const serverMax = this.nc.info?.max_payload ?? 1 << 20;
     const streamMax = info.config.max_msg_size ?? -1;
     this.maxPayload = streamMax > 0 ? Math.min(streamMax, serverMax) : serverMax;
-    await this.#takeEpoch();
+    await this.#takeEpoch(fresh);
     this.#sub = this.nc.subscribe(this.fenceSubject, {
       callback: (err, msg) => {
         if (err !== null) return;
@@ -117,14 +119,14 @@ export class JetStreamSinkLog {
     });
   }
 
-  async #takeEpoch(): Promise<void> {
+  async #takeEpoch(fresh: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const last: StoredMsg | null = await this.#retry(`read the fence ${this.fenceSubject}`, 'CONNECT', () =>
         this.jsm.streams.getMessage(this.stream, { last_by_subj: this.fenceSubject }),
       );
       const previous = last === null ? 0 : (parseFence(last.data)?.epoch ?? 0);
       const epoch = previous + 1;
-      const body = JSON.stringify({ epoch, instance: this.#instance, host: hostname(), pid: process.pid, at: new Date().toISOString() });
+      const body = JSON.stringify({ epoch, instance: this.#instance, fresh, host: hostname(), pid: process.pid, at: new Date().toISOString() });
       try {
         const ack = await this.js.publish(this.fenceSubject, body, {
           msgID: `${this.fenceSubject}:${epoch}:${this.#instance}`,
@@ -306,7 +308,8 @@ export class JetStreamSinkLog {
    * Walks back by sequence from the stream's last message over the sink's bookkeeping and
    * deleted messages (server 2.9 cannot find a subject's last message once it was deleted), so
    * it costs one request per such message: a few staged chunks after a crash between pre-commit
-   * and commit, every deleted record after a rollback until the next commit.
+   * and commit, every deleted record after a rollback until the next commit. It stops at the
+   * fence of an instance that started fresh (and purged every record before it).
    */
   async lastRecord(before = Number.MAX_SAFE_INTEGER): Promise<FoundRecord | undefined> {
     const info = await this.jsm.streams.info(this.stream);
@@ -314,7 +317,9 @@ export class JetStreamSinkLog {
     const prefix = `${this.subject}.`;
     for (let seq = Math.min(info.state.last_seq, before - 1); seq >= first; seq--) {
       const m = await this.jsm.streams.getMessage(this.stream, { seq });
-      if (m !== null && m.subject.startsWith(prefix) && RECORD_SUFFIX.test(m.subject.slice(prefix.length))) return this.parseRecord(m);
+      if (m === null) continue;
+      if (m.subject.startsWith(prefix) && RECORD_SUFFIX.test(m.subject.slice(prefix.length))) return this.parseRecord(m);
+      if (m.subject === this.fenceSubject && parseFence(m.data)?.fresh === true) return undefined; // everything before it was purged
     }
     return undefined;
   }
@@ -346,10 +351,10 @@ function retryable(err: unknown): boolean {
 }
 
 /** The fence message's body. */
-function parseFence(data: Uint8Array): { epoch: number; instance: string } | undefined {
+function parseFence(data: Uint8Array): { epoch: number; instance: string; fresh: boolean } | undefined {
   try {
-    const v = JSON.parse(new TextDecoder().decode(data)) as { epoch?: unknown; instance?: unknown };
-    if (typeof v.epoch === 'number' && Number.isSafeInteger(v.epoch) && typeof v.instance === 'string') return { epoch: v.epoch, instance: v.instance };
+    const v = JSON.parse(new TextDecoder().decode(data)) as { epoch?: unknown; instance?: unknown; fresh?: unknown };
+    if (typeof v.epoch === 'number' && Number.isSafeInteger(v.epoch) && typeof v.instance === 'string') return { epoch: v.epoch, instance: v.instance, fresh: v.fresh === true };
   } catch {
     // not a fence
   }
