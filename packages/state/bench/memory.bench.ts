@@ -1,10 +1,10 @@
 // npm run bench:memory -w @weir/state
 //
 // Issue 15's state figures, for InMemoryStore beside a plain Map in the same run, at 100k and 1M
-// entries (random 20-byte keys, 24-byte values, seeded):
+// entries (random 20-byte keys, 24-byte values, seeded, computed on demand into scratch arrays):
 // - memory: heap plus external bytes (typed-array backing stores live outside the JS heap, so
 //   heapUsed alone would hide an arena) after a full GC, per entry, beyond its key and value bytes;
-// - insert / get / update: mean ns per operation over every key (fresh key arrays, random order);
+// - insert / get / update: mean ns per operation over every key (lookups in random order);
 // - the longest GC pause (perf_hooks 'gc' entries) while filling, while updating, and while
 //   updating with a snapshot taken every 100k updates (copy-on-write);
 // - snapshot(): its own cost, and the first 100k updates after it;
@@ -60,11 +60,35 @@ function randomBytes(n: number): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = rand() & 0xff;
   return out;
 }
-function shuffledCopies(keys: Uint8Array[]): Uint8Array[] {
-  const a = keys.map((k) => k.slice());
-  for (let i = a.length - 1; i > 0; i--) {
+/**
+ * Writes the key (or value) of entry `i` into `out`: seeded random bytes computed on demand, so
+ * the benchmark's inputs are not millions of arrays that every garbage collection would trace
+ * beside the store's own objects. A fresh scratch array per key, as an operator builds one.
+ */
+function bytesOf(i: number, salt: number, out: Uint8Array): Uint8Array {
+  let x = (Math.imul(i + 1, 0x9e3779b1) ^ salt) | 0;
+  if (x === 0) x = 1;
+  for (let j = 0; j < out.length; j++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[j] = x & 0xff;
+  }
+  return out;
+}
+const KEY_SALT = 0x5bd1e995;
+const VALUE_SALT = 0x27d4eb2f;
+const keyOf = (i: number, out: Uint8Array): Uint8Array => bytesOf(i, KEY_SALT, out);
+const valueOf = (i: number, out: Uint8Array): Uint8Array => bytesOf(i, VALUE_SALT, out);
+/** A random permutation of 0..n-1 (the order lookups and updates visit the keys in). */
+function permutation(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  for (let i = n - 1; i > 0; i--) {
     const j = rand() % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
   }
   return a;
 }
@@ -140,13 +164,9 @@ function decodeIntoMap(bytes: Uint8Array): Map<string, Uint8Array> {
 }
 
 async function runSize(n: number): Promise<void> {
-  const keys: Uint8Array[] = [];
-  const values: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) {
-    keys.push(randomBytes(KEY_BYTES));
-    values.push(randomBytes(VALUE_BYTES));
-  }
-  const lookups = shuffledCopies(keys);
+  const order = permutation(n);
+  const key = new Uint8Array(KEY_BYTES);
+  const value = new Uint8Array(VALUE_BYTES);
   const update = randomBytes(VALUE_BYTES);
   const payload = n * (KEY_BYTES + VALUE_BYTES);
   let sink = 0;
@@ -157,15 +177,15 @@ async function runSize(n: number): Promise<void> {
     const before = memory();
     const map = new Map<string, Uint8Array>();
     let t = performance.now();
-    for (let i = 0; i < n; i++) map.set(latin1(keys[i]!), values[i]!.slice());
+    for (let i = 0; i < n; i++) map.set(latin1(keyOf(i, key)), valueOf(i, value).slice());
     const insert = performance.now() - t;
     await settle();
     add(n, 'Map<latin1>', 'bytes per entry beyond key+value', (memory() - before - payload) / n, 'B');
     t = performance.now();
-    for (let i = 0; i < n; i++) sink += map.get(latin1(lookups[i]!))!.length;
+    for (let i = 0; i < n; i++) sink += map.get(latin1(keyOf(order[i]!, key)))!.length;
     const get = performance.now() - t;
     t = performance.now();
-    for (let i = 0; i < n; i++) map.set(latin1(lookups[i]!), update.slice());
+    for (let i = 0; i < n; i++) map.set(latin1(keyOf(order[i]!, key)), update.slice());
     const upd = performance.now() - t;
     add(n, 'Map<latin1>', 'insert', (insert * 1e6) / n, 'ns/op');
     add(n, 'Map<latin1>', 'get (hit)', (get * 1e6) / n, 'ns/op');
@@ -178,8 +198,9 @@ async function runSize(n: number): Promise<void> {
   const before = memory();
   const store = new InMemoryStore();
   let t0 = performance.now();
-  for (let i = 0; i < n; i++) store.put(keys[i]!, values[i]!);
+  for (let i = 0; i < n; i++) store.put(keyOf(i, key), valueOf(i, value));
   let t1 = performance.now();
+  if (store.len() !== n) throw new Error(`the generated keys collided: ${store.len()} of ${n}`);
   add(n, 'InMemoryStore', 'insert', ((t1 - t0) * 1e6) / n, 'ns/op');
   await flushGcEntries();
   const fill = longestPause(t0, t1);
@@ -191,13 +212,13 @@ async function runSize(n: number): Promise<void> {
   add(n, 'InMemoryStore', 'sizeBytes() per entry', store.sizeBytes() / n, 'B');
 
   t0 = performance.now();
-  for (let i = 0; i < n; i++) sink += store.get(lookups[i]!)!.length;
+  for (let i = 0; i < n; i++) sink += store.get(keyOf(order[i]!, key))!.length;
   t1 = performance.now();
   add(n, 'InMemoryStore', 'get (hit)', ((t1 - t0) * 1e6) / n, 'ns/op');
 
   await flushGcEntries();
   t0 = performance.now();
-  for (let i = 0; i < n; i++) store.put(lookups[i]!, update);
+  for (let i = 0; i < n; i++) store.put(keyOf(order[i]!, key), update);
   t1 = performance.now();
   await flushGcEntries();
   add(n, 'InMemoryStore', 'update', ((t1 - t0) * 1e6) / n, 'ns/op');
@@ -215,7 +236,7 @@ async function runSize(n: number): Promise<void> {
     const s1 = performance.now();
     snapCosts.push(s1 - s0);
     const end = Math.min(n, i + every);
-    for (let j = i; j < end; j++) store.put(lookups[j]!, update);
+    for (let j = i; j < end; j++) store.put(keyOf(order[j]!, key), update);
     afterSnap.push(((performance.now() - s1) * 1e6) / (end - i));
   }
   t1 = performance.now();
@@ -245,13 +266,12 @@ async function runSize(n: number): Promise<void> {
     restoreMs.push(performance.now() - s);
     sink += r.len();
     // the restored store must answer (and its lazily built parts be paid for here, not hidden)
-    sink += r.get(keys[round]!)!.length;
+    sink += r.get(keyOf(round, key))!.length;
   }
   add(n, 'Map<latin1>', 'decode snapshot bytes into a Map', median(mapMs), 'ms');
   add(n, 'InMemoryStore', 'restore(bytes)', median(restoreMs), 'ms');
   add(n, 'InMemoryStore', 'restore / Map decode', median(restoreMs) / median(mapMs), 'x');
-  // the inputs stay reachable to the end, or the engine frees them mid-way and memory figures lie
-  sink += keys[n - 1]!.length + values[n - 1]!.length + lookups[n - 1]!.length + update.length;
+  sink += order.length + update.length;
   if (sink === 42) console.log('');
 }
 

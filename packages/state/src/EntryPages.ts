@@ -3,7 +3,7 @@
 // Ids are grouped in pages of 512; a page holds one byte buffer with the key and value of each of
 // its ids written side by side, and one Int32Array of [offset, key length, value length,
 // capacity] per id. So a million entries are about two thousand pages: a few thousand objects for
-// the garbage collector to trace instead of several per entry (see docs/architecture.md, state).
+// the garbage collector to trace instead of several per entry.
 //
 // Copy on write: every page records the version it was made in. A store writes only pages of its
 // own current version and copies any other page first (compacting it on the way); a snapshot

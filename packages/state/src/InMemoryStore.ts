@@ -26,8 +26,9 @@ const EAGER_SCAN = 128;
  *   their keys and values side by side, with an Int32Array of offsets and lengths.
  * - Order: a B+ tree whose leaves hold up to 64 keys as bytes in one buffer plus their ids.
  * - Lookups: an open-addressing table of [hash, id] pairs in one Int32Array.
- * About 60-100 bytes of bookkeeping per entry beyond its key and value bytes (see the state
- * memory benchmark, `npm run bench:memory -w @weir/state`), and a few objects per 50 entries.
+ * About 100 bytes of bookkeeping per entry beyond its key and value bytes (95-103 measured at
+ * 100k-1M entries of 20-byte keys and 24-byte values: `npm run bench:memory -w @weir/state`),
+ * and a few objects per 50 entries.
  *
  * Costs (n entries, k results): `get` / `contains` O(1) expected (`get` copies the value out);
  * `put` of a new key O(log n); `put` over an existing key O(1) expected (in place when the new
