@@ -137,20 +137,20 @@ export class JetStreamSinkLog {
         this.#lastSeq = ack.seq;
         return;
       } catch (err) {
-        const lost = err instanceof JetStreamApiError && WRONG_LAST.has(err.code);
-        if (lost) {
-          throw new NatsError('FENCED', `${this.where}: another instance took epoch ${epoch} of stream '${this.stream}' at the same time; this one must not write`, { cause: err });
-        }
-        if (attempt >= this.tuning.attempts) {
-          throw new NatsError('PUBLISH', `${this.where}: cannot publish the fence (epoch ${epoch}) to ${this.fenceSubject}: ${messageOf(err)}`, { cause: err });
-        }
-        // An ack lost in a timeout: the next read tells whether the fence landed (then it is ours).
+        // The ack may be lost (a timeout) or the condition refused by a fence of ours that landed
+        // late: the last fence tells whether it is ours.
         const now = await this.jsm.streams.getMessage(this.stream, { last_by_subj: this.fenceSubject }).catch(() => null);
         const landed = now === null ? undefined : parseFence(now.data);
         if (landed?.instance === this.#instance) {
           this.epoch = landed.epoch;
           this.#lastSeq = undefined;
           return;
+        }
+        if (err instanceof JetStreamApiError && WRONG_LAST.has(err.code)) {
+          throw new NatsError('FENCED', `${this.where}: another instance took epoch ${epoch} of stream '${this.stream}' at the same time; this one must not write`, { cause: err });
+        }
+        if (attempt >= this.tuning.attempts) {
+          throw new NatsError('PUBLISH', `${this.where}: cannot publish the fence (epoch ${epoch}) to ${this.fenceSubject}: ${messageOf(err)}`, { cause: err });
         }
         await sleep(this.#backoff(attempt));
       }

@@ -92,7 +92,14 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
     let tail = await log.withRetries('read the last record', () => log.lastRecord());
     while (tail !== undefined && tail.checkpointId > state.upTo) {
       const seq = tail.seq;
-      await log.withRetries(`delete record ${seq} of checkpoint ${tail.checkpointId} (newer than the restored ${state.upTo})`, () => log.jsm.streams.deleteMessage(log.stream, seq, false));
+      await log.withRetries(`delete record ${seq} of checkpoint ${tail.checkpointId} (newer than the restored ${state.upTo})`, async () => {
+        try {
+          await log.jsm.streams.deleteMessage(log.stream, seq, false);
+        } catch (err) {
+          // a retry after a delete whose answer was lost: gone is what we want
+          if ((await log.jsm.streams.getMessage(log.stream, { seq })) !== null) throw err;
+        }
+      });
       tail = await log.withRetries('read the last record', () => log.lastRecord(seq));
     }
     // 2. What the checkpoint saw published must still be there.

@@ -275,6 +275,30 @@ describe('jetStreamSink', () => {
     await zombie.close?.();
   });
 
+  it('two instances recovering the same checkpoint at once: the output is committed once and only the newer epoch may write', async () => {
+    const target = await newStream();
+    const first = await sinkOn(target).open(undefined);
+    for (const r of recs(0, 400)) first.write(r);
+    const s1 = await first.preCommit(1); // persisted; the job dies before its commit
+    const opened = await Promise.allSettled([sinkOn(target).open(s1), sinkOn(target).open(s1)]);
+    expect(await visible(target)).toEqual(recs(0, 400));
+    const writers = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    for (const o of opened) if (o.status === 'rejected') expect((o.reason as NatsError).code).toBe('FENCED');
+    // of the instances that opened, every one but the last to take an epoch is fenced
+    const outcomes = await Promise.all(
+      writers.map(async (w) => {
+        w.write({ k: 'z', v: 1_000 });
+        await w.preCommit(2);
+        await w.commit(2);
+        return 'wrote';
+      }).map((p) => p.catch((err: unknown) => (err as NatsError).code)),
+    );
+    expect(outcomes.filter((o) => o === 'wrote')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'wrote').every((o) => o === 'FENCED')).toBe(true);
+    expect(await visible(target)).toEqual([...recs(0, 400), { k: 'z', v: 1_000 }]);
+    for (const w of [first, ...writers]) await w.close?.();
+  });
+
   it('survives the server being killed and restarted between preCommit and commit', async () => {
     const target = await newStream();
     // a publish sent while the restarted server is still loading its streams is lost: wait 1 s, not 5 s, for its ack
