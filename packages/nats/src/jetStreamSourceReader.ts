@@ -115,9 +115,14 @@ class Partition {
 
   readonly #onError = (error: unknown): void => {
     this.#outstanding--;
+    this.fail(error);
+  };
+
+  /** Ends the partition with `error` (after the messages already here). */
+  fail(error: unknown): void {
     this.#end ??= { error };
     this.#wake();
-  };
+  }
 
   #wake(): void {
     const a = this.#arrival;
@@ -207,6 +212,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
         part.messages = await consumer.consume({ max_messages: o.batch, expires: PULL_EXPIRES_MS });
         part.iterator = part.messages[Symbol.asyncIterator]();
         part.fill();
+        watchStream(jsm, part, part.messages);
       }
     } catch (err) {
       for (const p of parts) p.close();
@@ -412,6 +418,26 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
     this.#stall = undefined;
     for (const p of this.#parts) p.close();
   }
+}
+
+/**
+ * Fails `part` with `MISSING_STREAM` when its stream is deleted while it is read: the client's
+ * consumer would retry for ever. Its notices of a missing stream or consumer are checked against
+ * the stream's info (a server restarting can report them for a moment).
+ */
+function watchStream(jsm: JetStreamManager, part: Partition, messages: ConsumerMessages): void {
+  void (async () => {
+    for await (const n of messages.status()) {
+      if (n.type !== 'stream_not_found' && n.type !== 'consumer_deleted') continue;
+      try {
+        await jsm.streams.info(part.stream);
+      } catch (err) {
+        if (!/stream not found/i.test(messageOf(err))) continue;
+        part.fail(new Error(`stream not found: ${messageOf(err)}`));
+        return;
+      }
+    }
+  })().catch(() => undefined);
 }
 
 /** The sequence of the last message on `subject` (0 if none). */

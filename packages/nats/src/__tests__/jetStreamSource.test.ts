@@ -304,6 +304,31 @@ describe('jetStreamSource', () => {
     expect(((jobErr as CheckpointError).cause as NatsError).code).toBe('MISSING_STREAM');
   });
 
+  it('fails with MISSING_STREAM when the stream is deleted while the job reads it', async () => {
+    const stream = await clickStream(100);
+    const stop = new AbortController();
+    const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage() });
+    const src = jetStreamSource<Click>({ connection: nc, stream, subjects: subjectsOf(stream), signal: stop.signal, maxWaitMs: 20 });
+    let deleted: Promise<unknown> | undefined;
+    const out = job.source('clicks', src, { timestamp: (c) => c.ts, maxOutOfOrderness: 0 }).pipe(
+      tap((e: StreamElement<Click>) => {
+        if (e.kind === 'record' && e.value.i === 99) deleted = jetstreamManager(nc).then((jsm) => jsm.streams.delete(stream));
+      }),
+      job.sink('out', collectingSink<Click>()),
+    );
+    const guard = setTimeout(() => stop.abort(), 20_000);
+    const err = await job.run(out).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    clearTimeout(guard);
+    await deleted;
+    expect(err).toBeInstanceOf(CheckpointError);
+    const cause = (err as CheckpointError).cause as NatsError;
+    expect(cause.code).toBe('MISSING_STREAM');
+    expect(cause.message).toContain(`stream '${stream}'`);
+  });
+
   it('an unreachable server fails with CONNECT naming the URL, after bounded retries', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
     const started = Date.now();
