@@ -299,7 +299,7 @@ describe('jetStreamSink', () => {
     for (const w of [first, ...writers]) await w.close?.();
   });
 
-  it('survives the server being killed and restarted between preCommit and commit', async () => {
+  it('survives the server being killed and restarted between preCommit and commit, and during a commit', async () => {
     const target = await newStream();
     // a publish sent while the restarted server is still loading its streams is lost: wait 1 s, not 5 s, for its ack
     const w = await sinkOn(target, { timeoutMs: 1_000 }).open(undefined);
@@ -319,6 +319,16 @@ describe('jetStreamSink', () => {
     const again = await sinkOn(target, { timeoutMs: 1_000 }).open(s2);
     expect(await visible(target)).toEqual(recs(0, 25));
     expect(s1).toMatchObject({ upTo: 1 });
+    // killed in the middle of a commit: the same writer picks up after the last record that landed
+    for (const r of recs(25, 3_000)) again.write(r);
+    await again.preCommit(3);
+    await new Promise((r) => setTimeout(r, 100));
+    const committing = Promise.resolve(again.commit(3));
+    await new Promise((r) => setTimeout(r, 20));
+    await server.kill();
+    await server.restart();
+    await committing;
+    expect(await visible(target)).toEqual(recs(0, 3_025));
     await again.close?.();
     await w.close?.();
   });
