@@ -40,6 +40,9 @@ export interface KeyRows<V> {
   head: number;
 }
 
+/** The list an unindexed buffer's rows point at: always empty. */
+const UNINDEXED: KeyRows<unknown> = { rows: [], head: 0 };
+
 const before = <V>(a: Row<V>, b: Row<V>): boolean => a.ts < b.ts || (a.ts === b.ts && a.seq < b.seq);
 
 export class SideBuffer<V> {
@@ -62,6 +65,13 @@ export class SideBuffer<V> {
     private readonly where: string,
     /** Whether rows enter the time queue when added. */
     private readonly expiring: boolean,
+    /**
+     * Whether rows are indexed by key (for probes). An unindexed buffer (a side that is only ever
+     * taken in time order: waiting left rows of a temporal or backward as-of join) keeps its rows
+     * in the time queue alone; it must be `expiring`, its rows must have distinct seqs, and its
+     * probes (`rowsOf`, `forRange`, `floor`, `ceil`, `removeBefore`, `all`) find nothing.
+     */
+    private readonly indexed = true,
   ) {}
 
   /** Changed rows waiting for the next flush. */
@@ -75,6 +85,7 @@ export class SideBuffer<V> {
    * stored, whether it is written now or later; the buffer is then unchanged.
    */
   add(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
+    if (!this.indexed) return this.addUnindexed(key, id, ts, seq, value, flags);
     let list = this.byKey.get(id);
     // a row after the key's last one (the common case) replaces none: no search
     const tail = list === undefined || list.rows.length === list.head ? undefined : list.rows[list.rows.length - 1]!;
@@ -114,6 +125,15 @@ export class SideBuffer<V> {
     return row;
   }
 
+  private addUnindexed(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: true, dirtySlot: -1, list: UNINDEXED as KeyRows<V> };
+    if (this.capacity > 0) checkEncodable(value, this.where);
+    this.changed(row); // may throw (write-through) before anything changed
+    this.size++;
+    this.queue.push(row);
+    return row;
+  }
+
   /**
    * Records that a row's value or flags changed: it waits for the next flush, or is written at once
    * when the dirty set is full (or its capacity is 0). O(1) (plus a store write when written).
@@ -130,6 +150,10 @@ export class SideBuffer<V> {
   /** Removes a row: from memory at once, from the store now if it was written. O(log m) at the head of its key, O(m) elsewhere. */
   remove(row: Row<V>): void {
     if (row.removed) return;
+    if (!this.indexed) {
+      this.forget(row);
+      return;
+    }
     const list = row.list;
     if (list.rows[list.head] === row) list.head++; // the key's first row: expiry's case
     else list.rows.splice(this.upperBound(list, row.ts, row.seq) - 1, 1);
@@ -259,6 +283,12 @@ export class SideBuffer<V> {
       const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
+      if (!this.indexed) {
+        const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: true, dirtySlot: -1, list: UNINDEXED as KeyRows<V> };
+        this.size++;
+        this.queue.push(row);
+        continue;
+      }
       let list = this.byKey.get(id);
       if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
       const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1, list };

@@ -202,7 +202,9 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
   return joinOperator<L, R, Out>(o, right$, (ctx): JoinEngine<L, R> => {
     // Pending left rows; their heap (by time) gives the earliest pending time for the watermark,
     // and for `backward` (final at their own time) it is also the readiness order.
-    const lefts = ctx.buffer<L>(LEFT, true);
+    // Backward rows are only ever taken in time order, unless a finite tolerance asks for the
+    // pending rows of a key (the drops below): no index by key then.
+    const lefts = ctx.buffer<L>(LEFT, true, direction !== 'backward' || bounded);
     // Right rows; their heap (by time) tells when a row falls to or below the watermark.
     const rights = ctx.buffer<R>(RIGHT, true);
     ctx.counters.heldLeft = () => lefts.size;
@@ -222,14 +224,17 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
       dueAt.set(row, at);
       if (at < Number.POSITIVE_INFINITY) due.push({ row, at });
     };
+    // the candidates a direction looks at: backward never needs the one after, forward the one before
+    const lookBefore = direction !== 'forward';
+    const lookAfter = direction !== 'backward';
     const emit = (l: Row<L>): void => {
-      const before = rights.floor(l.id, l.ts);
-      const after = rights.ceil(l.id, l.ts);
+      const before = lookBefore ? rights.floor(l.id, l.ts) : undefined;
+      const after = lookAfter ? rights.ceil(l.id, l.ts) : undefined;
       const which = m.choose(l.ts, before?.ts, after?.ts);
       const r = which === 'before' ? before : which === 'after' ? after : undefined;
       if (r !== undefined) ctx.emit({ left: l.value, right: r.value }, l.ts, true);
       else if (outer) ctx.emit({ left: l.value, right: undefined }, l.ts, false);
-      dueAt.delete(l);
+      if (lookAfter) dueAt.delete(l); // backward schedules nothing
       lefts.remove(l);
     };
     const removeRight = (r: Row<R>): void => {
@@ -260,9 +265,14 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
         const key = ctx.keyOf('left', el, leftKey, leftKeyOption);
         if (key === undefined) return;
         const id = keyPartId(key);
-        let row: Row<L> | undefined;
-        if (!ctx.store('left', el, () => (row = lefts.add(key, id, t, ctx.nextSeq(), el.value, 0)))) return;
-        if (direction !== 'backward') schedule(row!, finalAt(id, t));
+        let row: Row<L>;
+        try {
+          row = lefts.add(key, id, t, ctx.nextSeq(), el.value, 0);
+        } catch (err) {
+          ctx.refused('left', el, err);
+          return;
+        }
+        if (direction !== 'backward') schedule(row, finalAt(id, t));
       },
 
       onRight(el: StreamRecord<R>) {
@@ -270,8 +280,13 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
         const key = ctx.keyOf('right', el, rightKey, rightKeyOption);
         if (key === undefined) return;
         const id = keyPartId(key);
-        const replaces = rights.floor(id, t)?.ts === t;
-        if (!ctx.store('right', el, () => rights.add(key, id, t, 0, el.value, 0))) return;
+        const replaces = direction !== 'backward' && rights.floor(id, t)?.ts === t;
+        try {
+          rights.add(key, id, t, 0, el.value, 0);
+        } catch (err) {
+          ctx.refused('right', el, err);
+          return;
+        }
         if (replaces || direction === 'backward') return; // no left row's candidates moved
         // The pending left rows whose nearest right row at or after their time is now this one
         // (forward, nearest), or at or before it (nearest): their answer may be final sooner.

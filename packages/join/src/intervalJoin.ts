@@ -175,7 +175,11 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
           return; // emitted once: nothing left to wait for
         }
         if (type === 'anti' && matched) return; // can never be emitted
-        ctx.store('left', el, () => lefts.add(key, id, t, ctx.nextSeq(), el.value, matched ? MATCHED : 0));
+        try {
+          lefts.add(key, id, t, ctx.nextSeq(), el.value, matched ? MATCHED : 0);
+        } catch (err) {
+          ctx.refused('left', el, err);
+        }
       },
 
       onRight(el: StreamRecord<R>) {
@@ -210,7 +214,11 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
           }
           found.length = 0;
         }
-        ctx.store('right', el, () => rights.add(key, id, t, ctx.nextSeq(), el.value, matched ? MATCHED : 0));
+        try {
+          rights.add(key, id, t, ctx.nextSeq(), el.value, matched ? MATCHED : 0);
+        } catch (err) {
+          ctx.refused('right', el, err);
+        }
       },
 
       advance(wm: number) {

@@ -33,12 +33,13 @@ export interface JoinContext<L, R, O> {
    */
   keyOf<V>(side: JoinSide, el: StreamRecord<V>, fn: (value: V) => unknown, option: string): KeyPart | undefined;
   /**
-   * Runs `hold`, which stores the record; if its value cannot be stored (the encoder refuses it),
-   * the record is routed as invalid and `false` returned.
+   * Handles `err`, thrown while storing record `el`: when its value cannot be stored (a StateError
+   * SERIALIZATION) the record is routed as invalid; any other error is rethrown. Engines store in
+   * a try/catch and call this from the catch (no closure per record).
    */
-  store(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, hold: () => void): boolean;
-  /** A row buffer over one section of this operator's keys. */
-  buffer<V>(section: number, expiring: boolean): SideBuffer<V>;
+  refused(side: JoinSide, el: StreamRecord<L> | StreamRecord<R>, err: unknown): void;
+  /** A row buffer over one section of this operator's keys (see SideBuffer for `indexed`). */
+  buffer<V>(section: number, expiring: boolean, indexed?: boolean): SideBuffer<V>;
 }
 
 /**
@@ -125,17 +126,11 @@ export function joinOperator<L, R, O>(
           }
           return key;
         },
-        store(side, el, hold) {
-          try {
-            hold();
-            return true;
-          } catch (err) {
-            if (!(err instanceof StateError) || err.code !== 'SERIALIZATION') throw err;
-            invalid(side, el, new JoinError('INVALID_RECORD', `${where}: the ${side} record at ${el.timestamp} cannot be stored: ${err.message}`, el.value, side, { cause: err }));
-            return false;
-          }
+        refused(side, el, err) {
+          if (!(err instanceof StateError) || err.code !== 'SERIALIZATION') throw err;
+          invalid(side, el, new JoinError('INVALID_RECORD', `${where}: the ${side} record at ${el.timestamp} cannot be stored: ${err.message}`, el.value, side, { cause: err }));
         },
-        buffer: <V>(section: number, expiring: boolean) => new SideBuffer<V>(o.store, keys, section, o.cacheSize, where, expiring),
+        buffer: <V>(section: number, expiring: boolean, indexed = true) => new SideBuffer<V>(o.store, keys, section, o.cacheSize, where, expiring, indexed),
       };
       const engine = makeEngine(ctx);
 

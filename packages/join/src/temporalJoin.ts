@@ -107,7 +107,7 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
   type Out = JoinedRecord<L, R | undefined>;
 
   return joinOperator<L, R, Out>(o, table$, (ctx): JoinEngine<L, R> => {
-    const lefts = ctx.buffer<L>(LEFT, true);
+    const lefts = ctx.buffer<L>(LEFT, true, false); // waiting rows, only ever taken in time order
     const versions = ctx.buffer<R | null>(RIGHT, true);
     ctx.counters.heldLeft = () => lefts.size;
     ctx.counters.heldRight = () => versions.size;
@@ -132,7 +132,13 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
         if (key === undefined) return;
         const id = keyPartId(key);
         if (t <= wm) join(id, t, el.value);
-        else ctx.store('left', el, () => lefts.add(key, id, t, ctx.nextSeq(), el.value, 0));
+        else {
+          try {
+            lefts.add(key, id, t, ctx.nextSeq(), el.value, 0);
+          } catch (err) {
+            ctx.refused('left', el, err);
+          }
+        }
       },
 
       onRight(el: StreamRecord<R>) {
@@ -143,7 +149,11 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
         if (tombstone === undefined) return;
         const id = keyPartId(key);
         // seq 0: a later version at the same time replaces the earlier one (value and flag)
-        ctx.store('right', el, () => versions.add(key, id, v, 0, tombstone ? null : el.value, tombstone ? TOMBSTONE : 0));
+        try {
+          versions.add(key, id, v, 0, tombstone ? null : el.value, tombstone ? TOMBSTONE : 0);
+        } catch (err) {
+          ctx.refused('right', el, err);
+        }
       },
 
       advance(wm: number) {
