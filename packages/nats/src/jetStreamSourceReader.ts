@@ -1,9 +1,10 @@
 // Internal: the reader of jetStreamSource: one ordered pull consumer per partition, taking turns.
 import type { NatsConnection } from '@nats-io/nats-core';
-import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Json, SourceReader } from '@weir/checkpoint';
 import { describeValue, messageOf } from '@weir/state';
 import type { InvalidJetStreamMessage } from './jetStreamSource';
+import { JetStreamSourcePartition, watchStream } from './jetStreamSourcePartition';
 import { NatsError } from './NatsError';
 
 /** Internal: the checked options of a jetStreamSource. */
@@ -35,123 +36,12 @@ interface Offset {
  */
 const PULL_EXPIRES_MS = 1_000;
 
-/** How many messages a partition asks its consumer's iterator for ahead of the job, resolved or not. */
-const AHEAD = 32;
-
-/**
- * One partition: its consumer, and the messages its iterator delivered that the job has not
- * taken yet. Up to {@link AHEAD} `next()` calls are kept outstanding, so that the messages the
- * client holds arrive here through microtasks while the job works and are taken without an await.
- */
-class Partition {
-  messages: ConsumerMessages | undefined;
-  iterator: AsyncIterator<JsMsg> | undefined;
-  finished = false;
-  readonly #ready: JsMsg[] = [];
-  #head = 0;
-  #outstanding = 0;
-  /** How the iterator ended (an error, or done), once it did. */
-  #end: { readonly error: unknown } | 'done' | undefined;
-  #arrival: { readonly promise: Promise<void>; readonly resolve: () => void } | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly stream: string,
-    readonly subject: string | undefined,
-    /** The next stream sequence to read. */
-    public next: number,
-    /** The last stream sequence to read (bounded input), else Infinity. */
-    readonly end: number,
-  ) {}
-
-  where(): string {
-    return this.subject === undefined ? `stream '${this.stream}'` : `stream '${this.stream}' subject '${this.subject}'`;
-  }
-
-  /** Keeps {@link AHEAD} messages asked for or ready. */
-  fill(): void {
-    const it = this.iterator;
-    if (it === undefined) return;
-    while (this.#end === undefined && this.#outstanding + this.#ready.length - this.#head < AHEAD) {
-      this.#outstanding++;
-      it.next().then(this.#onValue, this.#onError);
-    }
-  }
-
-  /** The next delivered message, or `undefined` when none is here (yet); see {@link ended}. */
-  shift(): JsMsg | undefined {
-    if (this.#head === this.#ready.length) return undefined;
-    const m = this.#ready[this.#head++];
-    if (this.#head === this.#ready.length) {
-      this.#ready.length = 0;
-      this.#head = 0;
-    }
-    return m;
-  }
-
-  /** How the iterator ended, once every message it delivered was taken. */
-  ended(): { readonly error: unknown } | 'done' | undefined {
-    return this.#head === this.#ready.length ? this.#end : undefined;
-  }
-
-  /** Resolves once a message (or the end) is here. */
-  arrival(): Promise<void> {
-    if (this.#head < this.#ready.length || this.#end !== undefined) return Promise.resolve();
-    this.fill();
-    this.#arrival ??= ((): { promise: Promise<void>; resolve: () => void } => {
-      let resolve: () => void = () => undefined;
-      const promise = new Promise<void>((r) => (resolve = r));
-      return { promise, resolve };
-    })();
-    return this.#arrival.promise;
-  }
-
-  readonly #onValue = (r: IteratorResult<JsMsg>): void => {
-    this.#outstanding--;
-    if (r.done === true) this.#end ??= 'done';
-    else this.#ready.push(r.value);
-    this.#wake();
-  };
-
-  readonly #onError = (error: unknown): void => {
-    this.#outstanding--;
-    this.fail(error);
-  };
-
-  /** Ends the partition with `error` (after the messages already here). */
-  fail(error: unknown): void {
-    this.#end ??= { error };
-    this.#wake();
-  }
-
-  #wake(): void {
-    const a = this.#arrival;
-    if (a === undefined) return;
-    this.#arrival = undefined;
-    a.resolve();
-  }
-
-  /**
-   * Stops the consumer: its subscription ends at once. Not awaited: the client resolves `close()`
-   * only once the iterator is read past its end, which nobody does after this.
-   */
-  close(): void {
-    this.finished = true;
-    const m = this.messages;
-    this.messages = undefined;
-    this.iterator = undefined;
-    this.#ready.length = 0;
-    this.#head = 0;
-    if (m !== undefined) void m.close().catch(() => undefined);
-  }
-}
-
 const decoder = new TextDecoder();
 
 /** Internal: an open jetStreamSource; see jetStreamSource for the behaviour. */
 export class JetStreamSourceReader<T> implements SourceReader<T> {
   readonly #o: ResolvedJetStreamSource<T>;
-  readonly #parts: Partition[];
+  readonly #parts: JetStreamSourcePartition[];
   readonly #counts: { read: number; invalid: number };
   #turn: number;
   #taken: number;
@@ -159,10 +49,10 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
   #abort: Promise<void> | undefined;
   /** Messages taken so far (the watchdog's measure of progress), the partition being waited for, and the watchdog. */
   #progress = 0;
-  #waiting: Partition | undefined;
+  #waiting: JetStreamSourcePartition | undefined;
   #stall: { readonly promise: Promise<never>; readonly timer: NodeJS.Timeout } | undefined;
 
-  private constructor(o: ResolvedJetStreamSource<T>, parts: Partition[], offset: Offset | undefined, counts: { read: number; invalid: number }) {
+  private constructor(o: ResolvedJetStreamSource<T>, parts: JetStreamSourcePartition[], offset: Offset | undefined, counts: { read: number; invalid: number }) {
     this.#o = o;
     this.#parts = parts;
     this.#counts = counts;
@@ -188,7 +78,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
         throw new NatsError('READ', `jetStreamSource: cannot read the info of stream '${stream}' on ${serverOf(o.connection)}: ${messageOf(err)}`, { cause: err });
       }
     }
-    const parts: Partition[] = [];
+    const parts: JetStreamSourcePartition[] = [];
     const reader = (): JetStreamSourceReader<T> => new JetStreamSourceReader(o, parts, offset, counts);
     try {
       for (const p of o.partitions) {
@@ -198,7 +88,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
         const needLast = o.bounded || (restoredNext === undefined && o.start === 'new');
         const last = p.subject !== undefined && needLast ? await lastBySubject(jsm, p.stream, p.subject) : streamLast;
         const next = restoredNext ?? (o.start === 'new' ? last + 1 : 1);
-        const part = new Partition(p.name, p.stream, p.subject, next, o.bounded ? last : Number.POSITIVE_INFINITY);
+        const part = new JetStreamSourcePartition(p.name, p.stream, p.subject, next, o.bounded ? last : Number.POSITIVE_INFINITY);
         parts.push(part);
         if (next > part.end) {
           part.finished = true;
@@ -221,8 +111,11 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
     return reader();
   }
 
-  read(): readonly T[] {
-    throw new NatsError('INVALID_ARGUMENT', 'jetStreamSource: read it through CheckpointCoordinator, which calls readEach');
+  /** {@link readEach} into an array (the coordinator calls `readEach`). An empty array means the end only once {@link ended} says so. */
+  async read(max: number): Promise<readonly T[]> {
+    const out: T[] = [];
+    await this.readEach(max, (v) => out.push(v));
+    return out;
   }
 
   /**
@@ -279,7 +172,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
   }
 
   /** The message `p` has here, or `undefined`; throws what its consumer failed with. */
-  #take(p: Partition): JsMsg | undefined {
+  #take(p: JetStreamSourcePartition): JsMsg | undefined {
     for (;;) {
       const m = p.shift();
       if (m === undefined) break;
@@ -301,7 +194,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
    * Waits for `p`'s next message (or the signal). Fails with `READ` when no message at all came
    * for `stallTimeoutMs` (1 to 2 times it): checked by one timer per reader, not one per wait.
    */
-  async #await(p: Partition): Promise<void> {
+  async #await(p: JetStreamSourcePartition): Promise<void> {
     const arrival = p.arrival();
     const watchdog = this.#watchdog();
     this.#waiting = p;
@@ -376,7 +269,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
   }
 
   /** Decodes `m` and emits it, or routes it to `invalid`; whether it was emitted. */
-  #emit(p: Partition, m: JsMsg, emit: (value: T, partition?: string, timestamp?: number) => void): boolean {
+  #emit(p: JetStreamSourcePartition, m: JsMsg, emit: (value: T, partition?: string, timestamp?: number) => void): boolean {
     const o = this.#o;
     let value: T;
     let ts: number | undefined;
@@ -418,26 +311,6 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
     this.#stall = undefined;
     for (const p of this.#parts) p.close();
   }
-}
-
-/**
- * Fails `part` with `MISSING_STREAM` when its stream is deleted while it is read: the client's
- * consumer would retry for ever. Its notices of a missing stream or consumer are checked against
- * the stream's info (a server restarting can report them for a moment).
- */
-function watchStream(jsm: JetStreamManager, part: Partition, messages: ConsumerMessages): void {
-  void (async () => {
-    for await (const n of messages.status()) {
-      if (n.type !== 'stream_not_found' && n.type !== 'consumer_deleted') continue;
-      try {
-        await jsm.streams.info(part.stream);
-      } catch (err) {
-        if (!/stream not found/i.test(messageOf(err))) continue;
-        part.fail(new Error(`stream not found: ${messageOf(err)}`));
-        return;
-      }
-    }
-  })().catch(() => undefined);
 }
 
 /** The sequence of the last message on `subject` (0 if none). */

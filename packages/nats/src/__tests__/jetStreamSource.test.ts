@@ -374,6 +374,11 @@ describe('jetStreamSource', () => {
     expect(values.filter(([p]) => p === a).map(([, c]) => c.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(values.filter(([p]) => p === b).map(([, c]) => c.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
     expect(offset).toMatchObject({ next: { [a]: 31, [b]: 11 } });
+    // read() is readEach into an array
+    const reader = await src.open(undefined);
+    expect((await reader.read(5)).map((c) => c.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(reader.offset()).toEqual({ next: { [a]: 6, [b]: 1 }, turn: 0, taken: 5 });
+    await reader.close?.();
   });
 });
 
