@@ -332,7 +332,12 @@ export class JetStreamCheckpointStorage implements CheckpointStorage {
     const saved: PointedCheckpoint = { id, prefix, stores: stores.length };
     for (let attempt = 0; ; attempt++) {
       const seen = this.#seen;
-      checkNotPrunedAtOnce(what, id, seen, this.#retain);
+      try {
+        checkNotPrunedAtOnce(what, id, seen, this.#retain); // again, after going on from a pointer of its own
+      } catch (err) {
+        await this.#deleteObjects(b, written, `the objects of refused checkpoint ${id}`);
+        throw err;
+      }
       const previous = seen.pointer?.checkpoints ?? [];
       const all = [saved, ...previous.filter((c) => c.id !== id)].sort((x, y) => y.id - x.id);
       const kept = all.slice(0, this.#retain);
