@@ -236,6 +236,38 @@ describe('jetStreamSource', () => {
     await nc.flush();
   });
 
+  it('an unbounded job rides out a server restart too, and reads what is published after it', async () => {
+    const stream = await clickStream(500);
+    const stop = new AbortController();
+    const seen: number[] = [];
+    const killRestartAndPublish = async (): Promise<void> => {
+      const reconnected = (async () => {
+        for await (const s of nc.status()) if (s.type === 'reconnect') return;
+      })();
+      await server.kill();
+      await server.restart();
+      await reconnected;
+      await publish(stream, 500, undefined, 500);
+    };
+    let restarted: Promise<void> | undefined;
+    const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage(), interval: { events: 200 } });
+    const src = jetStreamSource<Click>({ connection: nc, stream, subjects: subjectsOf(stream), signal: stop.signal, maxWaitMs: 20, batch: 64 });
+    const out = job.source('clicks', src, { timestamp: (c) => c.ts, maxOutOfOrderness: 200 }).pipe(
+      tap((e: StreamElement<Click>) => {
+        if (e.kind !== 'record') return;
+        seen.push(e.value.i);
+        if (seen.length === 200) restarted = killRestartAndPublish();
+        if (seen.length === 1_000) stop.abort();
+      }),
+      job.sink('out', collectingSink<Click>()),
+    );
+    const guard = setTimeout(() => stop.abort(), 25_000);
+    await job.run(out);
+    clearTimeout(guard);
+    await restarted;
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+  });
+
   it('routes messages that do not parse, or carry no valid event time, to the side output and counts them; the job goes on', async () => {
     const bad = new Map<number, Uint8Array>([
       [5, encoder.encode('{not json')],
