@@ -7,8 +7,16 @@
 // The floor (the raw client, @nats-io/jetstream, no weir code):
 // - raw publish, one at a time: `js.publish` with a Nats-Msg-Id, each awaited before the next (the
 //   client's plain use; one round trip per message);
-// - raw publish, pipelined: the same with 256 publishes in flight (what a batching writer can get);
+// - raw publish, pipelined: the same with 1,024 publishes in flight (jetStreamSink's default maxInFlight);
 // - raw replay: an ordered consumer from sequence 1, each payload decoded as JSON.
+// The weir rows (weirJobs.ts), each a CheckpointCoordinator job with default options (checkpoints
+// every 10k clicks, in JetStreamCheckpointStorage on the same server; a fresh bucket each round):
+// - weir job: jetStreamSource -> 1-minute tumbling count per page -> jetStreamSink (the job of
+//   examples/src/nats-job), against the raw replay: what reading the stream through weir costs;
+// - where its time goes: the source alone (into a collecting sink), the window alone (clicks from
+//   memory into a collecting sink, its checkpoints still in JetStream), the sink alone (clicks
+//   from memory, each one published), and a copy (source straight into the sink, every click
+//   published again) against the raw pipelined publish.
 // Prints a table; writes bench/results/nats.json (machine, Node, load average, every round).
 // Options: --messages 30000  --repeat 3
 import { loadavg } from 'node:os';
@@ -17,6 +25,7 @@ import { benchOptions } from '../../../bench/lib/benchOptions';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 import { startNatsServer } from '../src/testing';
 import { freshStream, publishClicks, replayClicks } from './rawClient';
+import { clicksInMemory, sinkOnly, sourceOnly, streamCopy, streamSource, windowInMemory, windowJob } from './weirJobs';
 
 const options = benchOptions({ messages: 30_000, repeat: 3 });
 const N = options.messages;
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
     // The replay reads a stream filled once, before the rounds.
     await freshStream(nc, 'BENCH_IN', 'bench.in');
     await publishClicks(nc, 'bench.in', N, 256, 'in');
+    const clicks = clicksInMemory(N);
 
     const rows: Row[] = [
       {
@@ -48,11 +58,11 @@ async function main(): Promise<void> {
         },
       },
       {
-        name: 'raw publish, 256 in flight (msg id)',
+        name: 'raw publish, 1024 in flight (msg id)',
         against: '-',
         run: async (round) => {
           await freshStream(nc, 'BENCH_PUB', 'bench.pub');
-          await publishClicks(nc, 'bench.pub', N, 256, `b${round}`);
+          await publishClicks(nc, 'bench.pub', N, 1024, `b${round}`);
         },
       },
       {
@@ -62,6 +72,35 @@ async function main(): Promise<void> {
           const { read } = await replayClicks(nc, 'BENCH_IN', N);
           if (read !== N) throw new Error(`replay read ${read} of ${N}`);
         },
+      },
+      {
+        name: 'weir job: stream -> window -> stream',
+        against: 'raw replay (ordered consumer, JSON)',
+        run: async (round) => {
+          await windowJob(nc, streamSource(nc, 'BENCH_IN'), `bench-job-${round}`, { stream: 'BENCH_OUT', subject: 'bench.out' });
+        },
+      },
+      {
+        name: 'weir: stream -> jetStreamSource -> memory',
+        against: 'raw replay (ordered consumer, JSON)',
+        run: (round) => sourceOnly(nc, 'BENCH_IN', N, round),
+      },
+      {
+        name: 'weir: memory -> jetStreamSink',
+        against: 'raw publish, 1024 in flight (msg id)',
+        run: (round) => sinkOnly(nc, clicks, round),
+      },
+      {
+        name: 'weir: memory -> window -> memory',
+        against: 'raw replay (ordered consumer, JSON)',
+        run: async (round) => {
+          await windowInMemory(nc, clicks, round);
+        },
+      },
+      {
+        name: 'weir: stream -> stream copy (every click)',
+        against: 'raw publish, 1024 in flight (msg id)',
+        run: (round) => streamCopy(nc, 'BENCH_IN', N, round),
       },
     ];
 
