@@ -147,7 +147,7 @@ describe('jsonLinesSource', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000); // file operations: slow on a loaded machine
 
   it('a line that is not JSON throws SOURCE naming the file, line, byte position and the line', async () => {
     const path = await file('bad.jsonl', '{"a":1}\n\n{"a":2}\n{"a": oops}\n{"a":3}\n');
