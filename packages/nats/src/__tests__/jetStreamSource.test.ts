@@ -268,6 +268,21 @@ describe('jetStreamSource', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
   });
 
+  it("start 'new' reads only what is published after the reader opened", async () => {
+    const stream = await clickStream(10);
+    const reader = await jetStreamSource<Click>({ connection: nc, stream, subjects: subjectsOf(stream), start: 'new', maxWaitMs: 20 }).open(undefined);
+    try {
+      const got: number[] = [];
+      expect(await reader.readEach!(100, (c) => got.push(c.i))).toBe(0);
+      expect(reader.ended!()).toBe(false);
+      await publish(stream, 3, undefined, 10);
+      for (let tries = 0; got.length < 3 && tries < 100; tries++) await reader.readEach!(100, (c) => got.push(c.i));
+      expect(got.sort((a, b) => a - b)).toEqual([10, 11, 12]);
+    } finally {
+      await reader.close?.();
+    }
+  });
+
   it('routes messages that do not parse, or carry no valid event time, to the side output and counts them; the job goes on', async () => {
     const bad = new Map<number, Uint8Array>([
       [5, encoder.encode('{not json')],
