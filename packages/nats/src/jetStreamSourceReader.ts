@@ -79,7 +79,6 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
       }
     }
     const parts: JetStreamSourcePartition[] = [];
-    const reader = (): JetStreamSourceReader<T> => new JetStreamSourceReader(o, parts, offset, counts);
     try {
       for (const p of o.partitions) {
         const streamLast = lastSeqs.get(p.stream) ?? 0;
@@ -108,7 +107,7 @@ export class JetStreamSourceReader<T> implements SourceReader<T> {
       for (const p of parts) p.close();
       throw err instanceof NatsError ? err : new NatsError('READ', `jetStreamSource: cannot start reading on ${serverOf(o.connection)}: ${messageOf(err)}`, { cause: err });
     }
-    return reader();
+    return new JetStreamSourceReader(o, parts, offset, counts);
   }
 
   /** {@link readEach} into an array (the coordinator calls `readEach`). An empty array means the end only once {@link ended} says so. */
