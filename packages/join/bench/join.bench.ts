@@ -9,7 +9,8 @@
 // - lookup join of 1M stream records against a 100k-key table (loaded first; 9% of lookups miss),
 //   inner and left; events/s counts the table's 100k records too.
 // - as-of join (backward) of trades against quotes, 10k keys.
-// Every weir operator runs write-through (cacheSize 0, the default) and with a 50k write-back cache.
+// Every weir operator runs with the default options (a bounded write-back of 8,192 rows per side),
+// written through (cacheSize 0) and with a 50k write-back cache.
 // - a steady run of --long events (default 10M) of the full interval join, sampling the store's
 //   len() to show it stays flat.
 // Beside each, in the same run: a hand-written join over Maps (no RxJS, no store): the floor.
@@ -28,6 +29,10 @@ const TABLE_KEYS = 100_000;
 const BOUND = 1_000; // out-of-orderness, ms
 const BOUNDS = 5_000; // interval join +-
 const MS_PER_EVENT = 1; // per side: 1,000 events per second of event time
+
+/** A case's label suffix for a cacheSize (undefined: the default options). */
+const label = (cacheSize: number | undefined): string => (cacheSize === undefined ? '' : cacheSize === 0 ? ', cacheSize 0 (write-through)' : `, cacheSize ${cacheSize / 1000}k`);
+const sized = (cacheSize: number | undefined): { cacheSize?: number } => (cacheSize === undefined ? {} : { cacheSize });
 
 interface Ev {
   key: number;
@@ -256,14 +261,14 @@ interface Case {
 const pairs = ordersAndPayments(EVENTS / 2, 7);
 const cases: Case[] = [];
 for (const type of ['inner', 'full'] as const) {
-  for (const cacheSize of [0, 50_000]) {
+  for (const cacheSize of [undefined, 0, 50_000]) {
     cases.push({
       scenario: `interval ${type} +-5s`,
-      subject: `weir intervalJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+      subject: `weir intervalJoin${label(cacheSize)}`,
       target: 500_000,
       run: () => {
         const store = new InMemoryStore();
-        return drive(pairs.left, pairs.right, (right$) => intervalJoin(right$, { leftKey: (e: Ev) => e.key, rightKey: (e: Ev) => e.key, lowerBound: -BOUNDS, upperBound: BOUNDS, type, store, cacheSize }), store);
+        return drive(pairs.left, pairs.right, (right$) => intervalJoin(right$, { leftKey: (e: Ev) => e.key, rightKey: (e: Ev) => e.key, lowerBound: -BOUNDS, upperBound: BOUNDS, type, store, ...sized(cacheSize) }), store);
       },
     });
   }
@@ -277,15 +282,15 @@ const lookups: Ev[] = (() => {
   return Array.from({ length: EVENTS }, (_, i) => ({ key: Math.floor(rand() * TABLE_KEYS * 1.1), ts: 1_000 + i, v: i }));
 })();
 for (const type of ['inner', 'left'] as const) {
-  for (const cacheSize of [0, 50_000]) {
+  for (const cacheSize of [undefined, 0, 50_000]) {
     cases.push({
       scenario: `lookup ${type}, 100k-key table`,
-      subject: `weir lookupJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+      subject: `weir lookupJoin${label(cacheSize)}`,
       target: 1_500_000,
       events: EVENTS,
       run: () => {
         const store = new InMemoryStore();
-        return drive(lookups, table, (right$) => lookupJoin(right$, { key: (e: Ev) => e.key, tableKey: (e: Ev) => e.key, type, store, cacheSize }), store, true);
+        return drive(lookups, table, (right$) => lookupJoin(right$, { key: (e: Ev) => e.key, tableKey: (e: Ev) => e.key, type, store, ...sized(cacheSize) }), store, true);
       },
     });
   }
@@ -294,13 +299,13 @@ for (const type of ['inner', 'left'] as const) {
 
 // as-of join, backward: trades (left) with the latest quote (right) of their key
 const market = ordersAndPayments(EVENTS / 2, 5);
-for (const cacheSize of [0, 50_000]) {
+for (const cacheSize of [undefined, 0, 50_000]) {
   cases.push({
     scenario: 'as-of backward',
-    subject: `weir asofJoin${cacheSize > 0 ? `, cacheSize ${cacheSize / 1000}k` : ''}`,
+    subject: `weir asofJoin${label(cacheSize)}`,
     run: () => {
       const store = new InMemoryStore();
-      return drive(market.left, market.right, (right$) => asofJoin(right$, { key: (e: Ev) => e.key, direction: 'backward', type: 'inner', store, cacheSize }), store);
+      return drive(market.left, market.right, (right$) => asofJoin(right$, { key: (e: Ev) => e.key, direction: 'backward', type: 'inner', store, ...sized(cacheSize) }), store);
     },
   });
 }

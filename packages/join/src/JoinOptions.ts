@@ -19,12 +19,13 @@ export interface JoinOptions<L, R> extends CheckpointOptions {
   readonly name?: string;
   /**
    * How many changed rows each input side keeps in memory, decoded, until the next checkpoint
-   * barrier; default 16,384 (the fast setting: no tuning needed). Rows that arrive and leave
+   * barrier; default 8,192 (the fast setting: no tuning needed). Rows that arrive and leave
    * between two barriers never touch the store; at a barrier the waiting rows are written, so a
-   * barrier writes at most `cacheSize` rows per side (about 1 ms per 1,000 rows on an
-   * `InMemoryStore`, see docs/performance.md). When the set is full, a further change is written
-   * at once (no stall). 0 writes every change through. Either way every change is in the store
-   * before a snapshot is taken, and a value that cannot be stored is refused when it arrives.
+   * barrier writes at most `cacheSize` rows per side (about 2 us per row on an `InMemoryStore`:
+   * a barrier's pause grows with the rows held, up to this bound; see the join barrier benchmark).
+   * When the set is full, a further change is written at once (no stall). 0 writes every change
+   * through (the shortest barrier). Either way every change is in the store before a snapshot is
+   * taken, and a value that cannot be stored is refused when it arrives.
    */
   readonly cacheSize?: number;
   /**

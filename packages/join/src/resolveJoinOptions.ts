@@ -8,7 +8,7 @@ import type { JoinOptions } from './JoinOptions';
  * The default of {@link JoinOptions.cacheSize}: changed rows each input side keeps in memory until
  * the next barrier. Bounds what a barrier writes (see the option).
  */
-export const DEFAULT_JOIN_CACHE_SIZE = 16_384;
+export const DEFAULT_JOIN_CACHE_SIZE = 8_192;
 
 /** Common options after validation, with defaults applied. */
 export interface ResolvedJoinOptions<L, R> {
