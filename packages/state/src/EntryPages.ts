@@ -174,6 +174,13 @@ export class EntryPages {
     page.bytes = out;
   }
 
+  /** Packs every page this store owns that is mostly dead space (after mass deletes). O(bytes). */
+  shrink(): void {
+    for (const page of this.pages) {
+      if (page.v === this.ver && page.bytes.length > 2 * page.live + 256) page.repack(0);
+    }
+  }
+
   /** Stores a new entry; returns its id. */
   add(key: Uint8Array, value: Uint8Array): number {
     let id = this.free.pop();
@@ -234,6 +241,7 @@ export class EntryPages {
     const m = (id & PAGE_MASK) * META;
     const meta = page.meta;
     page.live -= meta[m + 3]!;
+    if (page.live === 0) page.used = 0; // nothing live: the whole buffer is free again
     meta[m] = -1;
     this.free.push(id);
     return meta[m + 1]! + meta[m + 2]!;

@@ -84,9 +84,13 @@ export class InMemoryStore implements StateStore {
     return this.index.capacity();
   }
 
-  /** Shrinks the hash index to fit the current entries, releasing memory after mass deletes. O(n). */
+  /**
+   * Shrinks the hash index to fit the current entries and packs the pages that are mostly free
+   * space, releasing memory after mass deletes. O(n).
+   */
   shrinkToFit(): void {
     this.index.shrinkToFit();
+    this.records.shrink();
   }
 
   /** {@inheritDoc StateStore.get} */
