@@ -5,9 +5,14 @@
 //   once, and the restarted node catches up.
 // - A truncated stream block (`.blk`) on one node, as a torn write would leave it: the node restarts
 //   with a short stream, catches up from the others, and once made the leader serves every message.
+// - The same on a stream that has had subject-filtered purges (jetStreamSink purges its staged
+//   batches after each commit): on 2.9.10 the node "catches up" to the right last sequence but
+//   keeps only what followed the last purge, and once it leads, the other messages are gone. This
+//   test pins that loss (the fault docs/nats.md says weir cannot survive on this server); if a
+//   server repairs the node instead, it fails, and the docs should change with it.
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsCluster, waitForMetaLeader, type NatsServerHandle } from '../testing';
 import { lostAndDuplicated, moveLeader, publishUntilAcked, readAll, serverName, streamLeader, truncateStreamBlocks, waitForNodes } from './natsDurabilityFixtures';
 
@@ -75,5 +80,39 @@ describe('JetStream R3 streams on a 3-node cluster', () => {
     await waitForNodes(nodes, 'TORN', (s) => s.every((x) => x?.messages === N && x.lastSeq === N));
     await moveLeader(conn, 'TORN', names[victim]!);
     expect(lostAndDuplicated(await readAll(conn, 'TORN'), N)).toEqual({ lost: [], duplicated: [] });
+  });
+
+  it('on 2.9.10, loses acknowledged messages when a node with a truncated block of a purged stream leads', async () => {
+    const conn = nc!;
+    const jsm = await jetstreamManager(conn);
+    await jsm.streams.add({ name: 'PURGED', subjects: ['purged.>'], num_replicas: 3 });
+    const js = jetstream(conn);
+    const rounds = 6;
+    const per = N / rounds;
+    for (let r = 0; r < rounds; r++) {
+      await js.publish('purged.staged', 'staged batch'); // what a sink stages, then purges once committed
+      await publishUntilAcked(conn, 'purged.x', r * per, (r + 1) * per, 32);
+      await jsm.streams.purge('PURGED', { filter: 'purged.staged' });
+    }
+    const last = N + rounds;
+    await waitForNodes(nodes, 'PURGED', (s) => s.every((x) => x?.lastSeq === last && x.messages === N));
+
+    const leader = await streamLeader(conn, 'PURGED');
+    const victim = names.findIndex((n) => n !== leader);
+    await nodes[victim]!.kill();
+    expect((await truncateStreamBlocks(nodes[victim]!, 'PURGED', 0.5)).length).toBeGreaterThan(0);
+    await nodes[victim]!.restart();
+    await waitForMetaLeader(nodes);
+    // Every node reports the same last sequence: the damaged one looks caught up ...
+    const states = await waitForNodes(nodes, 'PURGED', (s) => s.every((x) => x?.lastSeq === last));
+    // ... but holds only the messages after the last purge (observed: 500 of 3,000).
+    expect(states[victim]!.messages).toBeLessThan(N);
+    await moveLeader(conn, 'PURGED', names[victim]!);
+    const { lost, duplicated } = lostAndDuplicated(
+      (await readAll(conn, 'PURGED')).filter((x) => !Number.isNaN(x)),
+      N,
+    );
+    expect(lost.length).toBeGreaterThan(N / 2);
+    expect(duplicated).toEqual([]);
   });
 });
