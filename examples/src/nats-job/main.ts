@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         ['stream', 'messages', 'what'],
         [
           [NATS_JOB_STREAMS.clicks.stream, clicks.length, `clicks on ${NATS_JOB_STREAMS.clicks.subject}`],
-          [NATS_JOB_STREAMS.views.stream, views.length, `page views per page per minute on ${NATS_JOB_STREAMS.views.subject}.*, committed by ${new Set(records.map((r) => r.checkpointId)).size} checkpoints`],
+          [NATS_JOB_STREAMS.views.stream, views.length, `page views per page per minute on ${NATS_JOB_STREAMS.views.subject}.*, committed by ${plural(new Set(records.map((r) => r.checkpointId)).size, 'checkpoint')}`],
         ],
       ),
     );
@@ -98,6 +98,10 @@ async function main(): Promise<void> {
     await nc.close();
     await server.stop();
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 runMain('nats job', main);
