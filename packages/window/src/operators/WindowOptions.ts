@@ -54,12 +54,14 @@ export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOp
    * How many changed accumulators (groups, panes, sessions) may wait in memory before being
    * written to the store. The store holds every change at each checkpoint barrier, not at every
    * record (docs/architecture.md, operator/state contract): a key updated many times between two
-   * barriers is written once, and a window that opens and closes between two barriers is never
-   * written. When more than `cacheSize` wait, the one waiting longest is written (one write per
-   * record at most, never a burst); a barrier writes the rest, so `cacheSize` bounds what a
-   * checkpoint adds to the record path (about 1 µs per entry in an `InMemoryStore`).
-   * Default 16,384. 0 writes every change through at once (a barrier then writes only the
-   * watermark), for the smallest checkpoint pause at the price of one store write per record.
+   * barriers costs nothing more, and a window that opens and closes between two barriers never
+   * reaches the store. When more than `cacheSize` wait, the one waiting longest is written (one
+   * write per record at most, never a burst). A barrier records what still waits in the
+   * operator's barrier log (one store entry per ~256 KiB, encoded in one pass: about 0.2 µs per
+   * entry), so `cacheSize` bounds what a checkpoint adds to the record path.
+   * Default 16,384 (a few ms at a barrier). Larger suits windows holding more changed keys at
+   * once (a hopping window holds every key of each of its panes); 0 writes every change through
+   * at once, for the shortest barrier at the price of one store write per record.
    */
   readonly cacheSize?: number;
   /** Receives each record too late for all its windows. Such records are also counted. */

@@ -2,9 +2,9 @@ import { StateError, keyPartId } from '@weir/state';
 // Internal: the engine behind tumblingWindow and calendarWindow, whose windows partition time
 // (each record belongs to exactly one window, so a window is its own pane).
 //
-// State (see windowState.ts) is written through to the store on every change (or held in the
-// write-back cache until the next barrier), so a checkpoint costs only an O(1) snapshot plus
-// writing the watermark. Each open window has one timer in the store's time-ordered TimerIndex
+// State (see windowState.ts) reaches the store through a StateCache: changed groups wait in memory
+// (bounded by cacheSize) and a barrier records those still waiting in the barrier log, so the
+// store holds all of it at every barrier. Each open window has one timer in the store's time-ordered TimerIndex
 // (its next early firing, its end, or its purge time; flagged once it has fired), so a watermark
 // finds the windows due in O(log n + due). A decoded mirror of the open windows (slots -> groups)
 // sits in front of the store for speed; it is rebuilt from the store (timers, then groups in

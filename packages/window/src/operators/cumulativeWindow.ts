@@ -22,7 +22,7 @@ const KEYS = optionKeys<CumulativeWindowOptions<unknown, GroupKey, unknown, unkn
  * (`[s, s+step)`, `[s, s+2*step)`, ... `[s, s+maxSize)`), so a day's running total can fire every
  * hour.
  *
- * Records are aggregated per pane of `step`: one store write per record; each window's result is
+ * Records are aggregated per pane of `step`: one accumulator update per record; each window's result is
  * merged from its panes when it fires. Cost per record: O(1) expected (O(maxSize / step) in
  * `changelog` mode or for a late update); per window fired: O(keys x window size / step).
  * `earlyFiring` is not available: these windows already fire every `step`.

@@ -22,8 +22,10 @@ const KEYS = optionKeys<HoppingWindowOptions<unknown, GroupKey, unknown, unknown
  * every `slide`: a record belongs to about `size / slide` windows. Flink's sliding windows, Kafka
  * Streams' hopping windows.
  *
- * Records are aggregated per pane of gcd(size, slide) (Flink's slicing): one store write per record
- * however many windows it belongs to; a window's result is merged from its panes when it fires.
+ * Records are aggregated per pane of gcd(size, slide) (Flink's slicing): one accumulator update per
+ * record however many windows it belongs to; a window's result is merged from its panes when it
+ * fires. Every key of every live pane is state: give `cacheSize` room for keys x size /
+ * gcd(size, slide) changed accumulators to keep them off the store between barriers.
  * Cost per record: O(1) expected (O(size / slide) in `changelog` mode or for a late update);
  * per window fired: O(keys x size / gcd(size, slide)). `earlyFiring` is not available: these
  * windows already fire every `slide`.

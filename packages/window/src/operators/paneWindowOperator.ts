@@ -2,8 +2,8 @@ import { StateError, describeValue, keyPartId } from '@weir/state';
 // Internal: the engine behind hoppingWindow and cumulativeWindow, whose windows overlap.
 //
 // Flink's pane ("slice") technique: time is cut into panes of gcd(size, slide) (hopping) or
-// `step` (cumulative); each record updates one accumulator per (pane, key), written through to the
-// store, instead of one per window it belongs to (size / slide of them). A window's result is
+// `step` (cumulative); each record updates one accumulator per (pane, key) (which reaches the store through a
+// StateCache), instead of one per window it belongs to (size / slide of them). A window's result is
 // the merge of its panes' accumulators, computed when it fires. Each window holding data has one
 // timer in the store's time-ordered TimerIndex (its firing, then its purge, when the panes whose
 // last window it is go too), so a watermark finds the windows due in O(log n + due); the store

@@ -20,8 +20,9 @@ const KEYS = optionKeys<TumblingWindowOptions<unknown, GroupKey, unknown, unknow
  * (k+1)*size + offset)`. Results fire when the watermark passes a window's end (see
  * {@link EmitMode}); every accumulator lives in `store`.
  *
- * Cost per record: O(1) expected (one hash lookup and one in-place store write), plus O(log n) for
- * the first record of each key and window; firing costs O(keys in the window).
+ * Cost per record: O(1) expected (two hash lookups; the change waits in memory until the next
+ * barrier: see {@link WindowOptions.cacheSize}), plus O(log n) for the first record of each
+ * window; firing costs O(keys in the window).
  *
  * @example
  * ```ts
