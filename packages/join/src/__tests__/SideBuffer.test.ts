@@ -29,4 +29,65 @@ describe('SideBuffer', () => {
     expect(buffer.size).toBe(2);
     expect(store.len()).toBe(2);
   });
+
+  it('keeps up to its capacity of changed rows for the flush, writes the rest at once, and never writes a row that left before the flush', () => {
+    const store = new InMemoryStore();
+    const buffer = new SideBuffer<number>(store, new JoinKeys('j'), 2, 3, 'test', true);
+    const rows = [1, 2, 3, 4, 5].map((i) => buffer.add(i, i, i, i, i * 10, 0));
+    expect(buffer.waiting).toBe(3); // the first three wait
+    expect(store.len()).toBe(2); // the set was full: rows 4 and 5 were written at once
+    buffer.remove(rows[0]!); // waiting, never written: nothing to delete
+    buffer.remove(rows[3]!); // written: deleted now
+    expect(buffer.waiting).toBe(2);
+    expect(store.len()).toBe(1);
+    rows[1]!.flags = 1;
+    buffer.changed(rows[1]!); // already waiting: still one entry
+    rows[4]!.flags = 1;
+    buffer.changed(rows[4]!); // written and clean: waits again
+    expect(buffer.waiting).toBe(3);
+    buffer.flush();
+    expect(buffer.waiting).toBe(0);
+    expect(store.len()).toBe(3);
+    // what a restored buffer reads back is what was held: rows 2, 3, 5 with their flags
+    const restored = new SideBuffer<number>(store, new JoinKeys('j'), 2, 3, 'test', true);
+    restored.load();
+    expect([...restored.all()].map((r) => [r.ts, r.value, r.flags, r.persisted])).toEqual([
+      [2, 20, 1, true],
+      [3, 30, 0, true],
+      [5, 50, 1, true],
+    ]);
+  });
+
+  it('refuses a value that cannot be stored when it arrives, even when it would be written later', () => {
+    const store = new InMemoryStore();
+    const buffer = new SideBuffer<unknown>(store, new JoinKeys('j'), 1, 100, 'test', true);
+    expect(() => buffer.add(1, 1, 1, 1, { f: () => 1 }, 0)).toThrow(/cannot encode value\.f is a function/);
+    expect(buffer.size).toBe(0);
+    expect(buffer.waiting).toBe(0);
+  });
+
+  it('an unindexed buffer gives its rows back in time order only, and restores them', () => {
+    const store = new InMemoryStore();
+    const buffer = new SideBuffer<number>(store, new JoinKeys('j'), 1, 100, 'test', true, false);
+    for (const [ts, seq] of [[5, 0], [3, 1], [9, 2], [3, 3]] as const) buffer.add(seq, seq, ts, seq, ts, 0);
+    expect(buffer.rowsOf(0)).toBeUndefined();
+    buffer.flush();
+    const restored = new SideBuffer<number>(store, new JoinKeys('j'), 1, 100, 'test', true, false);
+    restored.load();
+    for (const b of [buffer, restored]) {
+      const seen: Array<[number, number]> = [];
+      b.expire(Infinity, (row) => {
+        seen.push([row.ts, row.seq]);
+        b.remove(row);
+      });
+      expect(seen).toEqual([
+        [3, 1],
+        [3, 3],
+        [5, 0],
+        [9, 2],
+      ]);
+      expect(b.size).toBe(0);
+    }
+    expect(store.len()).toBe(0);
+  });
 });
