@@ -3,6 +3,7 @@ import type { Json, Sink, SinkWriter } from '@weir/checkpoint';
 import { describeValue, optionKeys } from '@weir/state';
 import { checkNatsOptionKeys } from './checkNatsOptionKeys';
 import { JetStreamSinkLog } from './jetStreamSinkLog';
+import { JetStreamSinkStaging } from './jetStreamSinkStaging';
 import { JetStreamSinkWriter } from './jetStreamSinkWriter';
 import { NatsError } from './NatsError';
 
@@ -16,10 +17,19 @@ export interface JetStreamSinkOptions<T> {
    */
   readonly stream: string;
   /**
-   * The subject prefix: records go to `<subject>.<partition>`; the sink's bookkeeping to
-   * `<subject>._weir.fence` and `<subject>._weir.staged.<epoch>.<checkpoint id>`. E.g. `'clicks.out'`.
+   * The subject prefix: records go to `<subject>.<partition>`, the sink's fence to
+   * `<subject>._weir.fence`. E.g. `'clicks.out'`.
    */
   readonly subject: string;
+  /**
+   * The stream where pre-committed batches wait for their commit, on subjects
+   * `_weir.staged.<subject>.<epoch>.<checkpoint id>`; default `<stream>_WEIR_STAGING`. Created at
+   * open when missing (subjects `_weir.staged.<subject>.>`, the output stream's replicas and
+   * storage, no limits); an existing one must take those subjects, and no other stream may.
+   * The sink purges it after every commit; the output stream itself is never purged (but on a
+   * fresh start over an earlier run's records).
+   */
+  readonly stagingStream?: string;
   /** Output partitions, 1 .. 100,000 (default 1): record subjects `<subject>.0` .. `<subject>.<partitions - 1>`. */
   readonly partitions?: number;
   /**
@@ -45,6 +55,7 @@ const KEYS = optionKeys<JetStreamSinkOptions<unknown>>({
   connection: true,
   stream: true,
   subject: true,
+  stagingStream: true,
   partitions: true,
   key: true,
   serialize: true,
@@ -64,19 +75,28 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  * partition's subject); they never see the sink's bookkeeping subjects (`<subject>._weir.…`).
  *
  * **Two-phase commit.** `write` serializes and buffers. `preCommit(n)` stages the batch written
- * since the last barrier in the output stream itself, in chunks on
- * `<subject>._weir.staged.<epoch>.<n>` (durable, not on a record subject), and returns
+ * since the last barrier in the staging stream (`stagingStream`, default `<stream>_WEIR_STAGING`,
+ * created at open when missing), in chunks on `_weir.staged.<subject>.<epoch>.<n>`, checks that
+ * the fence still holds its epoch, and returns
  * `{ v: 1, epoch, upTo: n, last, pending: [{ id, records, chunks }] }`. `commit(n)` publishes every
  * pending batch up to `n` to the partition subjects, one message per record with
  * `Nats-Msg-Id: <subject>.<partition>:<epoch>:<checkpoint id>:<index>`, then purges their staged
- * copies.
+ * copies from the staging stream.
  *
  * ```
- *  write ─► buffer ─preCommit(n)─► <subject>._weir.staged.<e>.<n> (chunks)   state { epoch, upTo: n, pending }
+ *  write ─► buffer ─preCommit(n)─► staging stream: _weir.staged.<subject>.<e>.<n> (chunks)   state { epoch, upTo: n, pending }
  *                                         │
  *  commit(n): last record of <subject>.* ─► resume after it ─► <subject>.<p>, chained:
- *             1st expects last seq = L, each next expects last msg id = previous ─► purge staged
+ *             1st expects last seq = L, each next expects last msg id = previous ─► purge staged (staging stream)
  * ```
+ *
+ * **The output stream is never purged** in normal operation: it receives only records and
+ * fences (and, on a restore from an older checkpoint, deletes of the records rolled back; on a
+ * fresh start over an earlier run's records, one purge of those). On nats-server 2.9.10 an R3
+ * stream that has had subject-filtered purges can lose acknowledged messages when a replica
+ * with a damaged block later leads; a stream never purged is repaired (docs/nats.md,
+ * "Durability"). The purges land on the staging stream, which holds only batches not yet known
+ * committed.
  *
  * **Idempotence without the duplicate window.** Every publish is conditional on the stream's
  * last message (the first of a run on its sequence, each next on the previous message's id), so
@@ -94,18 +114,21 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  * are deleted (one request each: the newest checkpoint was found corrupt and the replay
  * writes them again); the stream must still hold the last record the checkpoint saw (else
  * `READ`: the output was purged or expired); then each batch the state lists is published from
- * its staged copy, after the last record the stream holds, and every staged batch is purged.
- * Starting fresh (`undefined`): the record and staged subjects are purged (the fence stays).
+ * its staged copy, after the last record the stream holds, and the staging stream is purged.
+ * Starting fresh (`undefined`): the staging stream is purged, and the output's record subjects
+ * too when an earlier run left records there (the fences stay). A zombie may leave a staged
+ * batch in the staging stream after that; the next open discards it.
  *
- * **Cost.** `write`: serialize, hash the key, push (no I/O). `preCommit`: one request, then the
- * batch in 256 KiB chunks. `commit`: one acknowledged publish per record, up to `maxInFlight` in
- * flight (core publishes with their replies on one inbox, no promise or timer per record), then
- * one purge; after a failure, one request per message to find the last record. Measured
+ * **Cost.** `write`: serialize, hash the key, push (no I/O). `preCommit`: two requests, then the
+ * batch in 256 KiB chunks to the staging stream, then one request to read the fence. `commit`:
+ * one acknowledged publish per record, up to `maxInFlight` in flight (core publishes with their
+ * replies on one inbox, no promise or timer per record), then one purge of the staging stream;
+ * after a failure, one request per message to find the last record. Measured
  * (bench/jetStreamSink.bench.ts, 30k records of ~80 B, loopback R1, 2 cores): ~40k records/s for
  * write + preCommit + commit, 2.2x the raw client's `js.publish` with 256 in flight. Every record
  * crosses the network twice (staged, then published). The batches stay in memory until
- * committed. The stream's limits count the staged chunks until they are purged, and must keep
- * at least the sink's last record (recovery reads it).
+ * committed. The output stream's limits must keep at least the sink's last record (recovery
+ * reads it); the staging stream's must keep a checkpoint's batch until its commit.
  *
  * **Limits.** The sink must be the stream's only writer (one sink per stream: its conditional
  * publishes fail against any other). A consumer sees each committed record once, except after a
@@ -114,7 +137,8 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  * that had read them reads them again (the log's form of "visible output may briefly step back").
  *
  * **Errors** are `NatsError`s: `MISSING_STREAM` naming the stream; `INVALID_ARGUMENT` for bad
- * options, a stream that does not take the subjects, a value that cannot be serialized or is
+ * options, a stream (output or staging) that does not take the subjects, a staging stream that
+ * cannot be created (its subjects overlap another stream's), a value that cannot be serialized or is
  * larger than the stream takes, ids out of order; `FENCED` for a newer instance or a foreign
  * writer; `PUBLISH` (the cause attached) when a step fails `attempts` times or is refused;
  * `READ` and `CORRUPT_CHECKPOINT` when recovery cannot find what the state names. A failed
@@ -135,6 +159,7 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  *   key: (r) => r.user,
  * });
  * // job.sink('counts', sink); consumers read CLICKS_OUT with filter 'clicks.out.*'
+ * // (the sink creates CLICKS_OUT_WEIR_STAGING on its first open, like CLICKS_OUT's replicas and storage)
  * ```
  */
 export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
@@ -151,6 +176,10 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
   if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) throw bad('option `stream` must be a stream name (no spaces, dots, wildcards or slashes)', stream);
   if (typeof subject !== 'string' || !subject.split('.').every((t) => TOKEN.test(t))) {
     throw bad('option `subject` must be a subject without wildcards (tokens separated by dots)', subject);
+  }
+  const stagingStream = options.stagingStream ?? `${stream}_WEIR_STAGING`;
+  if (typeof stagingStream !== 'string' || !STREAM_NAME.test(stagingStream) || stagingStream === stream) {
+    throw bad('option `stagingStream` must be a stream name (no spaces, dots, wildcards or slashes) other than `stream`', options.stagingStream);
   }
   const partitions = options.partitions ?? 1;
   if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > 100_000) throw bad('option `partitions` must be an integer 1 .. 100000', options.partitions);
@@ -188,7 +217,9 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
       const log = new JetStreamSinkLog(connection, stream, subject, where, tuning);
       await log.open(restored === undefined);
       try {
-        return await JetStreamSinkWriter.open(log, { where, serialize: serializeValue, partitionOf }, restored);
+        const staging = new JetStreamSinkStaging(log, stagingStream);
+        await staging.open();
+        return await JetStreamSinkWriter.open(log, staging, { where, serialize: serializeValue, partitionOf }, restored);
       } catch (err) {
         log.close();
         throw err;

@@ -1,10 +1,11 @@
 // Internal to jetStreamSink: the output stream as the sink's private, fenced, append-only log.
-// Everything the sink publishes (the fence, staged batches, records) goes through one instance, in
-// chained runs, so that the stream's own sequence is the fence (docs/nats.md, "jetStreamSink").
+// Everything the sink publishes to it (the fence, records) goes through one instance, in chained
+// runs, so that the stream's own sequence is the fence (docs/nats.md, "jetStreamSink"). Staged
+// batches go to a separate staging stream (jetStreamSinkStaging.ts): the output is never purged.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createInbox, headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/nats-core';
-import { JetStreamApiError, jetstream, jetstreamManager, type ApiError, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, jetstreamManager, type ApiError, type JetStreamClient, type JetStreamManager, type StoredMsg, type StreamConfig } from '@nats-io/jetstream';
 import { messageOf } from '@weir/state';
 import { NatsError } from './NatsError';
 
@@ -57,6 +58,8 @@ export class JetStreamSinkLog {
   epoch = 0;
   /** The largest payload the stream accepts (its `max_msg_size`, or the server's max payload). */
   maxPayload = 1 << 20;
+  /** The output stream's configuration as read at open (the staging stream copies its replicas and storage). */
+  config: StreamConfig | undefined;
   /** The stream's last sequence as of this instance's last successful publish; unknown after a failure. */
   #lastSeq: number | undefined;
   #fenced: NatsError | undefined;
@@ -87,7 +90,7 @@ export class JetStreamSinkLog {
    */
   async open(fresh: boolean): Promise<void> {
     this.jsm = await jetstreamManager(this.nc, { timeout: this.tuning.timeoutMs, checkAPI: false });
-    const info = await this.#retry('read the stream', 'CONNECT', async () => {
+    const info = await this.retry('read the stream', 'CONNECT', async () => {
       try {
         return await this.jsm.streams.info(this.stream);
       } catch (err) {
@@ -98,7 +101,7 @@ export class JetStreamSinkLog {
       }
     });
     const subjects = info.config.subjects ?? [];
-    const needed = [`${this.subject}.0`, this.fenceSubject, `${this.subject}._weir.staged.1.1`];
+    const needed = [`${this.subject}.0`, this.fenceSubject];
     const missing = needed.filter((s) => !subjects.some((p) => subjectMatches(p, s)));
     if (missing.length > 0) {
       throw new NatsError(
@@ -109,6 +112,7 @@ export class JetStreamSinkLog {
     const serverMax = this.nc.info?.max_payload ?? 1 << 20;
     const streamMax = info.config.max_msg_size ?? -1;
     this.maxPayload = streamMax > 0 ? Math.min(streamMax, serverMax) : serverMax;
+    this.config = info.config;
     await this.#takeEpoch(fresh);
     this.#sub = this.nc.subscribe(this.fenceSubject, {
       callback: (err, msg) => {
@@ -121,7 +125,7 @@ export class JetStreamSinkLog {
 
   async #takeEpoch(fresh: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const last: StoredMsg | null = await this.#retry(`read the fence ${this.fenceSubject}`, 'CONNECT', () =>
+      const last: StoredMsg | null = await this.retry(`read the fence ${this.fenceSubject}`, 'CONNECT', () =>
         this.jsm.streams.getMessage(this.stream, { last_by_subj: this.fenceSubject }),
       );
       const previous = last === null ? 0 : (parseFence(last.data)?.epoch ?? 0);
@@ -172,10 +176,16 @@ export class JetStreamSinkLog {
   /** Re-reads the stream's last sequence, then checks that the fence still holds this epoch. */
   async #resync(): Promise<void> {
     const info = await this.jsm.streams.info(this.stream);
+    await this.checkFence();
+    this.#lastSeq = info.state.last_seq;
+  }
+
+  /** Reads the last fence (one request): throws `FENCED` unless it still holds this instance's epoch. */
+  async checkFence(): Promise<void> {
+    if (this.#fenced !== undefined) throw this.#fenced;
     const fence = await this.jsm.streams.getMessage(this.stream, { last_by_subj: this.fenceSubject });
     const epoch = fence === null ? undefined : parseFence(fence.data)?.epoch;
     if (epoch !== this.epoch) throw this.#fence(epoch ?? 0);
-    this.#lastSeq = info.state.last_seq;
   }
 
   /**
@@ -185,7 +195,7 @@ export class JetStreamSinkLog {
    * fails at once; anything else, or the last attempt, fails with `PUBLISH` naming `what`.
    */
   async withRetries<R>(what: string, op: () => Promise<R>): Promise<R> {
-    return this.#retry(what, 'PUBLISH', async () => {
+    return this.retry(what, 'PUBLISH', async () => {
       if (this.#fenced !== undefined) throw this.#fenced;
       try {
         if (this.#lastSeq === undefined) await this.#resync();
@@ -198,7 +208,7 @@ export class JetStreamSinkLog {
   }
 
   /** Tries `op` up to `attempts` times while it fails with a passing error; a `NatsError` fails at once, the rest as `code`. */
-  async #retry<R>(what: string, code: 'PUBLISH' | 'CONNECT', op: () => Promise<R>): Promise<R> {
+  async retry<R>(what: string, code: 'PUBLISH' | 'CONNECT', op: () => Promise<R>): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await op();
@@ -228,6 +238,17 @@ export class JetStreamSinkLog {
     if (base === undefined) throw new Error('publishRun before the log was synchronized');
     if (from >= items.length) return;
     this.#lastSeq = undefined; // until the whole run is acknowledged
+    await this.publishChain(this.stream, base, items, from, acked);
+    this.#lastSeq = base + (items.length - from);
+  }
+
+  /**
+   * Publishes `items[from..]` to `stream`, whose last sequence is `base`, as one chained run
+   * (the first expects `base`, each next the previous id): {@link publishRun}'s engine, also
+   * used for the staging stream.
+   */
+  async publishChain(stream: string, base: number, items: readonly LogMessage[], from: number, acked: (i: number, seq: number) => void): Promise<void> {
+    if (from >= items.length) return;
     const inbox = createInbox();
     let failure: unknown;
     let inFlight = 0;
@@ -246,11 +267,11 @@ export class JetStreamSinkLog {
         inFlight--;
         try {
           if (err !== null) throw err;
-          if (msg.headers?.hasError === true) throw new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}: is stream '${this.stream}' up?`);
+          if (msg.headers?.hasError === true) throw new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}: is stream '${stream}' up?`);
           const ack = JSON.parse(decoder.decode(msg.data)) as { error?: ApiError; stream?: string; seq?: number; duplicate?: boolean };
           if (ack.error !== undefined) throw new JetStreamApiError(ack.error);
           const want = base + (i - from) + 1;
-          if (ack.duplicate === true || ack.seq !== want || ack.stream !== this.stream) {
+          if (ack.duplicate === true || ack.seq !== want || ack.stream !== stream) {
             throw new Error(`message ${items[i]?.msgId} was acknowledged as ${ack.duplicate === true ? 'a duplicate' : `seq ${ack.seq} of '${ack.stream}', expected ${want}`}`);
           }
           if (failure === undefined) acked(i, want);
@@ -265,7 +286,7 @@ export class JetStreamSinkLog {
       () => {
         if (inFlight > 0 && Date.now() - lastProgress >= this.tuning.timeoutMs) {
           timedOut = true;
-          failure ??= new Error(`no acknowledgement from stream '${this.stream}' within ${this.tuning.timeoutMs} ms (${inFlight} publishes unanswered)`);
+          failure ??= new Error(`no acknowledgement from stream '${stream}' within ${this.tuning.timeoutMs} ms (${inFlight} publishes unanswered)`);
           notify();
         }
       },
@@ -299,7 +320,6 @@ export class JetStreamSinkLog {
       if (this.#fenced !== undefined) throw this.#fenced;
       throw failure;
     }
-    this.#lastSeq = base + (items.length - from);
   }
 
   /**

@@ -1,9 +1,9 @@
 // Internal to jetStreamSink: the open writer (buffer, stage, publish) and the recovery at open.
-import type { MsgRequest } from '@nats-io/jetstream';
 import type { Json, SinkWriter } from '@weir/checkpoint';
 import { describeValue, messageOf } from '@weir/state';
 import type { FoundRecord, JetStreamSinkLog, LogMessage } from './jetStreamSinkLog';
-import { decodeChunk, encodeChunks, parseState, stateToJson, type PendingEntry } from './jetStreamSinkState';
+import type { JetStreamSinkStaging } from './jetStreamSinkStaging';
+import { encodeChunks, parseState, stateToJson, type PendingEntry } from './jetStreamSinkState';
 import { NatsError } from './NatsError';
 
 /** What the writer needs from the sink's options. */
@@ -27,12 +27,6 @@ interface Batch {
 /** Staged chunks are at most this large (or the stream's largest message, less room for headers). */
 const CHUNK_BYTES = 256 * 1024;
 const HEADER_ROOM = 4096;
-const CHUNK_ID = /:(\d+)$/;
-
-/** The subject of checkpoint `id`'s staged batch, written by epoch `epoch`. */
-export function stagedSubject(subject: string, epoch: number, id: number): string {
-  return `${subject}._weir.staged.${epoch}.${id}`;
-}
 
 /**
  * An open {@link jetStreamSink}. Calls are ordered through one queue: a pre-commit waits for the
@@ -57,27 +51,30 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
 
   private constructor(
     readonly log: JetStreamSinkLog,
+    readonly staging: JetStreamSinkStaging,
     readonly cfg: WriterConfig<T>,
     lastPreCommit: number,
     tail: [number, number] | null,
   ) {
     this.#lastPreCommit = lastPreCommit;
     this.#tail = tail;
-    this.#chunkBytes = Math.max(1024, Math.min(CHUNK_BYTES, log.maxPayload - HEADER_ROOM));
+    this.#chunkBytes = Math.max(1024, Math.min(CHUNK_BYTES, log.maxPayload - HEADER_ROOM, staging.maxPayload - HEADER_ROOM));
   }
 
   /**
    * Recovers the output for a job resuming with `restored` (or starting fresh) and returns the
-   * writer. The log must be open (its epoch taken).
+   * writer. The log and the staging stream must be open (the epoch taken).
    */
-  static async open<T>(log: JetStreamSinkLog, cfg: WriterConfig<T>, restored: Json | undefined): Promise<JetStreamSinkWriter<T>> {
+  static async open<T>(log: JetStreamSinkLog, staging: JetStreamSinkStaging, cfg: WriterConfig<T>, restored: Json | undefined): Promise<JetStreamSinkWriter<T>> {
     const { subject } = log;
     if (restored === undefined) {
       await log.withRetries('discard the output of an earlier run', async () => {
-        await log.jsm.streams.purge(log.stream, { filter: `${subject}.*` });
-        await log.jsm.streams.purge(log.stream, { filter: `${subject}._weir.staged.>` });
+        // the output stream is purged only when an earlier run left records there (docs/nats.md, "Durability")
+        const info = await log.jsm.streams.info(log.stream, { subjects_filter: `${subject}.*` });
+        if (Object.keys(info.state.subjects ?? {}).length > 0) await log.jsm.streams.purge(log.stream, { filter: `${subject}.*` });
+        await staging.purge(staging.filter);
       });
-      const fresh = new JetStreamSinkWriter(log, cfg, -1, null);
+      const fresh = new JetStreamSinkWriter(log, staging, cfg, -1, null);
       fresh.#tailKnown = true;
       return fresh;
     }
@@ -111,14 +108,14 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
       );
     }
     // 3. Publish the rest of every batch the restored checkpoint covers, from its staged copy.
-    const writer = new JetStreamSinkWriter(log, cfg, state.upTo, tail === undefined ? null : [tail.checkpointId, tail.index]);
+    const writer = new JetStreamSinkWriter(log, staging, cfg, state.upTo, tail === undefined ? null : [tail.checkpointId, tail.index]);
     for (const entry of state.pending) {
       const done = tail !== undefined && (tail.checkpointId > entry.id || (tail.checkpointId === entry.id && tail.index >= entry.records - 1));
-      if (!done) writer.#pending.push(await readStaged(log, cfg.where, state.epoch, entry));
+      if (!done) writer.#pending.push({ id: entry.id, ...(await staging.read(state.epoch, entry)), chunks: 0 });
     }
     await writer.#publishDue(state.upTo);
     // 4. Discard every staged batch left (this one's, and those of checkpoints never persisted).
-    await log.withRetries('discard staged batches', () => log.jsm.streams.purge(log.stream, { filter: `${subject}._weir.staged.>` }));
+    await log.withRetries('discard staged batches', () => staging.purge(staging.filter));
     writer.#unpurged.length = 0;
     return writer;
   }
@@ -160,14 +157,9 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
     return this.#enqueue(async () => {
       let chunks = 0;
       if (payloads.length > 0) {
-        const subject = stagedSubject(this.log.subject, this.log.epoch, checkpointId);
-        const items: LogMessage[] = encodeChunks(payloads, partitions, this.#chunkBytes).map((data, c) => ({ subject, data, msgId: `${subject}:${c}` }));
-        chunks = items.length;
-        await this.log.withRetries(`stage checkpoint ${checkpointId}`, async () => {
-          const last = await this.log.jsm.streams.getMessage(this.log.stream, { last_by_subj: subject });
-          const from = last === null ? 0 : Number(CHUNK_ID.exec(last.header?.get('Nats-Msg-Id') ?? '')?.[1] ?? -1) + 1;
-          await this.log.publishRun(items, from, () => undefined);
-        });
+        const encoded = encodeChunks(payloads, partitions, this.#chunkBytes);
+        chunks = encoded.length;
+        await this.staging.stage(`stage checkpoint ${checkpointId} in stream '${this.staging.stream}'`, this.staging.subjectOf(this.log.epoch, checkpointId), encoded);
         this.#pending.push({ id: checkpointId, payloads, partitions, chunks });
       }
       return stateToJson({
@@ -258,7 +250,7 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
       this.#tailKnown = true;
     });
     this.#pending.splice(0, n);
-    for (const b of due) if (b.chunks > 0) this.#unpurged.push(stagedSubject(subject, epoch, b.id));
+    for (const b of due) if (b.chunks > 0) this.#unpurged.push(this.staging.subjectOf(epoch, b.id));
   }
 
   /** The first item not yet in the stream, given the stream's last record. */
@@ -278,34 +270,11 @@ export class JetStreamSinkWriter<T> implements SinkWriter<T> {
   async #purgeStaged(): Promise<void> {
     while (this.#unpurged.length > 0) {
       try {
-        await this.log.jsm.streams.purge(this.log.stream, { filter: this.#unpurged[0]! });
+        await this.staging.purge(this.#unpurged[0]!);
       } catch {
         return;
       }
       this.#unpurged.shift();
     }
   }
-}
-
-/** Reads checkpoint `entry.id`'s staged batch (written by `epoch`) back from the stream. */
-async function readStaged(log: JetStreamSinkLog, where: string, epoch: number, entry: PendingEntry): Promise<Batch> {
-  const subject = stagedSubject(log.subject, epoch, entry.id);
-  const payloads: Uint8Array[] = [];
-  const partitions: number[] = [];
-  let seq = 0;
-  for (let c = 0; c < entry.chunks; c++) {
-    const query = { seq, next_by_subj: subject } as unknown as MsgRequest; // MSG.GET takes next_by_subj since server 2.9
-    const m = await log.withRetries(`read staged chunk ${c} of checkpoint ${entry.id}`, () => log.jsm.streams.getMessage(log.stream, query));
-    if (m === null) {
-      throw new NatsError('READ', `${where}: cannot recover checkpoint ${entry.id}: its staged batch ${subject} has ${c} of ${entry.chunks} chunks in stream '${log.stream}' (was it purged?)`);
-    }
-    if (!(m.header?.get('Nats-Msg-Id') ?? '').endsWith(`:${c}`) || !decodeChunk(m.data, payloads, partitions)) {
-      throw new NatsError('READ', `${where}: cannot recover checkpoint ${entry.id}: staged chunk ${c} (seq ${m.seq}) of ${subject} is malformed or out of order`);
-    }
-    seq = m.seq + 1;
-  }
-  if (payloads.length !== entry.records) {
-    throw new NatsError('READ', `${where}: cannot recover checkpoint ${entry.id}: its staged batch ${subject} holds ${payloads.length} records, the checkpoint says ${entry.records}`);
-  }
-  return { id: entry.id, payloads, partitions, chunks: 0 };
 }

@@ -62,6 +62,9 @@ describe('jetStreamSink on a 3-node cluster (R3 output stream)', () => {
     await again.commit(3);
     const after = (await readJetStreamSinkOutput(nc, target)).map((r) => (JSON.parse(new TextDecoder().decode(r.data)) as Rec).v);
     expect(after).toEqual(recs(0, 3_150).map((r) => r.v));
+    // the staging stream the sink created has the output's replicas; the output was never purged
+    expect((await jsm.streams.info('R3OUT_WEIR_STAGING')).config.num_replicas).toBe(3);
+    expect((await jsm.streams.info(target.stream)).state.first_seq).toBe(1);
     await again.close?.();
     await w.close?.();
   });

@@ -78,6 +78,8 @@ describe('jetStreamSink', () => {
     expect(() => jetStreamSink({ ...target, subject: 'a.*' })).toThrow(/`subject`/);
     expect(() => jetStreamSink({ ...target, stream: 'a.b' })).toThrow(/`stream`/);
     expect(() => jetStreamSink({ ...target, maxInFlight: 0 })).toThrow(/`maxInFlight`/);
+    expect(() => jetStreamSink({ ...target, stagingStream: 'a.b' })).toThrow(/`stagingStream`/);
+    expect(() => jetStreamSink({ ...target, stagingStream: 'S' })).toThrow(/`stagingStream`.*other than `stream`/);
   });
 
   it('a missing output stream fails open with MISSING_STREAM naming it; a stream without the subjects with INVALID_ARGUMENT', async () => {
@@ -88,6 +90,66 @@ describe('jetStreamSink', () => {
     const narrow = await rejection(sinkOn({ stream: 'NARROW', subject: 'narrow' }).open(undefined));
     expect(narrow.code).toBe('INVALID_ARGUMENT');
     expect(narrow.message).toMatch(/narrow\._weir\.fence.*narrow\.>/);
+    // a staging stream given by name must take the staged subjects
+    const target = await newStream();
+    await jsm.streams.add({ name: 'WRONG_STAGING', subjects: ['elsewhere.>'] });
+    const staging = await rejection(sinkOn(target, { stagingStream: 'WRONG_STAGING' }).open(undefined));
+    expect(staging.code).toBe('INVALID_ARGUMENT');
+    expect(staging.message).toContain(`_weir.staged.${target.subject}.>`);
+  });
+
+  it('never purges the output stream: after many commits and a restore it holds exactly the records and the fences, from sequence 1', async () => {
+    const target = await newStream();
+    const stagingStream = `${target.stream}_WEIR_STAGING`;
+    const w = await sinkOn(target).open(undefined); // a fresh start on an empty stream purges nothing
+    let n = 0;
+    let state: Json = null;
+    for (let id = 1; id <= 30; id++) {
+      for (const r of recs(n, 7)) w.write(r);
+      n += 7;
+      state = await w.preCommit(id);
+      // the staged batch waits in the staging stream, not in the output stream
+      expect((await jsm.streams.info(stagingStream)).state.messages).toBe(1);
+      expect(Object.keys(await subjectsOf(target.stream)).some((s) => s.includes('staged'))).toBe(false);
+      await w.commit(id);
+      expect((await jsm.streams.info(stagingStream)).state.messages).toBe(0); // purged there once committed
+    }
+    for (const r of recs(n, 7)) w.write(r);
+    const pending = await w.preCommit(31); // the job dies before this commit ...
+    await w.close?.();
+    const again = await sinkOn(target).open(pending); // ... and a new instance commits it from the staging stream
+    n += 7;
+    expect(await visible(target)).toEqual(recs(0, n));
+    const out = await jsm.streams.info(target.stream);
+    expect(out.state.first_seq).toBe(1);
+    expect(out.state.messages).toBe(n + 2); // the records and two fences, nothing ever removed
+    expect(out.state.last_seq).toBe(n + 2);
+    expect(out.state.num_deleted ?? 0).toBe(0);
+    expect(Object.entries(await subjectsOf(target.stream)).filter(([s]) => s.includes('_weir'))).toEqual([[`${target.subject}._weir.fence`, 2]]);
+    const staging = await jsm.streams.info(stagingStream);
+    expect(staging.config.subjects).toEqual([`_weir.staged.${target.subject}.>`]);
+    expect(staging.state.messages).toBe(0);
+    expect(staging.state.last_seq).toBe(31); // one chunk per checkpoint, each purged
+    expect(state).toMatchObject({ upTo: 30 });
+    await again.close?.();
+  });
+
+  it('stages in a staging stream given by name, and purges the output stream only on a fresh start over an earlier run', async () => {
+    const target = await newStream();
+    await jsm.streams.add({ name: 'MY_STAGING', subjects: [`_weir.staged.${target.subject}.>`] });
+    const a = await sinkOn(target, { stagingStream: 'MY_STAGING' }).open(undefined);
+    for (const r of recs(0, 4)) a.write(r);
+    await a.preCommit(1);
+    expect((await jsm.streams.info('MY_STAGING')).state.messages).toBe(1);
+    await a.commit(1);
+    await a.close?.();
+    expect((await jsm.streams.info('MY_STAGING')).state).toMatchObject({ messages: 0, last_seq: 1 });
+    await expect(jsm.streams.info(`${target.stream}_WEIR_STAGING`)).rejects.toThrow(/not found/);
+    // a fresh start discards the earlier run's records: the one purge of the output stream
+    const b = await sinkOn(target, { stagingStream: 'MY_STAGING' }).open(undefined);
+    expect(await visible(target)).toEqual([]);
+    expect((await jsm.streams.info(target.stream)).state).toMatchObject({ messages: 2, last_seq: 6 }); // the two fences
+    await b.close?.();
   });
 
   it('commits each checkpoint once, partitioned by key, and shows nothing before commit', async () => {
@@ -113,8 +175,9 @@ describe('jetStreamSink', () => {
     }
     expect(new Set(partitionOf.values()).size).toBeGreaterThan(1);
     expect(s1).toMatchObject({ v: 1, epoch: 1, upTo: 1, last: null, pending: [{ id: 1, records: 10, chunks: 1 }] });
-    // staged copies are purged once committed; the fence stays
-    expect(Object.keys(await subjectsOf(target.stream)).filter((s) => s.includes('_weir.staged'))).toEqual([]);
+    // staged copies (in the staging stream) are purged once committed; the output holds records and the fence
+    expect((await jsm.streams.info(`${target.stream}_WEIR_STAGING`)).state.messages).toBe(0);
+    expect(Object.keys(await subjectsOf(target.stream)).filter((s) => s.includes('_weir') && !s.endsWith('_weir.fence'))).toEqual([]);
     await w.close?.();
   });
 
@@ -191,6 +254,7 @@ describe('jetStreamSink', () => {
         } finally {
           await w.close?.();
           await jsm.streams.delete(target.stream);
+          await jsm.streams.delete(`${target.stream}_WEIR_STAGING`);
         }
       }),
       { numRuns: 20, seed: 20261205 },
@@ -334,7 +398,7 @@ describe('jetStreamSink', () => {
   });
 
   it('a refused publish surfaces as PUBLISH with the server error as cause', async () => {
-    const target = await newStream({ maxMsgs: 4 }); // fence + staged chunk + 2 records, then the stream is full
+    const target = await newStream({ maxMsgs: 4 }); // fence + 3 records, then the stream is full (staged chunks go elsewhere)
     const w = await sinkOn(target).open(undefined);
     for (const r of recs(0, 5)) w.write(r);
     await w.preCommit(1);
