@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, jetStreamSink, NatsError, readJetStreamSinkOutput } from '@weir/nats';
 import { startNatsCluster, waitForMetaLeader, type NatsServerHandle } from '@weir/nats/testing';
-import { serverName, streamLeader } from './natsDurabilityFixtures';
+import { moveLeader, serverName, streamLeader, truncateStreamBlocks, waitForNodes } from './natsDurabilityFixtures';
 
 jest.setTimeout(90_000);
 
@@ -67,5 +67,44 @@ describe('jetStreamSink on a 3-node cluster (R3 output stream)', () => {
     expect((await jsm.streams.info(target.stream)).state.first_seq).toBe(1);
     await again.close?.();
     await w.close?.();
+  });
+
+  // The fault natsDurabilityCluster.test.ts shows losing acknowledged messages of a stream with
+  // subject-filtered purges on 2.9.10: the sink's output stream is never purged (its staged
+  // batches are purged in the staging stream), so here the damaged node is repaired.
+  it('keeps every committed record when a follower whose output block was cut in half later leads', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'R3CUT', subjects: ['cut.>'], num_replicas: 3 });
+    const target = { stream: 'R3CUT', subject: 'cut' };
+    const sink = jetStreamSink<Rec>({ connection: nc, ...target, partitions: 4, key: (r) => r.k, timeoutMs: 2_000, attempts: 12 });
+    let w = await sink.open(undefined);
+    const per = 150;
+    const rounds = 20;
+    for (let id = 1; id <= rounds; id++) {
+      for (const r of recs((id - 1) * per, per)) w.write(r);
+      const state = await w.preCommit(id);
+      if (id === rounds / 2) {
+        await w.close?.(); // a restart halfway, recovering checkpoint 10 from its staged copy
+        w = await sink.open(state);
+      } else {
+        await w.commit(id);
+      }
+    }
+    await w.close?.();
+    const n = rounds * per;
+    const last = n + 2; // the records and two fences
+    await waitForNodes(nodes, target.stream, (s) => s.every((x) => x?.lastSeq === last && x.messages === last));
+
+    const names = await Promise.all(nodes.map((node) => serverName(node)));
+    const leader = await streamLeader(nc, target.stream);
+    const victim = names.findIndex((name) => name !== leader);
+    await nodes[victim]!.kill();
+    expect((await truncateStreamBlocks(nodes[victim]!, target.stream, 0.5)).length).toBeGreaterThan(0);
+    await nodes[victim]!.restart();
+    await waitForMetaLeader(nodes);
+    await waitForNodes(nodes, target.stream, (s) => s.every((x) => x?.lastSeq === last && x.messages === last));
+    await moveLeader(nc, target.stream, names[victim]!);
+    const shown = (await readJetStreamSinkOutput(nc, target)).map((r) => (JSON.parse(new TextDecoder().decode(r.data)) as Rec).v);
+    expect(shown).toEqual(recs(0, n).map((r) => r.v));
   });
 });
