@@ -5,8 +5,8 @@
 //   once, and the restarted node catches up.
 // - A truncated stream block (`.blk`) on one node, as a torn write would leave it: the node restarts
 //   with a short stream, catches up from the others, and once made the leader serves every message.
-// - The same on a stream that has had subject-filtered purges (jetStreamSink purges its staged
-//   batches after each commit): on 2.9.10 the node "catches up" to the right last sequence but
+// - The same on a stream that has had subject-filtered purges (as jetStreamSink's output stream had
+//   until the sink moved its staged batches to a staging stream): on 2.9.10 the node "catches up" to the right last sequence but
 //   keeps only what followed the last purge, and once it leads, the other messages are gone. This
 //   test pins that loss (the fault docs/nats.md says weir cannot survive on this server); if a
 //   server repairs the node instead, it fails, and the docs should change with it.
@@ -90,7 +90,7 @@ describe('JetStream R3 streams on a 3-node cluster', () => {
     const rounds = 6;
     const per = N / rounds;
     for (let r = 0; r < rounds; r++) {
-      await js.publish('purged.staged', 'staged batch'); // what a sink stages, then purges once committed
+      await js.publish('purged.staged', 'staged batch'); // what a sink used to stage here, then purge once committed
       await publishUntilAcked(conn, 'purged.x', r * per, (r + 1) * per, 32);
       await jsm.streams.purge('PURGED', { filter: 'purged.staged' });
     }
