@@ -41,7 +41,7 @@ export class Job {
 
   constructor() {
     this.views
-      .pipe(tumblingWindow<View, string, number, number>({ size: MIN, key: (v) => v.page, aggregate: count(), store: this.windowStore, name: 'views', allowedLateness: MIN, checkpoint: this.recorder }))
+      .pipe(tumblingWindow<View, string, number, number>({ size: MIN, key: (v) => v.page, aggregate: count(), store: this.windowStore, name: 'views', allowedLateness: MIN, cacheSize: 0, checkpoint: this.recorder }))
       .subscribe({ error: (err: unknown) => this.errors.push(err) });
     this.orders
       .pipe(
