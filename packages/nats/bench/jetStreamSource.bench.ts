@@ -20,20 +20,15 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { CheckpointCoordinator, MemoryCheckpointStorage } from '@weir/checkpoint';
 import { benchOptions } from '../../../bench/lib/benchOptions';
-import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { printTable } from '../../../bench/lib/report';
 import { connectNats, jetStreamSource, type JetStreamSourceOptions } from '../src';
 import { startNatsServer } from '../src/testing';
+import { finishBench, measureRates, type RateRow } from './rateRows';
 import { freshStream, publishClicks, replayClicks, type BenchClick } from './rawClient';
 
 const options = benchOptions({ messages: 40_000, repeat: 3 });
 const N = options.messages;
 const PARTITIONS = 4;
-
-interface Row {
-  readonly name: string;
-  readonly against: string;
-  readonly run: () => Promise<void>;
-}
 
 /** Reads a bounded source to its end with a bare reader; checks it read `N`. */
 async function readToEnd(o: JetStreamSourceOptions<BenchClick>): Promise<void> {
@@ -79,7 +74,7 @@ async function main(): Promise<void> {
     const streams = Array.from({ length: PARTITIONS }, (_, p) => `SRC_${p}`);
     const base = { connection: nc, stopAt: 'latest' as const, eventTime: { field: 'ts' } };
     const FLOOR = 'raw replay (ordered consumer, JSON)';
-    const rows: Row[] = [
+    const rows: RateRow[] = [
       {
         name: FLOOR,
         against: '-',
@@ -94,34 +89,13 @@ async function main(): Promise<void> {
       { name: `coordinator: ${PARTITIONS} subjects, per-partition watermarks`, against: FLOOR, run: () => throughCoordinator({ ...base, stream: 'SRC_SUBJECTS', subjects }) },
       { name: `tuned: ${PARTITIONS} subjects, batch 1024`, against: FLOOR, run: () => readToEnd({ ...base, stream: 'SRC_SUBJECTS', subjects, batch: 1_024 }) },
     ];
-    const seconds: number[][] = rows.map(() => []);
-    for (let round = 0; round < options.repeat; round++) {
-      for (const [i, row] of rows.entries()) {
-        const t = performance.now();
-        await row.run();
-        seconds[i]!.push((performance.now() - t) / 1000);
-      }
-    }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const rate = (i: number): number => N / median(seconds[i]!);
-    const byName = new Map(rows.map((r, i) => [r.name, rate(i)]));
-    const results = rows.map((row, i) => ({
-      name: row.name,
-      messagesPerSecond: Math.round(rate(i)),
-      against: row.against,
-      ratio: row.against === '-' ? null : Number((rate(i) / byName.get(row.against)!).toFixed(3)),
-      secondsPerRound: seconds[i]!.map((s) => Number(s.toFixed(3))),
-    }));
-    const loadAfter = loadavg();
+    const results = await measureRates(rows, options.repeat, N);
     console.log(`jetStreamSource, ${N.toLocaleString('en-US')} messages per row, median of ${options.repeat} rounds; nats-server at ${server.url}`);
     printTable(
       ['row', 'msg/s', 'vs', 'ratio'],
       results.map((r) => [r.name, r.messagesPerSecond.toLocaleString('en-US'), r.against === '-' ? '-' : 'raw replay', r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`]),
     );
-    const machine = machineInfo();
-    console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-    const file = writeResults('nats-source', { machine, loadAverage: { before: loadBefore, after: loadAfter }, server: 'nats-server 2.9.10 (Debian), file storage, R1, loopback', messages: N, repeat: options.repeat, results });
-    console.log(`wrote ${file}`);
+    finishBench('nats-source', loadBefore, { messages: N, repeat: options.repeat, results });
   } finally {
     await nc.close();
     await server.stop();

@@ -22,21 +22,14 @@
 import { loadavg } from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import { benchOptions } from '../../../bench/lib/benchOptions';
-import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { printTable } from '../../../bench/lib/report';
 import { startNatsServer } from '../src/testing';
+import { finishBench, measureRates, type RateRow } from './rateRows';
 import { freshStream, publishClicks, replayClicks } from './rawClient';
 import { clicksInMemory, sinkOnly, sourceOnly, streamCopy, streamSource, windowInMemory, windowJob } from './weirJobs';
 
 const options = benchOptions({ messages: 30_000, repeat: 3 });
 const N = options.messages;
-
-/** One row of the table: what it measures and how to run it once (resolves when done). */
-interface Row {
-  readonly name: string;
-  /** What the rate is compared with ("-" for the floor rows). */
-  readonly against: string;
-  readonly run: (round: number) => Promise<void>;
-}
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
@@ -48,7 +41,7 @@ async function main(): Promise<void> {
     await publishClicks(nc, 'bench.in', N, 256, 'in');
     const clicks = clicksInMemory(N);
 
-    const rows: Row[] = [
+    const rows: RateRow[] = [
       {
         name: 'raw publish, one at a time (msg id)',
         against: '-',
@@ -104,35 +97,13 @@ async function main(): Promise<void> {
       },
     ];
 
-    const seconds: number[][] = rows.map(() => []);
-    for (let round = 0; round < options.repeat; round++) {
-      for (const [i, row] of rows.entries()) {
-        const t = performance.now();
-        await row.run(round);
-        seconds[i]!.push((performance.now() - t) / 1000);
-      }
-    }
-
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const rate = (i: number): number => N / median(seconds[i]!);
-    const byName = new Map(rows.map((r, i) => [r.name, rate(i)]));
-    const results = rows.map((row, i) => ({
-      name: row.name,
-      messagesPerSecond: Math.round(rate(i)),
-      against: row.against,
-      ratio: row.against === '-' ? null : Number((rate(i) / byName.get(row.against)!).toFixed(3)),
-      secondsPerRound: seconds[i]!.map((s) => Number(s.toFixed(3))),
-    }));
-    const loadAfter = loadavg();
+    const results = await measureRates(rows, options.repeat, N);
     console.log(`NATS JetStream, ${N.toLocaleString('en-US')} messages per row, median of ${options.repeat} rounds; nats-server at ${server.url}`);
     printTable(
       ['row', 'msg/s', 'vs', 'ratio'],
       results.map((r) => [r.name, r.messagesPerSecond.toLocaleString('en-US'), r.against, r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`]),
     );
-    const machine = machineInfo();
-    console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-    const file = writeResults('nats', { machine, loadAverage: { before: loadBefore, after: loadAfter }, server: 'nats-server 2.9.10 (Debian), file storage, R1, loopback', messages: N, repeat: options.repeat, results });
-    console.log(`wrote ${file}`);
+    finishBench('nats', loadBefore, { messages: N, repeat: options.repeat, results });
   } finally {
     await nc.close();
     await server.stop();
