@@ -10,11 +10,13 @@
 // Prints a table; writes bench/results/jetStreamSink.json (machine, Node, load average, every round).
 // Options: --messages 30000  --repeat 3
 import { loadavg } from 'node:os';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { benchOptions } from '../../../bench/lib/benchOptions';
-import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
+import { printTable } from '../../../bench/lib/report';
 import { jetStreamSink } from '../src';
 import { startNatsServer } from '../src/testing';
+import { finishBench } from './rateRows';
 import { benchClick, freshStream, publishClicks, type BenchClick } from './rawClient';
 
 const options = benchOptions({ messages: 30_000, repeat: 3 });
@@ -34,6 +36,9 @@ async function main(): Promise<void> {
   const clicks: BenchClick[] = Array.from({ length: N }, (_, i) => benchClick(i));
   const sinkRound = async (maxInFlight: number | undefined): Promise<Phases> => {
     await freshStream(nc, 'BENCH_SINK', 'bench.sink.>');
+    // the staging stream too: its duplicate window still holds the last round's staged ids,
+    // which a sink on a re-created output stream (fence epochs from 1 again) would reuse
+    await (await jetstreamManager(nc)).streams.delete('BENCH_SINK_WEIR_STAGING').catch(() => false);
     const sink = jetStreamSink<BenchClick>({ connection: nc, stream: 'BENCH_SINK', subject: 'bench.sink', partitions: 8, key: (c) => c.user, ...(maxInFlight === undefined ? {} : { maxInFlight }) });
     const t0 = performance.now();
     const w = await sink.open(undefined);
@@ -73,16 +78,12 @@ async function main(): Promise<void> {
       return { name: row.name, recordsPerSecond: Math.round(N / (ms('total') / 1000)), totalMs: ms('total'), writeMs: ms('write'), preCommitMs: ms('preCommit'), commitMs: ms('commit'), rounds: r };
     });
     const floor = results[0]!.recordsPerSecond;
-    const loadAfter = loadavg();
     console.log(`jetStreamSink, one checkpoint of ${N.toLocaleString('en-US')} records (~80 B JSON), median of ${options.repeat} rounds; nats-server at ${server.url}`);
     printTable(
       ['row', 'records/s', 'vs raw', 'write ms', 'preCommit ms', 'commit ms'],
       results.map((r) => [r.name, r.recordsPerSecond.toLocaleString('en-US'), `${(r.recordsPerSecond / floor).toFixed(2)}x`, String(r.writeMs), String(r.preCommitMs), String(r.commitMs)]),
     );
-    const machine = machineInfo();
-    console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-    const file = writeResults('jetStreamSink', { machine, loadAverage: { before: loadBefore, after: loadAfter }, server: 'nats-server 2.9.10 (Debian), file storage, R1, loopback', messages: N, repeat: options.repeat, results });
-    console.log(`wrote ${file}`);
+    finishBench('jetStreamSink', loadBefore, { messages: N, repeat: options.repeat, results });
   } finally {
     await nc.close();
     await server.stop();
