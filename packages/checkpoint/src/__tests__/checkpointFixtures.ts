@@ -6,6 +6,7 @@ import type { Json } from '../Json';
 import type { Source } from '../Source';
 
 export { bytesOf, sampleCheckpoint, withoutOrigin } from '../testing/checkpointSamples';
+export { crashingAfter } from '../testing/crashingAfter';
 
 /** A fresh temporary directory; remove it with {@link removeTempDir}. */
 export function makeTempDir(): Promise<string> {
@@ -63,20 +64,3 @@ export function caught(fn: () => unknown): CheckpointError {
   throw new Error('expected a CheckpointError');
 }
 
-/** A source that fails after `reads` reads: a crash in the middle of the job. */
-export function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
-  let left = reads;
-  return {
-    describe: () => `${source.describe()}, crashing`,
-    async open(offset) {
-      const reader = await source.open(offset);
-      return {
-        read: (max) => {
-          if (left-- <= 0) throw new Error('simulated crash');
-          return reader.read(max);
-        },
-        offset: () => reader.offset(),
-      };
-    },
-  };
-}

@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { arraySource, CheckpointCoordinator, MemoryCheckpointStorage, type Source } from '@weir/checkpoint';
+import { crashingAfter } from '@weir/checkpoint/testing';
 import { connectNats, jetStreamSink, readJetStreamSinkOutput } from '@weir/nats';
 import { startNatsServer, type NatsServerHandle } from '@weir/nats/testing';
 
@@ -13,23 +14,6 @@ interface Click {
 
 const clicks: Click[] = Array.from({ length: 2_000 }, (_, i) => ({ user: `u${(i * 7) % 13}`, ts: 1_000 * i }));
 
-/** `source`, failing after `reads` reads: the job crashes there. */
-function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
-  let left = reads;
-  return {
-    describe: () => `${source.describe()}, crashing`,
-    async open(offset) {
-      const reader = await source.open(offset);
-      return {
-        read: (max) => {
-          if (left-- <= 0) throw new Error('simulated crash');
-          return reader.read(max);
-        },
-        offset: () => reader.offset(),
-      };
-    },
-  };
-}
 
 let server: NatsServerHandle;
 let nc: NatsConnection;

@@ -1,7 +1,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { values, withEventTime } from '@weir/stream';
-import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink, type Source } from '@weir/checkpoint';
+import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink } from '@weir/checkpoint';
+import { crashingAfter } from '@weir/checkpoint/testing';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
 import * as batch from './nexmarkOracles';
 
@@ -109,24 +110,6 @@ describe('Nexmark queries equal a batch computation of the published SQL', () =>
 });
 
 describe('Nexmark queries under the checkpoint coordinator', () => {
-  /** Fails on the `reads`-th read: a crash in the middle of the job. */
-  function crashingAfter<T>(source: Source<T>, reads: number): Source<T> {
-    return {
-      describe: () => `${source.describe()}, crashing`,
-      async open(offset) {
-        const reader = await source.open(offset);
-        let left = reads;
-        return {
-          read: (max) => {
-            if (left-- <= 0) throw new Error('simulated crash');
-            return reader.read(max);
-          },
-          offset: () => reader.offset(),
-        };
-      },
-    };
-  }
-
   async function runJob(query: NexmarkQuery<unknown>, storage: MemoryCheckpointStorage, sink: ReturnType<typeof collectingSink<unknown>>, crashAt?: number): Promise<void> {
     const job = await CheckpointCoordinator.open({ storage, interval: { events: 3_000 }, batchSize: 500 });
     const source = nexmarkSource({ events: 30_000, ...SLOW });
