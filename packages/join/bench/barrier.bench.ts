@@ -18,26 +18,13 @@ import { barrier, record, watermark, type StreamElement } from '@weir/stream';
 import { CheckpointRecorder } from '@weir/stream/testing';
 import { intervalJoin } from '../src';
 import { benchOptions } from '../../../bench/lib/benchOptions';
+import { arrivalOrder, rng, type Ev } from './benchEvents';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 import { loadavg } from 'node:os';
 
 const { events: EVENTS, keys: KEYS } = benchOptions({ events: 1_000_000, keys: 10_000 });
 const BARRIER_EVERY = 100_000;
 const BOUND = 1_000;
-
-interface Ev {
-  key: number;
-  ts: number;
-  v: number;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function inputs(pairs: number): { left: Ev[]; right: Ev[] } {
   const rand = rng(7);
@@ -49,12 +36,7 @@ function inputs(pairs: number): { left: Ev[]; right: Ev[] } {
     left.push({ key, ts, v: i });
     right.push({ key: rand() < 0.8 ? key : Math.floor(rand() * KEYS), ts: ts + Math.floor((rand() * 2 - 1) * 4_000), v: i });
   }
-  const arrival = (evs: Ev[]): Ev[] =>
-    evs
-      .map((e) => ({ e, at: e.ts + (rand() < 0.05 ? rand() * (BOUND - 1) : 0) }))
-      .sort((a, b) => a.at - b.at)
-      .map((x) => x.e);
-  return { left: arrival(left), right: arrival(right) };
+  return { left: arrivalOrder(left, rand, BOUND - 1), right: arrivalOrder(right, rand, BOUND - 1) };
 }
 
 const { left, right } = inputs(EVENTS / 2);

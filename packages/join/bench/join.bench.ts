@@ -22,6 +22,7 @@ import { InMemoryStore, type StateStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
 import { asofJoin, intervalJoin, lookupJoin } from '../src';
 import { benchOptions } from '../../../bench/lib/benchOptions';
+import { arrivalOrder, rng, type Ev } from './benchEvents';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
 const { events: EVENTS, keys: KEYS, repeat: REPEAT, long: LONG } = benchOptions({ events: 1_000_000, keys: 10_000, repeat: 3, long: 10_000_000 });
@@ -33,27 +34,6 @@ const MS_PER_EVENT = 1; // per side: 1,000 events per second of event time
 /** A case's label suffix for a cacheSize (undefined: the default options). */
 const label = (cacheSize: number | undefined): string => (cacheSize === undefined ? '' : cacheSize === 0 ? ', cacheSize 0 (write-through)' : `, cacheSize ${cacheSize / 1000}k`);
 const sized = (cacheSize: number | undefined): { cacheSize?: number } => (cacheSize === undefined ? {} : { cacheSize });
-
-interface Ev {
-  key: number;
-  ts: number;
-  v: number;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Arrival order: by time, with 5% of events delayed up to BOUND ms. */
-function arrivalOrder(events: Ev[], rand: () => number): Ev[] {
-  const keyed = events.map((e) => ({ e, at: e.ts + (rand() < 0.05 ? rand() * BOUND : 0) }));
-  keyed.sort((a, b) => a.at - b.at);
-  return keyed.map((k) => k.e);
-}
 
 /** `pairs` orders and as many payments: 80% pay their order within +-4 s, 20% carry random keys. */
 function ordersAndPayments(pairs: number, seed: number): { left: Ev[]; right: Ev[] } {
@@ -67,7 +47,7 @@ function ordersAndPayments(pairs: number, seed: number): { left: Ev[]; right: Ev
     const paid = rand() < 0.8;
     right[i] = { key: paid ? key : Math.floor(rand() * KEYS), ts: Math.max(0, ts + Math.floor((rand() * 2 - 1) * 4_000)), v: i };
   }
-  return { left: arrivalOrder(left, rand), right: arrivalOrder(right, rand) };
+  return { left: arrivalOrder(left, rand, BOUND), right: arrivalOrder(right, rand, BOUND) };
 }
 
 const BARRIER_EVERY = 100_000; // events across both inputs: a checkpoint barrier on both sides
