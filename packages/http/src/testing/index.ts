@@ -1,0 +1,1 @@
+export { sampleJobStatus } from './sampleJobStatus';
