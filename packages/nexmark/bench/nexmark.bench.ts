@@ -15,7 +15,7 @@
 // the results merged and formatted in nexmarkResults.ts.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Observable } from 'rxjs';
@@ -236,13 +236,14 @@ async function main(): Promise<void> {
   }
   const machine = machineInfo();
   const commit = gitCommit();
+  const startLoad = loadavg()[0] ?? 0;
   const line = `npm run bench:nexmark${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
   console.log(`Nexmark on weir: ${config.events.toLocaleString('en-US')} events per query, ${settingsLabel(config)}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
   const rows: QueryRow[] = [];
   for (const query of command.queries) {
     const plain = await child(config, query, 'plain');
     const ckpt = await child(config, query, 'checkpointed');
-    rows.push({ query, plain, ckpt, measured: { command: line, date: machine.date, ...(commit === undefined ? {} : { commit }) } });
+    rows.push({ query, plain, ckpt, measured: { command: line, date: machine.date, load: startLoad, ...(commit === undefined ? {} : { commit }) } });
   }
   const run: NexmarkResults = { benchmark: 'nexmark', machine, command: line, config, flinkPerCore: FLINK_PER_CORE, results: rows };
 

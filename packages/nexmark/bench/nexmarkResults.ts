@@ -28,6 +28,8 @@ export interface Provenance {
   /** ISO 8601. */
   readonly date: string;
   readonly commit?: string;
+  /** The machine's 1-minute load average when the run started (`os.loadavg()[0]`): other work on the 2 cores skews the figures. */
+  readonly load?: number;
 }
 
 /** One query's figures: plain and checkpointed. */
@@ -133,14 +135,14 @@ export function floorOf(rows: readonly QueryRow[]): number {
 export function markdownTable(rows: readonly QueryRow[], queries: ReadonlyArray<{ readonly name: string; readonly description: string }>): string {
   const floor = floorOf(rows);
   const lines = [
-    '| query | what | events/s (plain) | vs q0 | events/s (checkpointed) | checkpoint cost | checkpoints | results | Flink per core |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| query | what | events/s (plain) | vs q0 | events/s (checkpointed) | checkpoint cost | checkpoints | longest pause | results | peak RSS | Flink per core |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { query, plain, ckpt } of rows) {
     const what = queries.find((q) => q.name === query)?.description ?? '';
     const cost = 1 - ckpt.eventsPerSec / plain.eventsPerSec;
     lines.push(
-      `| ${query} | ${what} | ${formatRate(plain.eventsPerSec)} | ${(floor / plain.eventsPerSec).toFixed(1)}x | ${formatRate(ckpt.eventsPerSec)} | ${(cost * 100).toFixed(1)}% | ${ckpt.checkpoints} | ${plain.results.toLocaleString('en-US')} | ${formatRate(FLINK_PER_CORE[query] ?? NaN)} |`,
+      `| ${query} | ${what} | ${formatRate(plain.eventsPerSec)} | ${(floor / plain.eventsPerSec).toFixed(1)}x | ${formatRate(ckpt.eventsPerSec)} | ${(cost * 100).toFixed(1)}% | ${ckpt.checkpoints} | ${ckpt.maxPauseMs.toFixed(1)} ms | ${plain.results.toLocaleString('en-US')} | ${Math.max(plain.peakRssMiB, ckpt.peakRssMiB).toFixed(0)} MiB | ${formatRate(FLINK_PER_CORE[query] ?? NaN)} |`,
     );
   }
   return lines.join('\n');
@@ -154,7 +156,7 @@ export function markdownTable(rows: readonly QueryRow[], queries: ReadonlyArray<
 export function docsHeader(results: NexmarkResults): string {
   const runs = new Map<string, string[]>();
   for (const { query, measured } of results.results) {
-    const run = `\`${measured.command}\`, ${measured.date.slice(0, 16).replace('T', ' ')} UTC${measured.commit === undefined ? '' : `, commit ${measured.commit}`}`;
+    const run = `\`${measured.command}\`, ${measured.date.slice(0, 16).replace('T', ' ')} UTC${measured.commit === undefined ? '' : `, commit ${measured.commit}`}${measured.load === undefined ? '' : `, load average ${measured.load.toFixed(1)}`}`;
     runs.set(run, [...(runs.get(run) ?? []), query]);
   }
   const m = results.machine;

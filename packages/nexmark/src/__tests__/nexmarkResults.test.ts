@@ -107,12 +107,14 @@ describe('the docs table', () => {
     const lines = markdownTable(merged.results, NEXMARK_QUERIES).split('\n');
     expect(lines).toHaveLength(2 + NAMES.length);
     expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(NAMES.map((q) => `| ${q}`));
-    expect(lines.find((l) => l.startsWith('| q5 |'))).toBe(`| q5 | ${NEXMARK_QUERIES.find((q) => q.name === 'q5')!.description} | 2.00M | 0.5x | 1.00M | 50.0% | 3 | 10 | 22k |`);
+    expect(lines.find((l) => l.startsWith('| q5 |'))).toBe(`| q5 | ${NEXMARK_QUERIES.find((q) => q.name === 'q5')!.description} | 2.00M | 0.5x | 1.00M | 50.0% | 3 | 0.0 ms | 10 | 100 MiB | 22k |`);
   });
 
   it('the header names each run with its queries when the rows come from several', () => {
     const one = run([row('q0', 1e6), row('q1', 1e6)]);
     expect(docsHeader(one)).toBe('`npm run bench:nexmark`, 2026-12-04 10:00 UTC, commit abc1234: AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2; library defaults.');
+    const loaded: NexmarkResults = { ...one, results: one.results.map((r) => ({ ...r, measured: { ...r.measured, load: 1.26 } })) };
+    expect(docsHeader(loaded)).toBe('`npm run bench:nexmark`, 2026-12-04 10:00 UTC, commit abc1234, load average 1.3: AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2; library defaults.');
     const merged = mergeResults(legacyFile(['q0', 'q1', 'q5']), run([row('q5', 1e6, 'npm run bench:nexmark -- --queries q5')], { config: OLD_TUNED }), NAMES).results;
     expect(docsHeader(merged)).toBe(
       '`npm run bench:nexmark`, 2026-11-25 00:18 UTC (q0, q1); `npm run bench:nexmark -- --queries q5`, 2026-12-04 10:00 UTC, commit abc1234 (q5): AMD EPYC, 2 cores, 24 GiB, linux 6.18 x64, Node v20.20.2; tuned: cacheSize 10000, batchSize 1000, a checkpoint every 1000000 events, a checkpoint every 10000 ms.',
