@@ -21,3 +21,5 @@ export { OperatorKeys } from './OperatorKeys';
 export { isStateStore } from './isStateStore';
 export { checkOptionKeys, optionKeys } from './checkOptionKeys';
 export type { OptionKeyList } from './checkOptionKeys';
+export { keyGroupOf, checkKeyGroups, DEFAULT_KEY_GROUPS, MAX_KEY_GROUPS } from './keyGroupOf';
+export { KeyGroupRange, keyGroupRangeOf } from './KeyGroupRange';
