@@ -2,6 +2,7 @@
 // It is separate from the output stream so that the output stream is never purged: on nats-server
 // 2.9.10 an R3 stream with subject-filtered purges loses acknowledged messages when a replica with
 // a damaged block later leads (docs/nats.md, "Durability"). Purges happen here instead.
+import { randomBytes } from 'node:crypto';
 import { JetStreamApiError, type MsgRequest } from '@nats-io/jetstream';
 import { messageOf } from '@weir/state';
 import type { JetStreamSinkLog, LogMessage } from './jetStreamSinkLog';
@@ -27,6 +28,14 @@ export class JetStreamSinkStaging {
   readonly filter: string;
   /** The largest payload the staging stream accepts. */
   maxPayload = 1 << 20;
+  /**
+   * This instance's part of every staged message id (`<subject>:<nonce>:<chunk>`). The ids only
+   * need to be stable across the retries of one instance; the nonce keeps them from repeating
+   * ids of an earlier instance still in the staging stream's duplicate window, which happens when
+   * the output stream is deleted and created again (its fence epochs restart at 1, so the staged
+   * subjects repeat) while the staging stream stays.
+   */
+  readonly #nonce = randomBytes(6).toString('base64url');
 
   constructor(
     readonly log: JetStreamSinkLog,
@@ -84,12 +93,15 @@ export class JetStreamSinkStaging {
    */
   async stage(what: string, subject: string, chunks: readonly Uint8Array[]): Promise<void> {
     const { log, stream } = this;
-    const items: LogMessage[] = chunks.map((data, c) => ({ subject, data, msgId: `${subject}:${c}` }));
+    const idPrefix = `${subject}:${this.#nonce}:`;
+    const items: LogMessage[] = chunks.map((data, c) => ({ subject, data, msgId: `${idPrefix}${c}` }));
     await log.retry(what, 'PUBLISH', async () => {
       if (log.fenced !== undefined) throw log.fenced;
       const info = await log.jsm.streams.info(stream);
       const last = await log.jsm.streams.getMessage(stream, { last_by_subj: subject });
-      const from = last === null ? 0 : Number(CHUNK_ID.exec(last.header?.get('Nats-Msg-Id') ?? '')?.[1] ?? -1) + 1;
+      const lastId = last?.header?.get('Nats-Msg-Id') ?? '';
+      // resume after this instance's own chunks (an earlier attempt stored them); never after another's
+      const from = lastId.startsWith(idPrefix) ? Number(CHUNK_ID.exec(lastId)?.[1] ?? -1) + 1 : 0;
       await log.publishChain(stream, info.state.last_seq, items, from, () => undefined);
     });
     await log.retry(`${what}: check the fence`, 'PUBLISH', () => log.checkFence());

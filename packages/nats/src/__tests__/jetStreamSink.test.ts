@@ -152,6 +152,23 @@ describe('jetStreamSink', () => {
     await b.close?.();
   });
 
+  it('stages again after its output stream was deleted and created anew while the staging stream stayed (regression: the fence epochs restarted at 1 and the staged message ids repeated within the duplicate window, failing PUBLISH)', async () => {
+    const target = await newStream();
+    const a = await sinkOn(target).open(undefined);
+    for (const r of recs(0, 4)) a.write(r);
+    await a.preCommit(1);
+    await a.commit(1);
+    await a.close?.();
+    await jsm.streams.delete(target.stream);
+    await jsm.streams.add({ name: target.stream, subjects: [`${target.subject}.>`] });
+    const b = await sinkOn(target).open(undefined);
+    for (const r of recs(10, 4)) b.write(r);
+    await b.preCommit(1);
+    await b.commit(1);
+    await b.close?.();
+    expect(await visible(target)).toEqual(recs(10, 4));
+  });
+
   it('commits each checkpoint once, partitioned by key, and shows nothing before commit', async () => {
     const target = await newStream();
     const w = await sinkOn(target).open(undefined);
