@@ -1,4 +1,5 @@
 import type { StateSnapshot, StateStore } from '@weir/state';
+import type { OperatorMetrics } from './OperatorMetrics';
 
 /**
  * What a stateful operator reports for checkpoint n: its name and its store's snapshot, taken
@@ -52,9 +53,10 @@ export interface CheckpointHook {
   /**
    * Called when an operator instance starts (on subscribe), before it handles any element, so the
    * coordinator knows whose acknowledgement each checkpoint needs. The returned function, if any,
-   * is called when the instance stops (unsubscribe, completion or error).
+   * is called when the instance stops (unsubscribe, completion or error). `metrics`, when given,
+   * are the operator's live figures (shared by its instances), for a coordinator that reports them.
    */
-  register?(operator: string): (() => void) | void;
+  register?(operator: string, metrics?: OperatorMetrics): (() => void) | void;
   /** Receives an operator's snapshot for a checkpoint, just before the operator forwards the barrier. */
   snapshotTaken(report: OperatorSnapshot): void;
 }

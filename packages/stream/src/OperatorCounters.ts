@@ -1,12 +1,12 @@
 import type { StateStore } from '@weir/state';
 import type { OperatorMetrics, OperatorMetricsSnapshot } from './OperatorMetrics';
 
-/** The counters every operator has; {@link statefulOperator} moves the first two. */
-const COMMON = ['recordsIn', 'lateRecords', 'invalidRecords'] as const;
+/** The counters every operator has; {@link statefulOperator} moves the first three. */
+const COMMON = ['recordsIn', 'recordsOut', 'lateRecords', 'invalidRecords'] as const;
 
 /**
  * The mutable counters behind an operator's {@link OperatorMetrics}, for operator authors.
- * {@link statefulOperator} counts `recordsIn` and `lateRecords` and moves `watermark`; the
+ * {@link statefulOperator} counts `recordsIn`, `recordsOut` and `lateRecords` and moves `watermark`; the
  * operator counts the rest. The counts (the common ones and the subclass's `persisted` names) are
  * written into the operator's store at every barrier and read back when an operator starts on a
  * restored store, so they continue from the checkpoint instead of restarting at 0. Gauges (rows
@@ -26,6 +26,7 @@ const COMMON = ['recordsIn', 'lateRecords', 'invalidRecords'] as const;
  */
 export class OperatorCounters implements OperatorMetrics {
   recordsIn = 0;
+  recordsOut = 0;
   lateRecords = 0;
   invalidRecords = 0;
   watermark = Number.NEGATIVE_INFINITY;

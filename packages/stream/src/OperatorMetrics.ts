@@ -12,6 +12,8 @@
 export interface OperatorMetrics {
   /** Records received (on every input). */
   readonly recordsIn: number;
+  /** Records the operator emitted (results, matches, rows); late and invalid records handed to side outputs are not counted. */
+  readonly recordsOut: number;
   /** Records at or below the watermark minus the allowed lateness: counted, handed to the late side output, not processed. */
   readonly lateRecords: number;
   /** Records a key function, an aggregate or the store rejected (handed to `onInvalid`). */

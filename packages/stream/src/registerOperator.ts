@@ -1,4 +1,5 @@
 import type { CheckpointHook } from './CheckpointHook';
+import type { OperatorMetrics } from './OperatorMetrics';
 
 /**
  * Registers a starting operator instance with a checkpoint hook (if any) and returns the function
@@ -7,6 +8,7 @@ import type { CheckpointHook } from './CheckpointHook';
  *
  * @param hook - the operator's `options.checkpoint`, possibly `undefined`
  * @param operator - the operator's stable name (see {@link OperatorSnapshot.operator})
+ * @param metrics - the operator's live figures, for a coordinator that reports them (`/status`, `/metrics`)
  *
  * @example
  * ```ts
@@ -16,8 +18,8 @@ import type { CheckpointHook } from './CheckpointHook';
  * });
  * ```
  */
-export function registerOperator(hook: CheckpointHook | undefined, operator: string): () => void {
-  const unregister = hook?.register?.(operator);
+export function registerOperator(hook: CheckpointHook | undefined, operator: string, metrics?: OperatorMetrics): () => void {
+  const unregister = hook?.register?.(operator, metrics);
   return typeof unregister === 'function' ? unregister : noop;
 }
 

@@ -15,6 +15,11 @@ export const META_SECTION = 0x00;
 export interface StatefulOperatorConfig {
   /** The operator's stable name: its keys' prefix in the store and its identity in checkpoints. */
   readonly name: string;
+  /**
+   * The operator's key space, when it is not the default `new OperatorKeys(name)`: the meta entry
+   * is written under `keys.section(META_SECTION)` (under `FF FF` for an operator with key groups).
+   */
+  readonly keys?: OperatorKeys;
   /** How messages name the operator, e.g. `tumblingWindow 'views'`. */
   readonly where: string;
   /** Where the operator keeps every piece of its state. */
@@ -78,7 +83,7 @@ interface Meta {
 export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (ctx: StatefulContext<O>) => StatefulEngine<I>): Observable<StreamElement<O>> {
   const { store, counters, allowedLateness } = config;
   return new Observable((subscriber: Subscriber<StreamElement<O>>) => {
-    const metaKey = new OperatorKeys(config.name).section(META_SECTION);
+    const metaKey = (config.keys ?? new OperatorKeys(config.name)).section(META_SECTION);
     let watermark = Number.NEGATIVE_INFINITY;
     let outWatermark = Number.NEGATIVE_INFINITY;
     let outIdle = false;
@@ -86,7 +91,10 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
     const engine = start({
       watermark: () => watermark,
       nextSeq: () => seq++,
-      emit: (value, timestamp) => subscriber.next({ kind: 'record', value, timestamp }),
+      emit: (value, timestamp) => {
+        counters.recordsOut++;
+        subscriber.next({ kind: 'record', value, timestamp });
+      },
     });
 
     const forward = (): void => {
@@ -131,7 +139,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
       subscriber.error(config.typed(err));
       return undefined;
     }
-    subscriber.add(registerOperator(config.checkpoint, config.name));
+    subscriber.add(registerOperator(config.checkpoint, config.name, counters));
     const subscription = input.subscribe({
       next(el) {
         try {

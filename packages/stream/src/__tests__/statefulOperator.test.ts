@@ -58,7 +58,7 @@ describe('statefulOperator', () => {
     h.input.next(record(2, 5)); // 5 <= 10 - 5: late
     h.input.next(record(3, 6)); // behind the watermark, within the lateness
     expect(h.calls).toEqual(['load', 'record 1', 'advance -Infinity -> 10', 'late 2', 'record 3']);
-    expect(h.counters.snapshot()).toMatchObject({ recordsIn: 3, lateRecords: 1, watermark: 10 });
+    expect(h.counters.snapshot()).toMatchObject({ recordsIn: 3, recordsOut: 2, lateRecords: 1, watermark: 10 });
   });
 
   it('judged: records it rejects are never late; admit: a record it handled is counted in but not processed', () => {
@@ -137,13 +137,14 @@ describe('OperatorCounters', () => {
   it('saves and restores the counts (its own and the common ones), never the gauges; unknown or missing names are ignored', () => {
     const c = new Counters(new InMemoryStore());
     c.recordsIn = 5;
+    c.recordsOut = 4;
     c.lateRecords = 2;
     c.fired = 3;
     c.open = 7;
-    expect(c.save()).toEqual({ recordsIn: 5, lateRecords: 2, invalidRecords: 0, fired: 3 });
+    expect(c.save()).toEqual({ recordsIn: 5, recordsOut: 4, lateRecords: 2, invalidRecords: 0, fired: 3 });
     const d = new Counters(new InMemoryStore());
     d.restore({ ...c.save(), other: 9, invalidRecords: 'x' });
-    expect(d).toMatchObject({ recordsIn: 5, lateRecords: 2, invalidRecords: 0, fired: 3, open: 0 });
+    expect(d).toMatchObject({ recordsIn: 5, recordsOut: 4, lateRecords: 2, invalidRecords: 0, fired: 3, open: 0 });
     d.restore(undefined);
     expect(d.fired).toBe(3);
   });
@@ -153,6 +154,6 @@ describe('OperatorCounters', () => {
     store.put(Uint8Array.of(1), Uint8Array.of(2));
     const c = new Counters(store);
     c.open = 4;
-    expect(c.snapshot()).toEqual({ recordsIn: 0, lateRecords: 0, invalidRecords: 0, fired: 0, open: 4, watermark: -Infinity, storeEntries: 1, storeBytes: store.sizeBytes() });
+    expect(c.snapshot()).toEqual({ recordsIn: 0, recordsOut: 0, lateRecords: 0, invalidRecords: 0, fired: 0, open: 4, watermark: -Infinity, storeEntries: 1, storeBytes: store.sizeBytes() });
   });
 });
