@@ -29,7 +29,7 @@ h2 { font-size: 15px; margin: 12px 0 6px; }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 10px; }
 .chart .series { fill: none; stroke-width: 1.8; stroke-linejoin: round; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; color: var(--muted); max-width: 380px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; color: var(--muted); max-width: 350px; }
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
 .tables { display: flex; flex-wrap: wrap; gap: 0 28px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-bottom: 6px; }

@@ -99,18 +99,18 @@ export function renderView(samples: readonly JobStatus[], data: ChartData): stri
 /**
  * One chart as an inline `<figure>` with an SVG: a polyline path per series (class `series`,
  * `data-series` its name, `data-points` how many points it has), the y axis from 0 to a round
- * maximum labelled with `format`, the x axis the last `max(spanSeconds, 30)` seconds, and a
+ * maximum labelled with `format`, the x axis the `spanSeconds` the samples cover (at least 1), and a
  * legend with each series' newest value.
  */
 export function svgChart(title: string, series: readonly ChartSeries[], spanSeconds: number, format: (y: number) => string): string {
   const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
-  const width = 380;
+  const width = 350;
   const height = 150;
   const left = 56;
   const right = 8;
   const top = 10;
   const bottom = 22;
-  const span = Math.max(spanSeconds, 30);
+  const span = Math.max(spanSeconds, 1);
   let max = 0;
   for (const s of series) for (const [, y] of s.points) if (y !== null && y > max) max = y;
   const yMax = niceCeiling(max);
@@ -121,7 +121,7 @@ export function svgChart(title: string, series: readonly ChartSeries[], spanSeco
     svg += `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}"/>`;
     svg += `<text class="tick" x="${left - 4}" y="${y(v)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(format(v))}</text>`;
   }
-  svg += `<text class="tick" x="${left}" y="${height - 6}">−${Math.round(span)} s</text>`;
+  svg += `<text class="tick" x="${left}" y="${height - 6}">−${span < 10 ? span.toFixed(1) : Math.round(span)} s</text>`;
   svg += `<text class="tick" x="${width - right}" y="${height - 6}" text-anchor="end">now</text>`;
   const legend: string[] = [];
   series.forEach((s, i) => {
