@@ -4,6 +4,7 @@ import { CheckpointError } from './CheckpointError';
 import { FlatJsonParser } from './FlatJsonParser';
 import { detachedString, LineText } from './LineText';
 import type { SourceReader } from './Source';
+import type { InvalidJsonLine } from './jsonLinesSource';
 
 /** How the reader names its file in errors, and opens it again (to number a bad line). */
 export interface JsonLinesFile {
@@ -26,6 +27,8 @@ export interface JsonLinesFile {
 export class JsonLinesReader<T> implements SourceReader<T> {
   readonly #file: JsonLinesFile;
   readonly #parse: ((line: string, position: number) => T) | undefined;
+  readonly #invalid: ((line: InvalidJsonLine) => void) | undefined;
+  #invalidCount = 0;
   readonly #chunkBytes: number;
   readonly #startOffset: number;
   /** undefined once the end of the file is reached, or on close. */
@@ -46,8 +49,16 @@ export class JsonLinesReader<T> implements SourceReader<T> {
   #closed = false;
   #failure: unknown = undefined;
 
-  constructor(handle: FileHandle, file: JsonLinesFile, startOffset: number, chunkBytes: number, parse: ((line: string, position: number) => T) | undefined) {
+  constructor(
+    handle: FileHandle,
+    file: JsonLinesFile,
+    startOffset: number,
+    chunkBytes: number,
+    parse: ((line: string, position: number) => T) | undefined,
+    invalid?: (line: InvalidJsonLine) => void,
+  ) {
     this.#handle = handle;
+    this.#invalid = invalid;
     this.#file = file;
     this.#startOffset = startOffset;
     this.#chunkBytes = chunkBytes;
@@ -144,8 +155,14 @@ export class JsonLinesReader<T> implements SourceReader<T> {
       try {
         value = parse === undefined ? (json.parse(line) as T) : parse(detachedString(line), text.lineStart());
       } catch (err) {
-        this.#badLine = { cause: err, line, at: text.lineStart(), linesBefore: text.lines - 1 };
-        return -1;
+        const invalid = this.#invalid;
+        if (invalid === undefined) {
+          this.#badLine = { cause: err, line, at: text.lineStart(), linesBefore: text.lines - 1 };
+          return -1;
+        }
+        invalid({ line: detachedString(line), position: text.lineStart(), error: err, count: ++this.#invalidCount });
+        this.#committed = text.offset; // past the invalid line, once the side output took it
+        continue;
       }
       this.#committed = text.offset; // emit may throw: the offset then stands after this value
       n++;

@@ -18,7 +18,7 @@ export { arraySource } from './arraySource';
 export { generatorSource } from './generatorSource';
 export type { GeneratorSourceOptions } from './generatorSource';
 export { jsonLinesSource } from './jsonLinesSource';
-export type { JsonLinesSourceOptions } from './jsonLinesSource';
+export type { InvalidJsonLine, JsonLinesSourceOptions } from './jsonLinesSource';
 export { jsonLinesSink, readCommittedLines } from './jsonLinesSink';
 export type { JsonLinesSinkOptions } from './jsonLinesSink';
 export { collectingSink } from './collectingSink';

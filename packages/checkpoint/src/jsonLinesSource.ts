@@ -16,9 +16,30 @@ export interface JsonLinesSourceOptions<T> {
   readonly parse?: (line: string, position: number) => T;
   /** How many bytes each file read asks for; default 1 MiB. A positive integer. */
   readonly chunkBytes?: number;
+  /**
+   * The side output for lines that do not parse (not valid JSON, or `parse` threw): each such line
+   * is handed here, with its byte position, the error and how many invalid lines this reader
+   * has met so far, and reading goes on. Without it an invalid line fails the job (the default:
+   * nothing is dropped unless you say where it goes). A line is reported again when a job resumes
+   * from a checkpoint taken before it (at least once, like every side effect outside a sink).
+   * An error this callback throws fails the job.
+   */
+  readonly invalid?: (line: InvalidJsonLine) => void;
 }
 
-const KEYS = optionKeys<JsonLinesSourceOptions<unknown>>({ parse: true, chunkBytes: true });
+/** What {@link JsonLinesSourceOptions.invalid} receives for a line that does not parse. */
+export interface InvalidJsonLine {
+  /** The line, without its line ending. */
+  readonly line: string;
+  /** Its byte position in the file. */
+  readonly position: number;
+  /** Why it did not parse (`JSON.parse`'s or your `parse`'s error). */
+  readonly error: unknown;
+  /** Invalid lines this reader has met, this one included (a count since the reader was opened). */
+  readonly count: number;
+}
+
+const KEYS = optionKeys<JsonLinesSourceOptions<unknown>>({ parse: true, chunkBytes: true, invalid: true });
 
 const DEFAULT_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -48,8 +69,9 @@ const NEWLINE = 0x0a;
  * The file handle is closed at the end of the file or by `close()`.
  *
  * **Errors** (`CheckpointError` `SOURCE`): a missing or unreadable file (naming the path); a line
- * that is not valid JSON (naming the file, the line number, its byte position and a preview of
- * the line). After an error the reader's offset stays after the last value returned.
+ * that is not valid JSON, unless the `invalid` side output takes it (naming the file, the line
+ * number, its byte position and a preview of the line). After an error the reader's offset
+ * stays after the last value returned.
  *
  * @param path - the file to read
  * @param options - see {@link JsonLinesSourceOptions}
@@ -69,7 +91,7 @@ export function jsonLinesSource<T>(path: string, options: JsonLinesSourceOptions
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected a file path, got ${describeValue(path)}`);
   }
   if (options === null || typeof options !== 'object') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { parse?, chunkBytes? }, got ${describeValue(options)}`);
+    throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected options { parse?, chunkBytes?, invalid? }, got ${describeValue(options)}`);
   }
   checkCheckpointOptionKeys(kind, options, KEYS);
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
@@ -79,6 +101,10 @@ export function jsonLinesSource<T>(path: string, options: JsonLinesSourceOptions
   const parse = options.parse;
   if (parse !== undefined && typeof parse !== 'function') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${path}): option \`parse\` must be a function (line, position) => value, got ${describeValue(parse)}`);
+  }
+  const invalid = options.invalid;
+  if (invalid !== undefined && typeof invalid !== 'function') {
+    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${path}): option \`invalid\` must be a function (line) => void, got ${describeValue(invalid)}`);
   }
   const where = `${kind} (${path})`;
   const file: JsonLinesFile = { path, where, reopen: () => fs.open(path, 'r') };
@@ -102,7 +128,7 @@ export function jsonLinesSource<T>(path: string, options: JsonLinesSourceOptions
         await fh.close().catch(() => undefined);
         throw err;
       }
-      return new JsonLinesReader<T>(fh, file, start, chunkBytes, parse);
+      return new JsonLinesReader<T>(fh, file, start, chunkBytes, parse, invalid);
     },
   };
 }

@@ -172,6 +172,49 @@ describe('jsonLinesSource', () => {
     await resumed.close?.();
   });
 
+  it('routes lines that do not parse to the `invalid` side output, counted, and reads on; a resumed reader does not meet them again', async () => {
+    const path = await file('mixed.jsonl', '{"a":1}\n{"a": oops}\n\n{"a":2}\nnot json\n{"a":3}');
+    const seen: Array<{ line: string; position: number; count: number; isSyntaxError: boolean }> = [];
+    const source = jsonLinesSource<{ a: number }>(path, {
+      invalid: ({ line, position, error, count }) => seen.push({ line, position, count, isSyntaxError: error instanceof SyntaxError }),
+    });
+    const reader = await source.open(undefined);
+    expect(await reader.read(2)).toEqual([{ a: 1 }, { a: 2 }]);
+    const afterTwo = reader.offset();
+    expect(afterTwo).toBe(29); // after {"a":2}
+    expect(await reader.read(10)).toEqual([{ a: 3 }]);
+    expect(await reader.read(10)).toEqual([]);
+    expect(seen).toEqual([
+      { line: '{"a": oops}', position: 8, count: 1, isSyntaxError: true },
+      { line: 'not json', position: 29, count: 2, isSyntaxError: true },
+    ]);
+    await reader.close?.();
+
+    // property: for any chunk size, the values are the valid lines and the side output the others, each once
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), async (chunkBytes) => {
+        const bad: string[] = [];
+        const values = (await readFrom(jsonLinesSource<{ a: number }>(path, { chunkBytes, invalid: (l) => bad.push(l.line) }), undefined, () => 2)).values;
+        expect(values).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+        expect(bad).toEqual(['{"a": oops}', 'not json']);
+      }),
+      { numRuns: 40 },
+    );
+
+    // resumed after the first bad line: only the second is reported
+    const later: string[] = [];
+    const resumed = await readFrom(jsonLinesSource<{ a: number }>(path, { invalid: (l) => later.push(l.line) }), 20, () => 10);
+    expect(resumed.values).toEqual([{ a: 2 }, { a: 3 }]);
+    expect(later).toEqual(['not json']);
+
+    // a custom parse that throws goes there too; a throwing side output fails the read
+    const strict = jsonLinesSource<number>(path, { parse: (line) => (JSON.parse(line) as { a: number }).a, invalid: () => { throw new Error('side output down'); } });
+    const r = await strict.open(undefined);
+    await expect(r.read(10)).rejects.toThrow('side output down');
+    expect(r.offset()).toBe(8); // after the last line delivered
+    await r.close?.();
+  });
+
   it('a long bad line is previewed, not dumped', async () => {
     const path = await file('bad.jsonl', `{"x":"${'y'.repeat(10_000)}"\n`);
     const err = await rejection(readFrom(jsonLinesSource(path), undefined, () => 10));
