@@ -5,7 +5,7 @@ import { StateSnapshot, decodeValue, encodeTuple } from '@weir/state';
 import { inspectCommand, type InspectOptions } from '../index';
 import { capture, chkDir, entryCount, flipByte, makeCheckpointDir, makeTempDir, removeDir, runJob } from './fixtures';
 
-const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (890 B)
+const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (914 B)
 sources:
   SOURCE    OFFSET                           MAX TIMESTAMP  WATERMARK  SINCE WATERMARK
   views     {"file":"views.jsonl","line":5}  62000          60000      0
@@ -16,8 +16,8 @@ sinks:
   out   {"pending":["part-2"],"committed":1}
 `;
 
-const WINDOWS_2 = `store windows: 7 entries, 411 B
-  ("views", 0x00)                          {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
+const WINDOWS_2 = `store windows: 7 entries, 423 B
+  ("views", 0x00)                          {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, recordsOut: 2, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
   ("views", 0x02, 60000, 0, "about")       x'00000000000102000000000000f03f'
   ("views", 0x02, 60000, 0, "home")        x'000000000000020000000000000040'
   ("views", 0x02, 120000, 60000, "about")  x'00000000000302000000000000f03f'
@@ -26,8 +26,8 @@ const WINDOWS_2 = `store windows: 7 entries, 411 B
   ("views", 0x04, 119999, 120000, 60000)   0
 `;
 
-const JOINS_2 = `store joins: 5 entries, 479 B
-  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRight: 0, matchesE…
+const JOINS_2 = `store joins: 5 entries, 491 B
+  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRig…
   ("payments", 0x01, 1, 1000, 0)  flags=1 {orderId: 1, amount: 10}
   ("payments", 0x01, 2, 2000, 1)  flags=0 {orderId: 2, amount: 25}
   ("payments", 0x01, 3, 4000, 3)  flags=0 {orderId: 3, amount: 7.5}
@@ -57,17 +57,17 @@ describe('weir inspect', () => {
       inputs: [-Infinity, -Infinity],
       watermark: -Infinity,
       nextSeq: 4,
-      counters: { recordsIn: 4, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRight: 0, matchesEmitted: 1, unmatchedEmitted: 0 },
+      counters: { recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRight: 0, matchesEmitted: 1, unmatchedEmitted: 0 },
     });
   });
 
   it('shows checkpoint id when asked', async () => {
     const r = await inspect({ id: 1 });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(771 B\)\n/);
+    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(795 B\)\n/);
     expect(r.out).toContain('  out   {"pending":["part-1"],"committed":0}\n');
-    expect(r.out).toContain('store windows: 6 entries, 361 B\n');
-    expect(r.out).toContain('store joins: 4 entries, 410 B\n');
+    expect(r.out).toContain('store windows: 6 entries, 373 B\n');
+    expect(r.out).toContain('store joins: 4 entries, 422 B\n');
     expect(r.out).not.toContain('orderId: 3');
   });
 
@@ -81,7 +81,7 @@ describe('weir inspect', () => {
     expect(r.code).toBe(0);
     expect(r.out.slice(HEADER_2.length)).toBe(
       `
-store windows: 7 entries, 411 B, 4 with prefix x'${VIEWS_GROUPS}'
+store windows: 7 entries, 423 B, 4 with prefix x'${VIEWS_GROUPS}'
   ("views", 0x02, 60000, 0, "about")       x'00000000000102000000000000f03f'
   ("views", 0x02, 60000, 0, "home")        x'000000000000020000000000000040'
   ("views", 0x02, 120000, 60000, "about")  x'00000000000302000000000000f03f'
@@ -89,28 +89,28 @@ store windows: 7 entries, 411 B, 4 with prefix x'${VIEWS_GROUPS}'
 `,
     );
     const none = await inspect({ prefix: Uint8Array.from([0xff]) });
-    expect(none.out).toContain(`store windows: 7 entries, 411 B, 0 with prefix x'ff'\n  (none)\n`);
-    expect(none.out).toContain(`store joins: 5 entries, 479 B, 0 with prefix x'ff'\n  (none)\n`);
+    expect(none.out).toContain(`store windows: 7 entries, 423 B, 0 with prefix x'ff'\n  (none)\n`);
+    expect(none.out).toContain(`store joins: 5 entries, 491 B, 0 with prefix x'ff'\n  (none)\n`);
   });
 
   it('--limit caps the entries per store and counts the rest', async () => {
     const r = await inspect({ limit: 2 });
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`store windows: 7 entries, 411 B
-  ("views", 0x00)                     {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
+    expect(r.out).toContain(`store windows: 7 entries, 423 B
+  ("views", 0x00)                     {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, recordsOut: 2, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
   ("views", 0x02, 60000, 0, "about")  x'00000000000102000000000000f03f'
   … 5 more
 `);
-    expect(r.out).toContain(`store joins: 5 entries, 479 B
-  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRight: 0, matchesE…
+    expect(r.out).toContain(`store joins: 5 entries, 491 B
+  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRig…
   ("payments", 0x01, 1, 1000, 0)  flags=1 {orderId: 1, amount: 10}
   … 3 more
 `);
-    expect((await inspect({ limit: 0, store: 'joins' })).out).toBe(`${HEADER_2}\nstore joins: 5 entries, 479 B\n  … 5 more\n`);
+    expect((await inspect({ limit: 0, store: 'joins' })).out).toBe(`${HEADER_2}\nstore joins: 5 entries, 491 B\n  … 5 more\n`);
     expect((await inspect({ limit: 5, store: 'joins' })).out).toBe(`${HEADER_2}\n${JOINS_2}`); // exactly all: no "more" line
     const both = await inspect({ limit: 1, store: 'windows', prefix: Buffer.from(VIEWS_GROUPS, 'hex') });
     expect(both.out.slice(HEADER_2.length)).toBe(`
-store windows: 7 entries, 411 B, 4 with prefix x'${VIEWS_GROUPS}'
+store windows: 7 entries, 423 B, 4 with prefix x'${VIEWS_GROUPS}'
   ("views", 0x02, 60000, 0, "about")  x'00000000000102000000000000f03f'
   … 3 more
 `);
@@ -164,7 +164,7 @@ store windows: 7 entries, 411 B, 4 with prefix x'${VIEWS_GROUPS}'
       const lines = r.err.trimEnd().split('\n');
       expect(lines).toHaveLength(3);
       expect(lines[0]).toMatch(/^weir: skipping checkpoint 2: store-0\.state: checksum mismatch/);
-      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.state: truncated: 9 bytes, the manifest says 410 (store "joins")');
+      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.state: truncated: 9 bytes, the manifest says 422 (store "joins")');
       expect(lines[2]).toBe(`weir: no valid checkpoint in ${dir}: all 2 are invalid (see \`weir checkpoints ${dir}\`)`);
     });
   });
@@ -177,7 +177,7 @@ store windows: 7 entries, 411 B, 4 with prefix x'${VIEWS_GROUPS}'
       const r = await capture((io) => inspectCommand({ dir: other }, io));
       expect(r.code).toBe(1);
       expect(r.out).toContain('\nstore bad: 21 B, cannot decode: StateSnapshot.decode: not a weir state snapshot (bad magic bytes) (21 bytes)\n');
-      expect(r.out).toContain('\nstore joins: 4 entries, 410 B\n');
+      expect(r.out).toContain('\nstore joins: 4 entries, 422 B\n');
       expect(r.err).toBe('weir: checkpoint 1: store bad cannot be decoded: StateSnapshot.decode: not a weir state snapshot (bad magic bytes) (21 bytes)\n');
     } finally {
       await removeDir(other);
