@@ -1,7 +1,8 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { describeValue, type StateStore } from '@weir/state';
-import type { CheckpointHook, OperatorSnapshot, StreamElement } from '@weir/stream';
+import type { CheckpointHook, OperatorMetrics, OperatorSnapshot, StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
+import { CheckpointHistory } from './CheckpointHistory';
 import type { CheckpointData, SourceCheckpoint } from './CheckpointStorage';
 import { CheckpointCounters, type CheckpointMetrics } from './CheckpointMetrics';
 import {
@@ -19,6 +20,7 @@ import { SinkRun } from './SinkRun';
 import type { Source } from './Source';
 import { SourceRun } from './SourceRun';
 import { StoreRegistry } from './StoreRegistry';
+import { JobView } from './JobView';
 
 /**
  * Runs a job with exactly-once state (docs/architecture.md §4, asynchronous barrier snapshots as
@@ -74,6 +76,10 @@ export class CheckpointCoordinator implements CheckpointHook {
   #lastCompleted: number | undefined = undefined;
   /** When the last checkpoint ended (committed or failed), on the coordinator's clock. */
   #lastEndedAt = Number.NEGATIVE_INFINITY;
+  /** For {@link view}: the operators that registered, with their metrics, and the recent checkpoints. */
+  readonly #operators = new Map<string, OperatorMetrics>();
+  readonly #history = new CheckpointHistory();
+  #view: JobView | undefined;
 
   private constructor(o: ResolvedCoordinatorOptions, stores: StoreRegistry, restored: CheckpointData | undefined, restoreMs: number, highestId: number) {
     this.#o = o;
@@ -89,6 +95,7 @@ export class CheckpointCoordinator implements CheckpointHook {
       fail: (err) => this.#fail(err),
       completed: (p) => {
         this.#lastCompleted = p.id;
+        this.#history.completed(p, this.#counters, this.#o.now());
         for (const resolve of p.done) resolve(p.id);
       },
       skipped: (p) => this.#requested.push(...p.done), // the next checkpoint answers them
@@ -329,8 +336,32 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /** Counts an operator instance in (see `CheckpointHook.register`): checkpoints wait for its snapshot. */
-  register(operator: string): () => void {
+  register(operator: string, metrics?: OperatorMetrics): () => void {
+    if (metrics !== undefined) this.#operators.set(operator, metrics);
     return this.#tracker.register(operator);
+  }
+
+  /**
+   * A read-only view of this job for monitoring: sources, operators, stores, recent checkpoints
+   * (see {@link JobView}; `@weir/http` serves it). The same view on every call. O(1).
+   *
+   * @example
+   * ```ts
+   * const view = job.view();
+   * console.log(view.sources().map((s) => `${s.name}: ${s.recordsRead}`).join(', '));
+   * ```
+   */
+  view(): JobView {
+    return (this.#view ??= new JobView({
+      metrics: this.metrics,
+      running: () => this.#running,
+      sources: () => this.#sources,
+      operators: () => this.#operators,
+      storeNames: () => [...this.#stores.claimed()],
+      store: (name) => this.#stores.claimedStore(name),
+      recentCheckpoints: () => this.#history.recent(),
+      now: this.#o.now,
+    }));
   }
 
   /** Takes an operator's snapshot for a checkpoint (see `CheckpointHook.snapshotTaken`). O(1). */

@@ -3,7 +3,7 @@ import { describeValue, messageOf } from '@weir/state';
 import { BoundedOutOfOrdernessWatermarks, type StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
 import { checkSourceOptionKeys, type CoordinatedSourceOptions } from './CheckpointCoordinatorOptions';
-import type { SourceCheckpoint } from './CheckpointStorage';
+import type { SourceCheckpoint, SourcePartitionCheckpoint } from './CheckpointStorage';
 import { PartitionWatermarks } from './PartitionWatermarks';
 import type { Source, SourceReader } from './Source';
 
@@ -18,6 +18,8 @@ export class SourceRun<T> {
   reader: SourceReader<T> | undefined;
   subscriber: Subscriber<StreamElement<T>> | undefined;
   exhausted = false;
+  /** Records emitted by this run (a read-only figure for `job.view()`). */
+  recordsRead = 0;
   /** The source's event time: the largest timestamp of any value and the watermark last emitted. */
   readonly #watermarks: BoundedOutOfOrdernessWatermarks;
   readonly #timestamp: ((value: T) => number) | undefined;
@@ -63,6 +65,16 @@ export class SourceRun<T> {
   /** The last watermark emitted. */
   get watermark(): number {
     return this.#watermarks.watermark;
+  }
+
+  /** The largest timestamp seen (`-Infinity` before the first record). */
+  get maxTimestamp(): number {
+    return this.#watermarks.maxTimestamp;
+  }
+
+  /** Each partition's event time, once the reader named partitions; `undefined` otherwise. O(partitions). */
+  partitionStates(): Record<string, SourcePartitionCheckpoint> | undefined {
+    return this.#partitions?.state();
   }
 
   async open(): Promise<void> {
@@ -124,6 +136,7 @@ export class SourceRun<T> {
       if (unbounded) break;
     }
     if (this.#partitions !== undefined || reader.partitions !== undefined) this.#syncPartitions();
+    this.recordsRead += total;
     return total;
   }
 

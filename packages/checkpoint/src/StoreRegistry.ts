@@ -59,6 +59,11 @@ export class StoreRegistry {
     return name !== undefined && this.#claimed.has(name) ? name : undefined;
   }
 
+  /** The claimed store named `name`, or `undefined` (never creates one). */
+  claimedStore(name: string): StateStore | undefined {
+    return this.#claimed.has(name) ? this.#byName.get(name) : undefined;
+  }
+
   has(name: string): boolean {
     return this.#claimed.has(name);
   }
