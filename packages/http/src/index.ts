@@ -1,7 +1,11 @@
 export { HttpError } from './HttpError';
 export type { HttpErrorCode } from './HttpError';
+export { serveJob } from './serveJob';
+export type { ServeJobOptions, JobServer, ServableJob } from './serveJob';
+export { queryStore, StoreQuery, toJsonSafe, DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './StoreQuery';
+export type { DecodedEntry } from './StoreQuery';
 export type { JobStatus, SourceStatus, PartitionStatus, OperatorStatus, StoreStatus, CheckpointsStatus, CheckpointStatus, ProcessStatus } from './JobStatus';
 export { livePage } from './page/livePage';
 export { chartData } from './page/chartData';
 export type { ChartData, ChartSeries } from './page/chartData';
-export { lastValue, formatCount, formatRate, formatMs } from './page/renderView';
+export { lastValue, formatCount, formatRate, formatMs, formatInstant } from './page/renderView';
