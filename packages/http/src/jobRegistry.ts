@@ -119,6 +119,20 @@ export function jobRegistry(view: JobView, job: string): Registry {
     return last === undefined ? Number.NaN : Math.max(0, view.now() - last.completedAt) / 1_000;
   });
 
-  collectDefaultMetrics({ register: registry });
-  return registry;
+  return Registry.merge([registry, processRegistry()]);
+}
+
+let processMetrics: Registry | undefined;
+
+/**
+ * prom-client's default process and Node.js metrics, on one registry for the whole process
+ * (never the global one): they describe the process, not a job, and each set installs observers
+ * (GC, event-loop delay) that cannot be removed, so every server shares the one set.
+ */
+function processRegistry(): Registry {
+  if (processMetrics === undefined) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
 }

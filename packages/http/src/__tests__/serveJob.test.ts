@@ -1,3 +1,4 @@
+import { register } from 'prom-client';
 import { HttpError, serveJob, type JobServer, type JobStatus } from '../index';
 import { clickJob, clicks, totalKey } from './jobFixture';
 
@@ -63,6 +64,7 @@ describe('serveJob: a running job', () => {
       expect(sample(m2, 'weir_checkpoint_age_seconds')).toBeGreaterThanOrEqual(0);
       expect(sample(m2, 'weir_watermark_lag_seconds{source="clicks"}')).toBeGreaterThan(0);
       expect(m2).toMatch(/^weir_job_info\{name="clicks-job"\} 1$/m);
+      expect(register.getMetricsAsArray()).toEqual([]); // a registry of its own, never prom-client's global one
       for (const name of ['weir_checkpoints_failed_total', 'weir_checkpoint_duration_seconds', 'weir_checkpoint_stall_seconds', 'weir_store_bytes', 'nodejs_heap_size_used_bytes', 'process_resident_memory_bytes', 'nodejs_gc_duration_seconds']) {
         expect(m2).toContain(`# TYPE ${name} `);
       }
