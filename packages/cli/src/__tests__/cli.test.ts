@@ -32,10 +32,10 @@ describe('weir (argument parsing)', () => {
     expect(await weir('checkpoints', dir)).toEqual(await capture((io) => checkpointsCommand({ dir }, io)));
     expect(await weir('checkpoints', '--json', dir)).toEqual(await capture((io) => checkpointsCommand({ dir, json: true }, io)));
     expect(await weir('inspect', dir)).toEqual(await capture((io) => inspectCommand({ dir }, io)));
-    const limited = await capture((io) => inspectCommand({ dir, id: 1, store: 'windows', prefix: Uint8Array.from([0x02, 0x76]), limit: 3 }, io));
-    expect(limited.out).toContain('… 3 more');
-    expect(await weir('inspect', dir, '1', '--store', 'windows', '--prefix', '0276', '--limit', '3')).toEqual(limited);
-    expect(await weir('inspect', '--limit=3', '--prefix=0x0276', dir, '--store=windows', '1')).toEqual(limited);
+    const limited = await capture((io) => inspectCommand({ dir, id: 1, store: 'windows', prefix: Uint8Array.from([0xff, 0xff]), limit: 1 }, io));
+    expect(limited.out).toContain('… 2 more'); // the meta entry, then 2 timers (operator-scoped: FF FF)
+    expect(await weir('inspect', dir, '1', '--store', 'windows', '--prefix', 'ffff', '--limit', '1')).toEqual(limited);
+    expect(await weir('inspect', '--limit=1', '--prefix=0xffff', dir, '--store=windows', '1')).toEqual(limited);
     expect(await weir('inspect', dir, '--', '1')).toEqual(await capture((io) => inspectCommand({ dir, id: 1 }, io)));
     // after --, what looks like an option is an argument; an empty --prefix= is the empty prefix
     expect((await weir('inspect', dir, '--', '--limit')).err).toBe('weir: a checkpoint id must be a non-negative integer, got "--limit" (see `weir help`)\n');

@@ -13,6 +13,17 @@ describe('formatKey', () => {
     expect(decodeKey(opKey('j', 0x03, (w) => w.string('k')))).toEqual({ kind: 'operator', operator: 'j', section: 3, parts: ['k'] });
   });
 
+  it('decodes the key-grouped operator layout: the key group (or [op] for FF FF), then as above', () => {
+    const grouped = (kg: number, name: string, section: number, build: (w: KeyWriter) => KeyWriter = (w) => w): Uint8Array =>
+      build(new KeyWriter().byte(kg >> 8).byte(kg & 0xff).raw(encodeTuple([name])).byte(section)).finish();
+    expect(formatKey(grouped(34, 'views', 0x02, (w) => w.int(60_000).int(0).string('home')))).toBe('[34] ("views", 0x02, 60000, 0, "home")');
+    expect(formatKey(grouped(0x1234, 'views', 0x03, (w) => w.string('home').int(5)))).toBe(`[${0x1234}] ("views", 0x03, "home", 5)`);
+    expect(formatKey(grouped(0xffff, 'views', 0x00))).toBe('[op] ("views", 0x00)');
+    expect(decodeKey(grouped(0xffff, 'j', 0x04, (w) => w.int(1)))).toEqual({ kind: 'operator', operator: 'j', section: 4, parts: [1], keyGroup: 'operator' });
+    // the group of a key that reads as the start of a string (0x02xx) is still a group
+    expect(formatKey(grouped(0x0241, 'v', 0x02, (w) => w.int(1)))).toBe(`[${0x0241}] ("v", 0x02, 1)`);
+  });
+
   it('keeps escaped zero bytes of the operator name and quotes strings as JSON', () => {
     expect(formatKey(opKey('a\u0000b "q"', 0x01, (w) => w.string('line\nbreak')))).toBe('("a\\u0000b \\"q\\"", 0x01, "line\\nbreak")');
   });

@@ -5,7 +5,7 @@ import { StateSnapshot, decodeValue, encodeTuple } from '@weir/state';
 import { inspectCommand, type InspectOptions } from '../index';
 import { capture, chkDir, entryCount, flipByte, makeCheckpointDir, makeTempDir, removeDir, runJob } from './fixtures';
 
-const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (914 B)
+const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (941 B)
 sources:
   SOURCE    OFFSET                           MAX TIMESTAMP  WATERMARK  SINCE WATERMARK
   views     {"file":"views.jsonl","line":5}  62000          60000      0
@@ -16,14 +16,14 @@ sinks:
   out   {"pending":["part-2"],"committed":1}
 `;
 
-const WINDOWS_2 = `store windows: 7 entries, 423 B
-  ("views", 0x00)                          {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, recordsOut: 2, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
-  ("views", 0x02, 60000, 0, "about")       x'00000000000102000000000000f03f'
-  ("views", 0x02, 60000, 0, "home")        x'000000000000020000000000000040'
-  ("views", 0x02, 120000, 60000, "about")  x'00000000000302000000000000f03f'
-  ("views", 0x02, 120000, 60000, "home")   x'00000000000202000000000000f03f'
-  ("views", 0x04, 119999, 60000, 0)        1
-  ("views", 0x04, 119999, 120000, 60000)   0
+const WINDOWS_2 = `store windows: 7 entries, 450 B
+  [34] ("views", 0x02, 60000, 0, "home")         x'000000000000020000000000000040'
+  [34] ("views", 0x02, 120000, 60000, "home")    x'00000000000202000000000000f03f'
+  [120] ("views", 0x02, 60000, 0, "about")       x'00000000000102000000000000f03f'
+  [120] ("views", 0x02, 120000, 60000, "about")  x'00000000000302000000000000f03f'
+  [op] ("views", 0x00)                           {keyGroups: 128, watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, recordsOut: 2, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
+  [op] ("views", 0x04, 119999, 60000, 0)         1
+  [op] ("views", 0x04, 119999, 120000, 60000)    0
 `;
 
 const JOINS_2 = `store joins: 5 entries, 491 B
@@ -34,8 +34,8 @@ const JOINS_2 = `store joins: 5 entries, 491 B
   ("payments", 0x02, 1, 5000, 2)  flags=1 {orderId: 1, paid: 10}
 `;
 
-/** Hex of the keys of the "views" operator's GROUP section (0x02): 02 "views" 00 02. */
-const VIEWS_GROUPS = Buffer.concat([encodeTuple(['views']), Buffer.from([0x02])]).toString('hex');
+/** Hex of the keys of key group 34 (the key "home") in the "views" operator's GROUP section (0x02): 00 22 02 "views" 00 02. */
+const VIEWS_GROUPS = Buffer.concat([Buffer.from([0x00, 34]), encodeTuple(['views']), Buffer.from([0x02])]).toString('hex');
 
 describe('weir inspect', () => {
   let dir: string;
@@ -64,9 +64,9 @@ describe('weir inspect', () => {
   it('shows checkpoint id when asked', async () => {
     const r = await inspect({ id: 1 });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(795 B\)\n/);
+    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(820 B\)\n/);
     expect(r.out).toContain('  out   {"pending":["part-1"],"committed":0}\n');
-    expect(r.out).toContain('store windows: 6 entries, 373 B\n');
+    expect(r.out).toContain('store windows: 6 entries, 398 B\n');
     expect(r.out).toContain('store joins: 4 entries, 422 B\n');
     expect(r.out).not.toContain('orderId: 3');
   });
@@ -81,24 +81,22 @@ describe('weir inspect', () => {
     expect(r.code).toBe(0);
     expect(r.out.slice(HEADER_2.length)).toBe(
       `
-store windows: 7 entries, 423 B, 4 with prefix x'${VIEWS_GROUPS}'
-  ("views", 0x02, 60000, 0, "about")       x'00000000000102000000000000f03f'
-  ("views", 0x02, 60000, 0, "home")        x'000000000000020000000000000040'
-  ("views", 0x02, 120000, 60000, "about")  x'00000000000302000000000000f03f'
-  ("views", 0x02, 120000, 60000, "home")   x'00000000000202000000000000f03f'
+store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
+  [34] ("views", 0x02, 60000, 0, "home")       x'000000000000020000000000000040'
+  [34] ("views", 0x02, 120000, 60000, "home")  x'00000000000202000000000000f03f'
 `,
     );
-    const none = await inspect({ prefix: Uint8Array.from([0xff]) });
-    expect(none.out).toContain(`store windows: 7 entries, 423 B, 0 with prefix x'ff'\n  (none)\n`);
-    expect(none.out).toContain(`store joins: 5 entries, 491 B, 0 with prefix x'ff'\n  (none)\n`);
+    const none = await inspect({ prefix: Uint8Array.from([0xfe]) }); // FF FF holds the window's meta and timers
+    expect(none.out).toContain(`store windows: 7 entries, 450 B, 0 with prefix x'fe'\n  (none)\n`);
+    expect(none.out).toContain(`store joins: 5 entries, 491 B, 0 with prefix x'fe'\n  (none)\n`);
   });
 
   it('--limit caps the entries per store and counts the rest', async () => {
     const r = await inspect({ limit: 2 });
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`store windows: 7 entries, 423 B
-  ("views", 0x00)                     {watermark: 60000, nextSeq: 4, counters: {recordsIn: 5, recordsOut: 2, lateRecords: 0, invalidRecords: 0, windowsFired: 1, resultsEmitted: 2}}
-  ("views", 0x02, 60000, 0, "about")  x'00000000000102000000000000f03f'
+    expect(r.out).toContain(`store windows: 7 entries, 450 B
+  [34] ("views", 0x02, 60000, 0, "home")       x'000000000000020000000000000040'
+  [34] ("views", 0x02, 120000, 60000, "home")  x'00000000000202000000000000f03f'
   … 5 more
 `);
     expect(r.out).toContain(`store joins: 5 entries, 491 B
@@ -110,9 +108,9 @@ store windows: 7 entries, 423 B, 4 with prefix x'${VIEWS_GROUPS}'
     expect((await inspect({ limit: 5, store: 'joins' })).out).toBe(`${HEADER_2}\n${JOINS_2}`); // exactly all: no "more" line
     const both = await inspect({ limit: 1, store: 'windows', prefix: Buffer.from(VIEWS_GROUPS, 'hex') });
     expect(both.out.slice(HEADER_2.length)).toBe(`
-store windows: 7 entries, 423 B, 4 with prefix x'${VIEWS_GROUPS}'
-  ("views", 0x02, 60000, 0, "about")  x'00000000000102000000000000f03f'
-  … 3 more
+store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
+  [34] ("views", 0x02, 60000, 0, "home")  x'000000000000020000000000000040'
+  … 1 more
 `);
   });
 

@@ -29,12 +29,13 @@ const clamp = (t: number): number => (t > LIMIT ? LIMIT : t < -LIMIT ? -LIMIT : 
  *
  * Key layout, built with the order-preserving key codecs of `@weir/state`:
  * ```
- * name 04 int(due) int(end) int(start)  ->  [flags]
+ * FF FF name 04 int(due) int(end) int(start)  ->  [flags]
  * ```
- * `name` is the operator's name (a tuple string), `04` the TIMER section of windowState.ts, and
+ * `FF FF` the operator scope (timers belong to no key group), `name` the operator's name (a
+ * tuple string), `04` the TIMER section of windowState.ts, and
  * `int(x)` a signed 64-bit big-endian integer with the sign bit flipped, so keys sort by due time,
  * then by window. The timers due at a watermark `wm` are then exactly the keys in
- * `[name 04, name 04 int(floor(wm) + 1))`: one range scan, O(log n + due), however many windows
+ * `[FF FF name 04, FF FF name 04 int(floor(wm) + 1))`: one range scan, O(log n + due), however many windows
  * are open. Due times are whole milliseconds; one beyond the safe integers is stored as
  * `±Number.MAX_SAFE_INTEGER` (it is then reported due early, and the engine, which asks the
  * {@link EmitPolicy} what is really due, finds nothing to do yet).
@@ -58,7 +59,7 @@ export class TimerIndex {
     private readonly store: StateStore,
     private readonly keys: WindowKeys,
   ) {
-    this.prefixLength = keys.prefix.length + 1;
+    this.prefixLength = keys.componentsAt;
     this.section = keys.section(TIMER);
   }
 

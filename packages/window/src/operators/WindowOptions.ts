@@ -64,6 +64,15 @@ export interface WindowOptions<T, K extends GroupKey, A, R> extends CheckpointOp
    * at once, for the shortest barrier at the price of one store write per record.
    */
   readonly cacheSize?: number;
+  /**
+   * The job's number of key groups (docs/architecture.md §6): every accumulator and session is
+   * filed under its key's group (`keyGroupOf` of `@weir/state`), so the state of a range of
+   * groups can be moved to another worker on a rescale. An integer in [1, 32768]; default 128
+   * (`DEFAULT_KEY_GROUPS`). Fixed for the life of the job's checkpoints: it is recorded in the
+   * operator's meta entry, and restoring state written with another number is an error
+   * (`INVALID_ARGUMENT`, naming both). Every keyed operator of a job must use the same number.
+   */
+  readonly keyGroups?: number;
   /** Receives each record too late for all its windows. Such records are also counted. */
   readonly onLate?: (record: StreamRecord<T>) => void;
   /**

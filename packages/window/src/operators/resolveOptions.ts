@@ -1,4 +1,4 @@
-import { asKeyPart, describeValue, isStateStore } from '@weir/state';
+import { DEFAULT_KEY_GROUPS, MAX_KEY_GROUPS, asKeyPart, describeValue, isStateStore } from '@weir/state';
 // Internal: validates window operator options once, at operator creation.
 import type { StateStore } from '@weir/state';
 import type { CheckpointHook, StreamRecord } from '@weir/stream';
@@ -16,6 +16,7 @@ export interface ResolvedOptions<T, K extends GroupKey, A, R> {
   readonly emit: EmitMode;
   readonly earlyFiring: number | undefined;
   readonly cacheSize: number;
+  readonly keyGroups: number;
   readonly onLate: ((record: StreamRecord<T>) => void) | undefined;
   readonly onInvalid: ((record: StreamRecord<T>, error: Error) => void) | undefined;
   readonly checkpoint: CheckpointHook | undefined;
@@ -68,6 +69,10 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
     throw bad('option `cacheSize` must be a non-negative integer (changed accumulators held before writing)', cacheSize);
   }
+  const keyGroups = options.keyGroups ?? DEFAULT_KEY_GROUPS;
+  if (!Number.isInteger(keyGroups) || keyGroups < 1 || keyGroups > MAX_KEY_GROUPS) {
+    throw bad(`option \`keyGroups\` must be an integer in [1, ${MAX_KEY_GROUPS}] (the job's number of key groups)`, keyGroups);
+  }
   for (const cb of ['onLate', 'onInvalid'] as const) {
     if (options[cb] !== undefined && typeof options[cb] !== 'function') throw bad(`option \`${cb}\` must be a function`, options[cb]);
   }
@@ -80,6 +85,7 @@ export function resolveOptions<T, K extends GroupKey, A, R>(
     emit,
     earlyFiring,
     cacheSize,
+    keyGroups,
     onLate: options.onLate,
     onInvalid: options.onInvalid,
     checkpoint: options.checkpoint,

@@ -163,7 +163,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   };
 
   const load = (): void => {
-    const prefixLength = keys.prefix.length + 1;
+    const prefixLength = keys.componentsAt;
     const logged: Array<Session<K, A>> = [];
     for (const { key: k, value: v, stored, logged: fromLog } of loadSection(store, keys, SESSION, where)) {
       const [key, start] = decodeTuple(k, prefixLength) as [K, number];

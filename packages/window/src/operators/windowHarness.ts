@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import { statefulOperator, type StreamElement, type StreamRecord } from '@weir/stream';
 import { assertTimestamp } from '../limits';
 import { aggregateFailed, asWindowError, callbackFailed, recordFailed } from './windowFailure';
-import { HEADER_BYTES, WindowKeys } from './windowState';
+import { HEADER_BYTES, WindowKeys, checkStoredKeyGroups } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
@@ -82,13 +82,13 @@ export function windowOperator<T, K extends GroupKey, A, R>(
       throw callbackFailed(where, 'onLate', el, err);
     }
   };
-  const config = { name: o.name, where, store: o.store, checkpoint: o.checkpoint, allowedLateness: lateness, counters, typed: (err: unknown) => asWindowError(where, o.aggregate.name, err) };
+  const config = { name: o.name, keys: new WindowKeys(o.name, o.keyGroups), where, store: o.store, checkpoint: o.checkpoint, allowedLateness: lateness, counters, typed: (err: unknown) => asWindowError(where, o.aggregate.name, err) };
 
   const op = (source: Observable<StreamElement<T>>): Observable<StreamElement<WindowResult<K, R>>> =>
     statefulOperator<T, WindowResult<K, R>>(config, (harness) => {
       const ctx: EngineContext<T, K, A, R> = {
         o,
-        keys: new WindowKeys(o.name),
+        keys: new WindowKeys(o.name, o.keyGroups),
         where,
         counters,
         watermark: harness.watermark,
@@ -134,7 +134,11 @@ export function windowOperator<T, K extends GroupKey, A, R>(
       };
       const engine = makeEngine(ctx);
       return {
-        load: () => engine.load(),
+        load(meta) {
+          checkStoredKeyGroups(o, where, meta);
+          engine.load();
+        },
+        save: () => ({ keyGroups: o.keyGroups }),
         input: () => source,
         admit(el) {
           try {

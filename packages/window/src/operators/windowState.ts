@@ -1,21 +1,26 @@
 // Internal: how window operators lay out their state in the store, and the small codecs for it.
 // (The layout of every operator is described in docs/architecture.md, "key layout".)
 //
-// Every key starts with the operator's name as a tuple string component, so operators sharing a
-// store never see each other's keys, then a one-byte section:
-//   META    name 00                           -> msgpack { watermark, nextSeq, counters } (written
-//                                                 by statefulOperator of @weir/stream at barriers)
+// Keyed entries (the state of one group key) start with the key's group, a big-endian u16
+// (keyGroupOf of the encoded key), then the operator's name as a tuple string component P, so
+// that one key group is one contiguous byte range of the store; operator-scoped entries start
+// with FF FF (no key group reaches 0xFFFF), after every key group (OperatorKeys of @weir/state):
+//   META    FF FF P 00                            -> msgpack { watermark, nextSeq, counters,
+//                                                    keyGroups } (written by statefulOperator of
+//                                                    @weir/stream at barriers)
 //   (01 is retired: it held the aligned engine's "fired" markers, now a timer flag)
-//   GROUP   name 02 int(end) int(start) key   -> [seq(6) flags(1) acc...] (accumulators, by window
-//                                                                          or pane end)
-//   SESSION name 03 key int(start)            -> [seq(6) flags(1) int(end) acc...]
-//   TIMER   name 04 int(due) int(end) int(start) -> [flags(1)]            (pending timers in time
+//   GROUP   u16(kg) P 02 int(end) int(start) key  -> [seq(6) flags(1) acc...] (accumulators, by
+//                                                    window or pane end within a key group)
+//   SESSION u16(kg) P 03 key int(start)           -> [seq(6) flags(1) int(end) acc...]
+//   TIMER   FF FF P 04 int(due) int(end) int(start) -> [flags(1)]          (pending timers in time
 //                                                                          order: see TimerIndex)
-//   LOG     name 05 int(chunk)                -> [u32 n, key, u32 m, value]... (the barrier log:
-//                                                 GROUP and SESSION entries changed since they were
-//                                                 last written, as of the last barrier; each
-//                                                 replaces the entry under its key: see StateCache)
-import { OperatorKeys, StateError, compareBytes, decodeTuple, type KeyPart, type StateStore } from '@weir/state';
+//   LOG     FF FF P 05 int(chunk)                 -> [u32 n, key, u32 m, value]... (the barrier
+//                                                    log: GROUP and SESSION entries changed since
+//                                                    they were last written, as of the last
+//                                                    barrier; each replaces the entry under its
+//                                                    key: see StateCache)
+import { WindowError } from '../WindowError';
+import { DEFAULT_KEY_GROUPS, OperatorKeys, StateError, describeValue, compareBytes, decodeTuple, type Entry, type KeyPart, type StateStore } from '@weir/state';
 
 export const META = 0x00;
 export const GROUP = 0x02;
@@ -28,39 +33,67 @@ export const HEADER_BYTES = 7;
 export const FLAG_EMITTED = 1;
 export const FLAG_CHANGED = 2;
 
-/** Builds the keys of one operator instance. */
+/** Builds the keys of one operator instance (with key groups: see the layout above). */
 export class WindowKeys extends OperatorKeys {
+  constructor(name: string, keyGroups: number = DEFAULT_KEY_GROUPS) {
+    super(name, keyGroups);
+  }
+
   /** A TIMER key; `due` must be a safe integer (see TimerIndex). */
   timer(due: number, end: number, start: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(TIMER).int(due).int(end).int(start).finish();
+    return this.scopedWriter(TIMER).int(due).int(end).int(start).finish();
   }
 
   /** The first TIMER key due at or after `due` (a safe integer): a range scan's exclusive end. */
   timersFrom(due: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(TIMER).int(due).finish();
+    return this.scopedWriter(TIMER).int(due).finish();
   }
 
   group(end: number, start: number, key: KeyPart): Uint8Array {
     return this.groupView(end, start, key).slice();
   }
 
-  /** {@link group} without copying: valid until the next call on these keys. */
+  /** {@link group} without copying: valid until the next call on these keys. O(key length). */
   groupView(end: number, start: number, key: KeyPart): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(GROUP).int(end).int(start).part(key).view();
+    const w = this.keyedWriter(0, GROUP).int(end).int(start);
+    const at = w.length;
+    w.part(key);
+    return this.fileUnderKeyGroup(at, w.length);
   }
 
   session(key: KeyPart, start: number): Uint8Array {
     return this.sessionView(key, start).slice();
   }
 
-  /** {@link session} without copying: valid until the next call on these keys. */
+  /** {@link session} without copying: valid until the next call on these keys. O(key length). */
   sessionView(key: KeyPart, start: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(SESSION).part(key).int(start).view();
+    const w = this.keyedWriter(0, SESSION);
+    const at = w.length;
+    w.part(key);
+    const end = w.length;
+    w.int(start);
+    return this.fileUnderKeyGroup(at, end);
   }
 
   /** The key of chunk `i` of the barrier log. */
   log(i: number): Uint8Array {
-    return this.writer.reset().raw(this.prefix).byte(LOG).int(i).finish();
+    return this.scopedWriter(LOG).int(i).finish();
+  }
+
+  /**
+   * Every entry of the keyed section `section` (GROUP or SESSION), in key order: one prefix scan
+   * per key group. O(keyGroups log n + k).
+   */
+  *scanKeyed(store: StateStore, section: number): Generator<Entry> {
+    for (let kg = 0; kg < this.keyGroups!; kg++) yield* store.prefixScan(this.keyedSection(kg, section));
+  }
+
+  /** Whether `key` is one of this operator's keyed keys of section `section` (any key group). */
+  isKeyed(key: Uint8Array, section: number): boolean {
+    const p = this.prefix;
+    if (key.length < this.componentsAt || key[this.componentsAt - 1] !== section || (key[0]! << 8) + key[1]! >= this.keyGroups!) return false;
+    for (let i = 0; i < p.length; i++) if (key[2 + i] !== p[i]) return false;
+    return true;
   }
 }
 
@@ -145,9 +178,8 @@ const latin1 = (bytes: Uint8Array): string => {
  */
 export function loadSection(store: StateStore, keys: WindowKeys, section: number, where: string): LoadedEntry[] {
   const list: LoadedEntry[] = [];
-  for (const [key, value] of store.prefixScan(keys.section(section))) list.push({ key, value, stored: true, logged: false });
-  const tag = keys.prefix.length;
-  const logged = readLog(store, keys, where).filter(([k]) => k[tag] === section && compareBytes(k.subarray(0, tag), keys.prefix) === 0);
+  for (const [key, value] of keys.scanKeyed(store, section)) list.push({ key, value, stored: true, logged: false });
+  const logged = readLog(store, keys, where).filter(([k]) => keys.isKeyed(k, section));
   if (logged.length === 0) return list;
   const at = new Map<string, number>();
   list.forEach((e, i) => at.set(latin1(e.key), i));
@@ -191,9 +223,8 @@ export interface StoredGroup {
  */
 export function readGroups(store: StateStore, keys: WindowKeys, where: string): Map<number, StoredGroup[]> {
   const byEnd = new Map<number, StoredGroup[]>();
-  const prefixLength = keys.prefix.length + 1;
   for (const { key: k, value: v, stored, logged } of loadSection(store, keys, GROUP, where)) {
-    const [end, start, key] = decodeTuple(k, prefixLength) as [number, number, KeyPart];
+    const [end, start, key] = decodeTuple(k, keys.componentsAt) as [number, number, KeyPart];
     let list = byEnd.get(end);
     if (list === undefined) byEnd.set(end, (list = []));
     list.push({ end, start, key, seq: readSeq(v, where), flags: v[HEADER_BYTES - 1]!, acc: v.subarray(HEADER_BYTES), storeKey: k, stored, logged });
@@ -208,4 +239,32 @@ export function groupValue(scratch: Scratch, seq: number, flags: number, acc: Ui
   writeHeader(out, seq, flags);
   out.set(acc, HEADER_BYTES);
   return out;
+}
+
+/**
+ * On restore: the operator's state must have been written with the number of key groups it is
+ * configured with (docs/architecture.md §6), else its keys would be filed under other groups.
+ * Also refuses state of the layout before key groups (a meta entry under `P 00`), which this
+ * operator would otherwise silently ignore. Throws a WindowError `INVALID_ARGUMENT` naming the
+ * operator and both numbers.
+ */
+export function checkStoredKeyGroups(o: { readonly store: StateStore; readonly name: string; readonly keyGroups: number }, where: string, meta: Readonly<Record<string, unknown>> | undefined): void {
+  if (meta === undefined) {
+    if (o.store.get(new OperatorKeys(o.name).section(META)) !== undefined) {
+      throw new WindowError(
+        'INVALID_ARGUMENT',
+        `${where}: the store holds this operator's state in the layout without key groups (a checkpoint from before key groups); it cannot be restored with keyGroups ${o.keyGroups}`,
+        o.keyGroups,
+      );
+    }
+    return;
+  }
+  const stored = meta['keyGroups'];
+  if (stored !== o.keyGroups) {
+    throw new WindowError(
+      'INVALID_ARGUMENT',
+      `${where}: the restored state was written with ${typeof stored === 'number' ? stored : describeValue(stored)} key groups, but the operator is configured with keyGroups ${o.keyGroups}: a job's number of key groups is fixed for the life of its checkpoints`,
+      o.keyGroups,
+    );
+  }
 }
