@@ -36,14 +36,14 @@ export function handleStateRequest(view: JobView, path: string, params: URLSearc
     throw err;
   }
   try {
-    return { status: 200, body: answer(query, params) };
+    return { status: 200, body: answer(view, query, params) };
   } catch (err) {
     if (err instanceof HttpError && err.code === 'BAD_QUERY') return bad(err.message);
     throw err;
   }
 }
 
-function answer(query: StoreQuery, params: URLSearchParams): unknown {
+function answer(view: JobView, query: StoreQuery, params: URLSearchParams): unknown {
   for (const p of params.keys()) {
     if (!PARAMS.has(p)) throw badQuery(`unknown parameter ${JSON.stringify(p)} (parameters: key, prefix, from, to, limit)`);
   }
@@ -59,7 +59,8 @@ function answer(query: StoreQuery, params: URLSearchParams): unknown {
   if (limitText !== null && (!/^\d+$/.test(limitText) || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT)) {
     throw badQuery(`limit must be an integer in [1, ${MAX_QUERY_LIMIT}], got ${JSON.stringify(limitText)}`);
   }
-  const base = { store: query.name, storeEntries: query.len(), storeBytes: query.sizeBytes() };
+  // read live, between record batches (see StoreQuery): when, and the last checkpoint by then
+  const base = { store: query.name, time: view.now(), lastCheckpoint: view.metrics.lastCompletedId ?? null, storeEntries: query.len(), storeBytes: query.sizeBytes() };
   if (key !== null) {
     const k = parseKey('key', key);
     const value = query.get(k);

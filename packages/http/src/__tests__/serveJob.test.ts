@@ -119,7 +119,7 @@ describe('serveJob: requests', () => {
       const all = JSON.parse((await get(server, '/state/views')).body) as { entries: Array<{ keyDecoded: { kind: string; operator?: string } }> };
       expect(all.entries[0]!.keyDecoded).toMatchObject({ kind: 'operator', operator: 'views' });
       const missing = JSON.parse((await get(server, '/state/totals?key=nothing')).body) as { found: boolean; entries: unknown[] };
-      expect(missing).toMatchObject({ found: false, entries: [] });
+      expect(missing).toMatchObject({ store: 'totals', time: expect.any(Number), lastCheckpoint: expect.any(Number), storeEntries: 6, found: false, entries: [] });
 
       for (const [path, message] of [
         ['/state/totals?key=0x123', /odd number of digits/],
