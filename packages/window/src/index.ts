@@ -56,3 +56,4 @@ export type { AvgAccumulator } from './aggregates/avg';
 export { first } from './aggregates/first';
 export { last } from './aggregates/last';
 export { collect } from './aggregates/collect';
+export { mergeWindowOperatorScope } from './operators/mergeWindowOperatorScope';

@@ -142,26 +142,66 @@ export interface LoadedEntry {
   readonly logged: boolean;
 }
 
+/** The (key, value) pairs of one barrier log chunk, in the order they were logged. O(chunk size). */
+export function readLogChunk(chunk: Uint8Array, where: string): Array<[Uint8Array, Uint8Array]> {
+  const out: Array<[Uint8Array, Uint8Array]> = [];
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let at = 0;
+  const take = (): Uint8Array => {
+    if (at + 4 > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
+    const n = view.getUint32(at);
+    at += 4;
+    if (at + n > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
+    const bytes = chunk.subarray(at, at + n);
+    at += n;
+    return bytes;
+  };
+  while (at < chunk.length) {
+    const k = take();
+    out.push([k, take()]);
+  }
+  return out;
+}
+
+/** Bytes of a barrier log chunk before the next starts (as StateCache writes them). */
+const LOG_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Encodes (key, value) pairs as barrier log chunks (`[u32 n, key, u32 m, value]...`, about
+ * 256 KiB each), handing chunk `i` to `put`: what a rescale writes for the records it keeps.
+ * O(total size).
+ */
+export function writeLogChunks(pairs: ReadonlyArray<readonly [Uint8Array, Uint8Array]>, put: (i: number, chunk: Uint8Array) => void): void {
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  let i = 0;
+  const cut = (): void => {
+    const chunk = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      chunk.set(p, at);
+      at += p.length;
+    }
+    put(i++, chunk);
+    parts = [];
+    size = 0;
+  };
+  for (const pair of pairs) {
+    for (const bytes of pair) {
+      const len = new Uint8Array(4);
+      new DataView(len.buffer).setUint32(0, bytes.length);
+      parts.push(len, bytes);
+      size += 4 + bytes.length;
+    }
+    if (size >= LOG_CHUNK_BYTES) cut();
+  }
+  if (size > 0) cut();
+}
+
 /** The (key, value) pairs of the barrier log, in the order they were logged. O(log size). */
 function readLog(store: StateStore, keys: WindowKeys, where: string): Array<[Uint8Array, Uint8Array]> {
   const out: Array<[Uint8Array, Uint8Array]> = [];
-  for (const [, chunk] of store.prefixScan(keys.section(LOG))) {
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let at = 0;
-    const take = (): Uint8Array => {
-      if (at + 4 > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
-      const n = view.getUint32(at);
-      at += 4;
-      if (at + n > chunk.length) throw new StateError('CORRUPTION', `${where}: a barrier log chunk of ${chunk.length} bytes is cut short`);
-      const bytes = chunk.subarray(at, at + n);
-      at += n;
-      return bytes;
-    };
-    while (at < chunk.length) {
-      const k = take();
-      out.push([k, take()]);
-    }
-  }
+  for (const [, chunk] of store.prefixScan(keys.section(LOG))) out.push(...readLogChunk(chunk, where));
   return out;
 }
 
