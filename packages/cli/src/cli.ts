@@ -2,13 +2,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { messageOf } from '@weir/state';
 import { checkpointsCommand } from './commands/checkpoints';
 import { DEFAULT_LIMIT, inspectCommand } from './commands/inspect';
+import { DEFAULT_TOP_INTERVAL_MS, topCommand } from './commands/top';
 import { parseHex } from './format';
 import { EXIT_OK, EXIT_USAGE, reportError, usageError, type CliIO } from './io';
 
 /** The text `weir help` prints. */
 export const HELP = `Usage: weir <command> [options]
 
-Inspect the checkpoints a weir job writes with FileCheckpointStorage.
+Inspect the checkpoints a weir job writes with FileCheckpointStorage, and watch a running job.
 
 Commands:
   checkpoints <dir> [--json]   List the checkpoints in <dir>, newest first: id, time, size,
@@ -16,6 +17,10 @@ Commands:
   inspect <dir> [id]           Show a checkpoint (default: the newest valid one): its sources,
                                sinks, and each store's entries in key order, keys decoded as
                                tuples and values as msgpack where possible.
+  top <url>                    Watch a running job that serves its status (serveJob, or an
+                               example job's --http): sources (records/s, watermark lag),
+                               operators (in/out/late rates), stores, last checkpoints,
+                               redrawn every interval until Ctrl-C.
   help                         Show this help.
 
 Options:
@@ -24,10 +29,13 @@ Options:
   --prefix <hex>    (inspect) show only keys starting with these bytes, e.g. 0276696577730002
                     (an operator's keys: 02, its name in UTF-8, 00, then a section byte)
   --limit <n>       (inspect) show at most n entries per store (default ${DEFAULT_LIMIT})
+  --token <t>       (top) the bearer token the job's endpoint requires
+  --interval <ms>   (top) between two reads of /status (default ${DEFAULT_TOP_INTERVAL_MS})
+  --once            (top) print one frame (two reads one interval apart, for the rates) and exit
   -h, --help        show this help
 
 Exit codes: 0 done, 1 failed (missing directory, unknown or corrupt checkpoint, unknown
-store), 2 bad arguments.
+store, a job's /status not readable with --once), 2 bad arguments.
 `;
 
 /** The options of a command, as `node:util`'s `parseArgs` takes them. */
@@ -49,6 +57,12 @@ const COMMANDS: Record<string, OptionSpec> = {
     store: { type: 'string', multiple: true },
     prefix: { type: 'string', multiple: true },
     limit: { type: 'string', multiple: true },
+  },
+  top: {
+    ...HELP_OPTION,
+    token: { type: 'string', multiple: true },
+    interval: { type: 'string', multiple: true },
+    once: { type: 'boolean' },
   },
   help: HELP_OPTION,
 };
@@ -87,6 +101,22 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (command === 'checkpoints') {
       const [dir] = expectPositionals(command, args, ['<dir>'], []);
       return await checkpointsCommand({ dir: dir!, json: args.values.json === true }, io);
+    }
+    if (command === 'top') {
+      const [url] = expectPositionals(command, args, ['<url>'], []);
+      const token = optionValue(command, args, 'token');
+      const interval = optionValue(command, args, 'interval');
+      const once = args.values.once === true;
+      return await topCommand(
+        {
+          url: url!,
+          ...(token === undefined ? {} : { token }),
+          ...(interval === undefined ? {} : { intervalMs: parsePositive(interval, '--interval') }),
+          once,
+          clear: !once && process.stdout.isTTY === true,
+        },
+        io,
+      );
     }
     const [dir, id] = expectPositionals(command, args, ['<dir>'], ['[id]']);
     const prefixText = optionValue(command, args, 'prefix');
@@ -167,6 +197,13 @@ function expectPositionals(command: string, args: ParsedArgs, required: readonly
 function parseCount(text: string, what: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n)) throw usageError(`${what} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** A positive integer argument in decimal digits. */
+function parsePositive(text: string, what: string): number {
+  const n = parseCount(text, what);
+  if (n === 0) throw usageError(`${what} must be a positive integer, got ${JSON.stringify(text)}`);
   return n;
 }
 

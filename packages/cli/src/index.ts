@@ -6,6 +6,9 @@ export { checkpointsCommand, checkpointsTable, checkpointJson } from './commands
 export type { CheckpointsOptions } from './commands/checkpoints';
 export { inspectCommand, DEFAULT_LIMIT } from './commands/inspect';
 export type { InspectOptions } from './commands/inspect';
+export { topCommand, statusUrlOf, DEFAULT_TOP_INTERVAL_MS } from './commands/top';
+export type { TopOptions } from './commands/top';
+export { topFrame } from './commands/topFrame';
 export { CliError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './io';
 export type { CliIO } from './io';
 export { formatTable } from './formatTable';

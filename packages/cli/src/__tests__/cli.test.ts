@@ -43,8 +43,8 @@ describe('weir (argument parsing)', () => {
   });
 
   it.each([
-    [['frobnicate'], 'unknown command "frobnicate" (commands: checkpoints, inspect, help)'],
-    [['constructor'], 'unknown command "constructor" (commands: checkpoints, inspect, help)'],
+    [['frobnicate'], 'unknown command "frobnicate" (commands: checkpoints, inspect, top, help)'],
+    [['constructor'], 'unknown command "constructor" (commands: checkpoints, inspect, top, help)'],
     [['--json'], 'expected a command before --json'],
     [['checkpoints'], 'weir checkpoints: missing <dir> (usage: weir checkpoints <dir>)'],
     [['checkpoints', 'a', 'b'], 'weir checkpoints: unexpected argument "b" (usage: weir checkpoints <dir>)'],
