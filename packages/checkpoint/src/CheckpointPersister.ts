@@ -7,9 +7,13 @@ import type { Json } from './Json';
 import type { SinkRun } from './SinkRun';
 
 /** Entries per encoded chunk: ~40 KiB for typical window state, well under a millisecond to encode. */
-const ENTRIES_PER_CHUNK = 1_024;
-/** Encoding time (ms) after which the encoder lets the record path run a turn. */
-const SLICE_MS = 2;
+export const ENTRIES_PER_CHUNK = 1_024;
+/**
+ * The most a turn of the event loop runs checkpoint work before the record path gets its turn,
+ * ms: encoding and whatever the storage does with each chunk in the same turn (checksums,
+ * gathering writes).
+ */
+export const SLICE_MS = 1;
 
 /** Internal: how the coordinator hears about the persister's outcomes. */
 export interface PersisterEvents {
@@ -28,8 +32,8 @@ export interface PersisterEvents {
 /**
  * Internal: persists acknowledged checkpoints one at a time, in order (docs/architecture.md §4):
  * waits for the sinks' pre-commits, streams every store's snapshot to the storage in chunks
- * encoded in slices of about {@link SLICE_MS} ms (a turn of the event loop between slices lets
- * records through, so a large store never stalls the record path for its whole encoding, and
+ * encoded in slices of about {@link SLICE_MS} ms of a turn, the storage's own work on each chunk
+ * included (a turn of the event loop between slices lets records through, so a large store never stalls the record path for its whole encoding, and
  * never sits in memory whole), then commits the sinks. A checkpoint the storage cannot persist is
  * counted; past `tolerableCheckpointFailures` consecutive ones, or for the final checkpoint, the
  * job fails with `CheckpointError` `STORAGE`.
@@ -127,12 +131,13 @@ class SlicedEncoding {
   bytes = 0;
   failure: { readonly store: string; readonly error: unknown } | undefined;
 
+  readonly #slices = new TurnSlices();
+
   constructor(snapshots: ReadonlyMap<string, StateSnapshot>) {
     for (const [name, snap] of snapshots) this.stores[name] = this.#chunks(name, snap);
   }
 
   async *#chunks(name: string, snap: StateSnapshot): AsyncGenerator<Uint8Array, void, undefined> {
-    let busy = 0;
     let it: Iterator<Uint8Array>;
     try {
       it = snap.encodeChunks(ENTRIES_PER_CHUNK);
@@ -141,7 +146,9 @@ class SlicedEncoding {
       throw error;
     }
     for (;;) {
-      const t0 = performance.now();
+      // the storage has taken the last chunk (and done its work on it): go on in this turn, or
+      // let the records through first
+      await this.#slices.next();
       let next: IteratorResult<Uint8Array>;
       try {
         next = it.next();
@@ -149,14 +156,45 @@ class SlicedEncoding {
         this.failure = { store: name, error };
         throw error;
       }
-      busy += performance.now() - t0;
       if (next.done === true) return;
       this.bytes += next.value.byteLength;
       yield next.value;
-      if (busy >= SLICE_MS) {
-        busy = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
     }
+  }
+}
+
+/**
+ * Internal: cuts checkpoint work into slices of at most about {@link SLICE_MS} of one turn of
+ * the event loop. The budget counts from the first piece of work in a turn to the piece about to
+ * start, so it covers everything the turn ran for the checkpoint between them: the encoding and
+ * what the storage did with each chunk (a consumer's synchronous work runs between two requests
+ * for the next chunk). A turn is noticed by an immediate scheduled at its first piece: once that
+ * has run, the event loop has turned (the storage awaited I/O, or we yielded) and a new budget
+ * starts.
+ */
+export class TurnSlices {
+  /** Slices started: turns of the event loop that ran checkpoint work. */
+  slices = 0;
+  #start = 0;
+  #turned = true;
+
+  constructor(
+    private readonly budgetMs: number = SLICE_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Resolves at once while this turn's budget lasts; otherwise after a turn of the event loop. */
+  async next(): Promise<void> {
+    if (!this.#turned && this.now() - this.#start >= this.budgetMs) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.#turned) this.#begin();
+  }
+
+  #begin(): void {
+    this.slices++;
+    this.#turned = false;
+    this.#start = this.now();
+    setImmediate(() => {
+      this.#turned = true;
+    });
   }
 }

@@ -8,6 +8,7 @@ import { encodeI64 } from '@weir/state';
 import { handleBarrier, registerOperator, type StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink, encodedChunks, generatorSource, type CheckpointReport, type CheckpointToSave } from '../index';
+import { ENTRIES_PER_CHUNK, SLICE_MS, TurnSlices } from '../CheckpointPersister';
 
 interface Event {
   readonly k: number;
@@ -51,6 +52,112 @@ async function run(keys: number, every: number, storage: MemoryCheckpointStorage
   return { reports, stallOf };
 }
 
+/**
+ * A job whose one operator holds `keys` entries of state (put directly: through a window it would
+ * take ten times longer) and snapshots them at each barrier, while `records` records flow through
+ * it, checkpointing every `every` records.
+ */
+async function runHolding(keys: number, records: number, every: number, storage: MemoryCheckpointStorage) {
+  const reports: CheckpointReport[] = [];
+  const job = await CheckpointCoordinator.open({ storage, interval: { events: every }, onCheckpoint: (r) => reports.push(r) });
+  const store = job.store('held');
+  const value = new Uint8Array(8);
+  for (let k = 0; k < keys; k++) store.put(encodeI64(BigInt(k)), value);
+  const holding = (input: Observable<StreamElement<number>>): Observable<StreamElement<number>> =>
+    new Observable((subscriber) => {
+      const unregister = registerOperator(job, 'held');
+      const sub = input.subscribe({
+        next: (el) => {
+          try {
+            if (el.kind === 'barrier') handleBarrier(el, subscriber, { operator: 'held', store, checkpoint: job });
+            else subscriber.next(el);
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        unregister();
+      };
+    });
+  let written = 0;
+  const source = generatorSource<number>({ count: records, seed: 1, generate: (i) => i });
+  const out = job.source('numbers', source, { timestamp: (n) => n, maxOutOfOrderness: 0 }).pipe(holding);
+  await job.run(out.pipe(job.sink('out', { describe: () => 'counting', open: () => ({ write: () => void written++, preCommit: () => null, commit: () => undefined }) })));
+  return { reports, written };
+}
+
+/** Holds the thread for `ms` (a storage's synchronous work on a chunk). */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('checkpoint work is cut into slices of one turn of the event loop', () => {
+  it('a slice ends once its budget is spent, and a new one starts with the next turn', async () => {
+    let now = 0;
+    const slices = new TurnSlices(1, () => now);
+    await slices.next();
+    expect(slices.slices).toBe(1);
+    now += 0.6; // within the budget: same slice, no turn
+    await slices.next();
+    expect(slices.slices).toBe(1);
+    now += 0.6; // past it: the next piece waits for a turn of the event loop and starts a slice
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await slices.next();
+    expect(turned).toBe(true);
+    expect(slices.slices).toBe(2);
+    // a turn taken elsewhere (the storage awaiting I/O) starts a new slice with a fresh budget
+    now += 0.2;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await slices.next();
+    expect(slices.slices).toBe(3);
+    now += 0.9;
+    await slices.next();
+    expect(slices.slices).toBe(3);
+  });
+
+  it("the storage's work on each chunk counts toward the slice: a slow storage takes one chunk per turn", async () => {
+    const keys = 20 * ENTRIES_PER_CHUNK;
+    // A storage that holds the thread for a whole slice per chunk, and notes in which turn of the
+    // event loop (counted by an immediate that reschedules itself) each chunk came.
+    let turn = 0;
+    let ticking = false;
+    const tick = (): void => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    const perTurn: number[] = [];
+    const storage = new (class extends MemoryCheckpointStorage {
+      override async save(checkpoint: CheckpointToSave): Promise<void> {
+        ticking = true;
+        setImmediate(tick);
+        const chunksIn = new Map<number, number>();
+        try {
+          for (const encoded of Object.values(checkpoint.stores)) {
+            for await (const _chunk of encodedChunks(encoded)) {
+              chunksIn.set(turn, (chunksIn.get(turn) ?? 0) + 1);
+              spin(SLICE_MS);
+            }
+          }
+        } finally {
+          ticking = false;
+        }
+        perTurn.push(...chunksIn.values());
+      }
+    })();
+    const { reports } = await runHolding(keys, 40_000, 10_000, storage);
+    expect(reports.length).toBeGreaterThan(1);
+    expect(perTurn.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(reports.length * 20);
+    // (counting only the encoder's own time, all 20 chunks of a checkpoint came in one turn)
+    expect(Math.max(...perTurn)).toBe(1);
+  });
+});
+
 describe('the pause a checkpoint reports', () => {
   it('includes synchronous work of the storage, not only the barrier injection', async () => {
     // A storage that holds the thread for 40 ms after reading the first chunk of each store.
@@ -92,37 +199,7 @@ describe('the pause a checkpoint reports', () => {
         for (const encoded of Object.values(checkpoint.stores)) for await (const _chunk of encodedChunks(encoded)) chunks++;
       }
     })();
-    const reports: CheckpointReport[] = [];
-    const job = await CheckpointCoordinator.open({ storage, interval: { events: 100_000 }, onCheckpoint: (r) => reports.push(r) });
-    // 1M keys of state, put directly (through a window this test would take ten times longer)
-    const store = job.store('held');
-    const value = new Uint8Array(8);
-    for (let k = 0; k < keys; k++) store.put(encodeI64(BigInt(k)), value);
-    // records flow through an operator that holds that state and snapshots it at each barrier
-    const holding = (input: Observable<StreamElement<number>>): Observable<StreamElement<number>> =>
-      new Observable((subscriber) => {
-        const unregister = registerOperator(job, 'held');
-        const sub = input.subscribe({
-          next: (el) => {
-            try {
-              if (el.kind === 'barrier') handleBarrier(el, subscriber, { operator: 'held', store, checkpoint: job });
-              else subscriber.next(el);
-            } catch (err) {
-              subscriber.error(err);
-            }
-          },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        });
-        return () => {
-          sub.unsubscribe();
-          unregister();
-        };
-      });
-    let written = 0;
-    const source = generatorSource<number>({ count: 3_000_000, seed: 1, generate: (i) => i });
-    const out = job.source('numbers', source, { timestamp: (n) => n, maxOutOfOrderness: 0 }).pipe(holding);
-    await job.run(out.pipe(job.sink('out', { describe: () => 'counting', open: () => ({ write: () => void written++, preCommit: () => null, commit: () => undefined }) })));
+    const { reports, written } = await runHolding(keys, 3_000_000, 100_000, storage);
     expect(written).toBe(3_000_000);
     const middle = reports.filter((r) => r.entries === keys && r.id < reports[reports.length - 1]!.id);
     expect(middle.length).toBeGreaterThan(0);
