@@ -13,6 +13,11 @@ describe('readJobArgs', () => {
     expect(read('--events=2M', '--dir=/tmp/y')).toEqual({ help: false, args: { events: 2_000_000, fresh: false, dir: '/tmp/y' } });
   });
 
+  it('takes --http PORT and --http-host HOST', () => {
+    expect(read('--http', '9464')).toEqual({ help: false, args: { events: undefined, fresh: false, dir: '/default/dir', http: 9464 } });
+    expect(read('--http=0', '--http-host', '0.0.0.0')).toEqual({ help: false, args: { events: undefined, fresh: false, dir: '/default/dir', http: 0, httpHost: '0.0.0.0' } });
+  });
+
   it('--help and -h ask for the usage', () => {
     for (const argv of [['--help'], ['-h'], ['--events', '5', '-h']]) expect(read(...argv)).toEqual({ help: true });
   });
@@ -26,6 +31,10 @@ describe('readJobArgs', () => {
     [['stray'], "Unexpected argument 'stray'"],
     [['--events', 'lots'], '--events: expected a positive number such as 5000, 200k or 1M, got lots'],
     [['--events=0'], '--events: expected a positive number such as 5000, 200k or 1M, got 0'],
+    [['--http', '65536'], '--http: expected a port number from 0 to 65535 (0: any free port), got 65536'],
+    [['--http', 'auto'], '--http: expected a port number from 0 to 65535 (0: any free port), got auto'],
+    [['--http-host', '0.0.0.0'], '--http-host: only with --http PORT'],
+    [['--http', '1', '--http-host='], '--http-host: expected an address such as 127.0.0.1 or 0.0.0.0'],
   ])('%j is refused with a message naming the problem', (argv, message) => {
     expect(() => read(...argv)).toThrow(message);
   });

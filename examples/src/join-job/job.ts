@@ -11,6 +11,7 @@ import { share } from 'rxjs';
 import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource } from '@weir/checkpoint';
 import { filterRecords, mapRecords } from '@weir/stream';
 import { intervalJoin, lookupJoin, temporalJoin, type JoinedRecord } from '@weir/join';
+import { servingWhileRunning, type HttpEndpoint } from '../common/httpEndpoint';
 import { InputMeter, type Progress } from '../common/status';
 import type { Customer, Order, Payment, Rate } from './generate';
 
@@ -59,6 +60,8 @@ export interface JoinJobOptions {
   readonly onStart?: (progress: () => Progress) => void;
   /** Receives what the coordinator reports (the checkpoint it restores, corrupt ones it skips). */
   readonly log?: (message: string) => void;
+  /** Serve /metrics, /status, the live page and the stores here while the job runs (`--http`). */
+  readonly http?: HttpEndpoint;
 }
 
 export interface JoinJobSummary {
@@ -177,9 +180,8 @@ export async function runJoinJob(options: JoinJobOptions): Promise<JoinJobSummar
     resumedFrom: job.restoredFrom,
   }));
 
-  const summary = await job.run(
-    paid$.pipe(job.sink('paid-orders', jsonLinesSink(results.paid))),
-    unpaid$.pipe(job.sink('unpaid-orders', jsonLinesSink(results.unpaid))),
+  const summary = await servingWhileRunning(job, 'join-job', options.http, () =>
+    job.run(paid$.pipe(job.sink('paid-orders', jsonLinesSink(results.paid))), unpaid$.pipe(job.sink('unpaid-orders', jsonLinesSink(results.unpaid)))),
   );
   return {
     resumedFrom: summary.restoredFrom,

@@ -1,9 +1,9 @@
-// `node examples/dist/join-job/main.js [--events N] [--fresh] [--dir PATH]`
+// `node examples/dist/join-job/main.js [--events N] [--fresh] [--dir PATH] [--http PORT [--http-host HOST]]`
 // Generates orders, payments, customers and exchange rates (once), runs the join job with a live
 // status line, prints a summary. Run it again and it resumes from its last checkpoint; --fresh
 // starts over.
 import { readCommittedLines } from '@weir/checkpoint';
-import { parseArgs } from '../common/args';
+import { HTTP_USAGE, httpEndpointOf, parseArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { formatBytes, formatCount, formatDuration } from '../common/status';
 import { runMain } from '../common/runMain';
@@ -13,10 +13,11 @@ import { prepareOrders } from './generate';
 import { runJoinJob, type JoinJobSummary, type PaidOrder, type UnpaidOrder } from './job';
 
 const DEFAULT_ORDERS = 200_000;
-const USAGE = `usage: node examples/dist/join-job/main.js [--events N] [--fresh] [--dir PATH]
+const USAGE = `usage: node examples/dist/join-job/main.js [--events N] [--fresh] [--dir PATH] [--http PORT [--http-host HOST]]
   --events N   orders to generate (default ${DEFAULT_ORDERS.toLocaleString('en-US')}; e.g. 20k, 1M); new data starts the job over
   --fresh      delete the checkpoints and results, start over
-  --dir PATH   where data, checkpoints and results go (default examples/output/join-job)`;
+  --dir PATH   where data, checkpoints and results go (default examples/output/join-job)
+${HTTP_USAGE}`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), defaultJobDir('join-job'), USAGE);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
         checkpoints: paths.checkpoints,
         results: paths.results,
         ...reporting,
+        http: httpEndpointOf(args, reporting.log),
       }),
   );
   await printSummary(summary, elapsedMs);

@@ -9,6 +9,7 @@ import { CheckpointCoordinator, type CheckpointReport } from '@weir/checkpoint';
 import { JetStreamCheckpointStorage, jetStreamSink, jetStreamSource, type InvalidJetStreamMessage } from '@weir/nats';
 import { mapRecords } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
+import { servingWhileRunning, type HttpEndpoint } from '../common/httpEndpoint';
 import type { Click } from '../window-job/generate';
 import type { PageViews } from './expected';
 import { NATS_JOB_STREAMS, type NatsJobStreams } from './publish';
@@ -32,6 +33,8 @@ export interface NatsJobOptions {
   readonly log?: (message: string) => void;
   /** Called after each checkpoint is persisted and committed, with its id. */
   readonly onCheckpoint?: (id: number) => void;
+  /** Serve /metrics, /status, the live page and the stores here while the job runs (`--http`). */
+  readonly http?: HttpEndpoint;
   /**
    * The side output of input messages that are not clicks (not JSON, or without a numeric `ts`):
    * each is counted and handed here, then skipped. Default: the job fails on the first one
@@ -84,6 +87,8 @@ export async function runNatsJob(options: NatsJobOptions): Promise<NatsJobSummar
     mapRecords((r): PageViews => ({ page: r.key, minute: new Date(r.start).toISOString(), views: r.value })),
   );
   options.onStart?.(job.restoredFrom);
-  const summary = await job.run(rows$.pipe(job.sink('page-views', jetStreamSink<PageViews>({ connection: nc, stream: streams.views.stream, subject: streams.views.subject }))));
+  const summary = await servingWhileRunning(job, 'nats-job', options.http, () =>
+    job.run(rows$.pipe(job.sink('page-views', jetStreamSink<PageViews>({ connection: nc, stream: streams.views.stream, subject: streams.views.subject })))),
+  );
   return { resumedFrom: summary.restoredFrom, clicksRead: summary.recordsRead, late: views.metrics.lateRecords, invalid: source.metrics().invalid, lastCheckpoint: summary.lastCheckpoint };
 }

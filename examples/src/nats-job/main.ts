@@ -1,4 +1,4 @@
-// `node examples/dist/nats-job/main.js [--events N] [--dir PATH]`
+// `node examples/dist/nats-job/main.js [--events N] [--dir PATH] [--http PORT [--http-host HOST]]`
 // The window job on NATS JetStream: starts its own nats-server (loopback, a free port, a temp
 // directory), publishes generated clicks to a stream, runs the checkpointed job (JetStream source
 // -> tumbling window -> JetStream sink, checkpoints in the JetStream object store), reads the
@@ -8,7 +8,7 @@
 import { parseArgs as parseCommandLine } from 'node:util';
 import { connectNats, readJetStreamSinkOutput } from '@weir/nats';
 import { findNatsServer, INSTALL_NATS_SERVER, startNatsServer } from '@weir/nats/testing';
-import { parseCount } from '../common/args';
+import { HTTP_USAGE, httpEndpointOf, parseCount, readHttpArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { formatCount, formatDuration } from '../common/status';
 import { runMain } from '../common/runMain';
@@ -19,21 +19,22 @@ import { MAX_OUT_OF_ORDERNESS, runNatsJob } from './job';
 import { createStreams, NATS_JOB_STREAMS, publishClicks, readClicks } from './publish';
 
 const DEFAULT_EVENTS = 50_000;
-const USAGE = `usage: node examples/dist/nats-job/main.js [--events N] [--dir PATH]
+const USAGE = `usage: node examples/dist/nats-job/main.js [--events N] [--dir PATH] [--http PORT [--http-host HOST]]
   --events N   clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 20k, 200k)
   --dir PATH   where the generated clicks go (default examples/output/nats-job)
+${HTTP_USAGE}
 Each run starts its own nats-server on a free loopback port with a new temporary store, and stops it at the end.`;
 
-function readArgs(): { events: number | undefined; dir: string } | undefined {
+function readArgs(): { events: number | undefined; dir: string; http?: number; httpHost?: string } | undefined {
   try {
-    const { values } = parseCommandLine({ args: process.argv.slice(2), options: { events: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseCommandLine({ args: process.argv.slice(2), options: { events: { type: 'string' }, dir: { type: 'string' }, http: { type: 'string' }, 'http-host': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
     if (values.help === true) {
       console.log(USAGE);
       return undefined;
     }
     const events = values.events === undefined ? undefined : parseCount(values.events);
     if (values.events !== undefined && events === undefined) throw new Error(`--events: expected a positive number such as 5000, 200k or 1M, got ${values.events}`);
-    return { events, dir: values.dir ?? defaultJobDir('nats-job') };
+    return { events, dir: values.dir ?? defaultJobDir('nats-job'), ...readHttpArgs(values.http, values['http-host']) };
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     process.exit(2);
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     console.log(`  published ${clicks.length.toLocaleString('en-US')} clicks (${shortPath(data.file)}) to stream ${NATS_JOB_STREAMS.clicks.stream} in ${formatDuration(Date.now() - t)}`);
 
     t = Date.now();
-    const summary = await runNatsJob({ connection: nc, log: (m) => console.log(`  ${m}`) });
+    const summary = await runNatsJob({ connection: nc, log: (m) => console.log(`  ${m}`), http: httpEndpointOf(args) });
     const elapsed = Date.now() - t;
     console.log(
       `  ran the job: ${summary.clicksRead.toLocaleString('en-US')} clicks in ${formatDuration(elapsed)} (${formatCount((summary.clicksRead * 1000) / elapsed)} clicks/s), ` +

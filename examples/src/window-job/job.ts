@@ -10,6 +10,7 @@ import { share } from 'rxjs';
 import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource } from '@weir/checkpoint';
 import { filterRecords, mapRecords, mergeIndexedEventStreams } from '@weir/stream';
 import { calendarWindow, count, sessionWindow, tumblingWindow } from '@weir/window';
+import { servingWhileRunning, type HttpEndpoint } from '../common/httpEndpoint';
 import { InputMeter, type Progress } from '../common/status';
 import { SideOutput } from '../common/sideOutput';
 import { ZONES, type Click } from './generate';
@@ -60,6 +61,8 @@ export interface WindowJobOptions {
   readonly onStart?: (progress: () => Progress) => void;
   /** Receives what the coordinator reports (the checkpoint it restores, corrupt ones it skips). */
   readonly log?: (message: string) => void;
+  /** Serve /metrics, /status, the live page and the stores here while the job runs (`--http`). */
+  readonly http?: HttpEndpoint;
 }
 
 export interface WindowJobSummary {
@@ -186,11 +189,13 @@ export async function runWindowJob(options: WindowJobOptions): Promise<WindowJob
   }));
 
   // Every output ends in a sink of the job: its files become visible when a checkpoint commits.
-  const summary = await job.run(
-    pageViewRows$.pipe(job.sink('page-views', jsonLinesSink(results.pageViews))),
-    sessionRows$.pipe(job.sink('sessions', jsonLinesSink(results.sessions))),
-    dailyUserRows$.pipe(job.sink('daily-active-users', jsonLinesSink(results.dailyUsers))),
-    lateClicks.alongside(pageViews$).pipe(job.sink('late-clicks', jsonLinesSink(results.lateClicks))),
+  const summary = await servingWhileRunning(job, 'window-job', options.http, () =>
+    job.run(
+      pageViewRows$.pipe(job.sink('page-views', jsonLinesSink(results.pageViews))),
+      sessionRows$.pipe(job.sink('sessions', jsonLinesSink(results.sessions))),
+      dailyUserRows$.pipe(job.sink('daily-active-users', jsonLinesSink(results.dailyUsers))),
+      lateClicks.alongside(pageViews$).pipe(job.sink('late-clicks', jsonLinesSink(results.lateClicks))),
+    ),
   );
   return {
     resumedFrom: summary.restoredFrom,

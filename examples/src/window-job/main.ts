@@ -1,8 +1,8 @@
-// `node examples/dist/window-job/main.js [--events N] [--fresh] [--dir PATH]`
+// `node examples/dist/window-job/main.js [--events N] [--fresh] [--dir PATH] [--http PORT [--http-host HOST]]`
 // Generates the click stream (once), runs the window job with a live status line, prints a
 // summary. Run it again and it resumes from its last checkpoint; --fresh starts over.
 import { readCommittedLines } from '@weir/checkpoint';
-import { parseArgs } from '../common/args';
+import { HTTP_USAGE, httpEndpointOf, parseArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { formatBytes, formatCount, formatDuration } from '../common/status';
 import { runMain } from '../common/runMain';
@@ -12,10 +12,11 @@ import { prepareClicks } from './generate';
 import { runWindowJob, type DailyActiveUsers, type WindowJobSummary } from './job';
 
 const DEFAULT_EVENTS = 1_000_000;
-const USAGE = `usage: node examples/dist/window-job/main.js [--events N] [--fresh] [--dir PATH]
+const USAGE = `usage: node examples/dist/window-job/main.js [--events N] [--fresh] [--dir PATH] [--http PORT [--http-host HOST]]
   --events N   clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 50k, 2M); new data starts the job over
   --fresh      delete the checkpoints and results, start over
-  --dir PATH   where data, checkpoints and results go (default examples/output/window-job)`;
+  --dir PATH   where data, checkpoints and results go (default examples/output/window-job)
+${HTTP_USAGE}`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), defaultJobDir('window-job'), USAGE);
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
         checkpoints: paths.checkpoints,
         results: paths.results,
         ...reporting,
+        http: httpEndpointOf(args, reporting.log),
       }),
   );
   await printSummary(summary, elapsedMs);

@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink, type Source } from '@weir/checkpoint';
-import { mapRecords, mergeEventStreams } from '@weir/stream';
+import { mergeEventStreams } from '@weir/stream';
 import { count, sessionWindow, tumblingWindow } from '@weir/window';
 import { share } from 'rxjs';
 import type { JobStatus } from '../../JobStatus';
@@ -56,9 +56,9 @@ describe('the live page in headless chromium', () => {
     const clicks$ = job.source('clicks', source, { timestamp: (c) => c.ts, maxOutOfOrderness: 2_000 }).pipe(share());
     const views$ = clicks$.pipe(tumblingWindow({ size: 1_000, key: (c: Click) => c.page, aggregate: count(), store: job.store('page-views'), name: 'page-views', checkpoint: job }));
     const sessions$ = clicks$.pipe(sessionWindow({ gap: 2_000, key: (c: Click) => c.user, aggregate: count(), store: job.store('sessions'), name: 'sessions', checkpoint: job }));
-    const out = collectingSink<number>();
+    const out = collectingSink<unknown>();
     const server = await serveJob(job, { port: 0, name: 'clicks-demo' });
-    const running = job.run(mergeEventStreams(views$, sessions$).pipe(mapRecords((r) => r.value), job.sink('out', out)));
+    const running = job.run(mergeEventStreams(views$, sessions$).pipe(job.sink('out', out)));
     const dir = await mkdtemp(join(tmpdir(), 'weir-live-page-'));
     try {
       // wait until the job has read something and completed a checkpoint
