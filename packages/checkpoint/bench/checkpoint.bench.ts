@@ -16,6 +16,10 @@
 //   (`CheckpointReport.pauseMs`) and the barrier injection alone (`barrierMs`: the window's
 //   barrier log and its O(1) store snapshot);
 // - less GC: that stall less the garbage-collection pauses inside it (perf_hooks 'gc' entries);
+// - less run-queue wait: the longest such gap less the time the job's thread waited for a core
+//   inside it (its scheduler statistics, sampled by a worker thread: runQueueWait.ts), median /
+//   max: the checkpoint's own synchronous work and garbage collection, without what the machine's
+//   other processes took (on a shared 2-core machine under load, most of a long gap);
 // - no checkpoint in flight: the same probe's longest gap between checkpoints (what garbage
 //   collection and the machine's load cost the record path anyway);
 // - total: trigger to persisted and committed (chunked encoding between batches, checksums, file
@@ -43,6 +47,7 @@ import type { StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import { CheckpointCoordinator, FileCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type Source } from '../src';
 import { benchOptions } from '../../../bench/lib/benchOptions';
+import { startRunQueueWait } from './runQueueWait';
 import { machineInfo, printTable, readResults, resultsFile, writeResults } from '../../../bench/lib/report';
 
 const options = benchOptions({ sizes: '10000,100000,1000000', repeat: 3, caches: 'default,0', label: 'this build', compare: 'before:0,paged-store-rerun,before-stall-slices' });
@@ -65,6 +70,10 @@ interface Measure {
   stallRunsMs?: number[];
   /** The longest such gap less the garbage-collection pauses inside it. */
   stallWithoutGcMs: number;
+  /** The longest such gap less the run-queue wait inside it (NaN where not measured). */
+  stallLessWaitMs?: number;
+  /** The largest stallLessWaitMs of the runs (only in the median row). */
+  stallLessWaitMaxMs?: number;
   /** The longest gap between records while no checkpoint was in flight. */
   baselineMs: number;
   /** What the coordinator reported as the checkpoint's pause. */
@@ -82,7 +91,7 @@ async function measure(keys: number, cacheSize: number | undefined): Promise<Mea
   const dir = await mkdtemp(join(tmpdir(), 'weir-bench-chk-'));
   try {
     const storage = new FileCheckpointStorage(dir, { retain: 2 });
-    const { report: first, reports, stallMs, stallWithoutGcMs, baselineMs } = await checkpointOnce(storage, keys, cacheSize);
+    const { report: first, reports, stallMs, stallWithoutGcMs, stallLessWaitMs, baselineMs } = await checkpointOnce(storage, keys, cacheSize);
     // A recovering process starts with an empty heap: drop the job's state first.
     (globalThis as { gc?: () => void }).gc?.();
     const t0 = performance.now();
@@ -94,7 +103,7 @@ async function measure(keys: number, cacheSize: number | undefined): Promise<Mea
     if (newest === undefined || newest.id < first.id) throw new Error(`restored checkpoint ${String(restored.restoredFrom)}, expected ${first.id} or later`);
     if (store.len() !== newest.entries) throw new Error(`restored ${store.len()} entries, expected ${newest.entries}`);
     const barrierMs = (first as { barrierMs?: number }).barrierMs ?? first.pauseMs; // older builds reported the injection as the pause
-    return { keys, cacheSize, stallMs, stallWithoutGcMs, baselineMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
+    return { keys, cacheSize, stallMs, stallWithoutGcMs, stallLessWaitMs, baselineMs, pauseMs: first.pauseMs, barrierMs, totalMs: first.durationMs, sizeBytes: first.sizeBytes, entries: first.entries, restoreMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -104,7 +113,7 @@ async function measure(keys: number, cacheSize: number | undefined): Promise<Mea
  * Runs the job until the first checkpoint triggered after every key was seen is persisted;
  * returns that checkpoint's report and the longest gap between records while it was in flight.
  */
-async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cacheSize: number | undefined): Promise<{ report: CheckpointReport; reports: CheckpointReport[]; stallMs: number; stallWithoutGcMs: number; baselineMs: number }> {
+async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cacheSize: number | undefined): Promise<{ report: CheckpointReport; reports: CheckpointReport[]; stallMs: number; stallWithoutGcMs: number; stallLessWaitMs: number; baselineMs: number }> {
   const reports: CheckpointReport[] = [];
   const completedAt: number[] = [];
   // Gaps over 1 ms between records reaching the window: [time of the later record, gap].
@@ -117,6 +126,7 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cach
     for (const e of list.getEntries()) gcs.push([e.startTime, e.duration]);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+  const wait = await startRunQueueWait();
   const probe = tap<StreamElement<{ k: number; ts: number }>>(() => {
     const t = performance.now();
     if (t - last > 1) gaps.push([t, t - last]);
@@ -172,6 +182,7 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cach
     if (!String(err).includes('stop')) throw err;
   });
   gcObserver.disconnect();
+  await wait.stop();
   const i = reports.findIndex((r) => r.id === measured);
   const full = reports[i];
   if (full === undefined) throw new Error(`the checkpoint requested once every key was seen (${String(measured)}) did not complete`);
@@ -179,9 +190,11 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cach
   const start = end - full.durationMs - 1; // durationMs is on the coordinator's ms clock
   let stallMs = 0;
   let stallWithoutGcMs = 0;
+  let stallLessWaitMs = wait.available ? 0 : Number.NaN;
   for (const [t, gap] of gaps) {
     if (t < start || t - gap > end) continue;
     stallMs = Math.max(stallMs, gap);
+    stallLessWaitMs = Math.max(stallLessWaitMs, Math.max(0, gap - wait.waitMs(t - gap, t)));
     let gc = 0;
     for (const [at, d] of gcs) gc += Math.max(0, Math.min(t, at + d) - Math.max(t - gap, at));
     stallWithoutGcMs = Math.max(stallWithoutGcMs, gap - gc);
@@ -196,7 +209,7 @@ async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cach
     if (flights.some(([a, b]) => t >= a && t - gap <= b)) continue;
     baselineMs = Math.max(baselineMs, gap);
   }
-  return { report: full, reports, stallMs, stallWithoutGcMs, baselineMs };
+  return { report: full, reports, stallMs, stallWithoutGcMs, stallLessWaitMs, baselineMs };
 }
 
 const cacheLabel = (c: number | undefined): string => (c === undefined ? 'default (16,384, barrier log)' : c === 0 ? 'write-through (cacheSize 0)' : `cacheSize ${c.toLocaleString('en')}`);
@@ -218,6 +231,7 @@ function row(build: string, r: Measure): string[] {
     r.entries.toLocaleString('en'),
     `${r.stallMs.toFixed(1)} / ${(r.stallMaxMs ?? r.stallMs).toFixed(1)} ms`,
     `${r.stallWithoutGcMs.toFixed(1)} ms`,
+    r.stallLessWaitMs === undefined || Number.isNaN(r.stallLessWaitMs) ? '-' : `${r.stallLessWaitMs.toFixed(1)} / ${(r.stallLessWaitMaxMs ?? r.stallLessWaitMs).toFixed(1)} ms`,
     `${r.baselineMs.toFixed(1)} ms`,
     `${r.pauseMs.toFixed(1)} ms`,
     `${r.barrierMs.toFixed(2)} ms`,
@@ -226,6 +240,13 @@ function row(build: string, r: Measure): string[] {
     `${r.restoreMs.toFixed(0)} ms`,
     r.keys === 1_000_000 ? `stall ${(r.stallMaxMs ?? r.stallMs) < 10 ? 'met' : 'MISSED'} (< 10 ms)` : '',
   ];
+}
+
+/** The median and max of the runs' stall less run-queue wait (NaN when no run measured it). */
+function lessWait(xs: number[]): { stallLessWaitMs: number; stallLessWaitMaxMs: number } {
+  if (xs.length === 0) return { stallLessWaitMs: Number.NaN, stallLessWaitMaxMs: Number.NaN };
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { stallLessWaitMs: sorted[Math.floor(sorted.length / 2)]!, stallLessWaitMaxMs: sorted[sorted.length - 1]! };
 }
 
 async function main(): Promise<void> {
@@ -246,6 +267,8 @@ async function main(): Promise<void> {
         stallMaxMs: Math.max(...runs.map((m) => m.stallMs)),
         stallRunsMs: runs.map((m) => m.stallMs),
         stallWithoutGcMs: median((m) => m.stallWithoutGcMs),
+        // runs where the sampler missed a gap's edges (NaN) are left out
+        ...lessWait(runs.map((m) => m.stallLessWaitMs ?? Number.NaN).filter(Number.isFinite)),
         baselineMs: median((m) => m.baselineMs),
         pauseMs: median((m) => m.pauseMs),
         pauseMaxMs: Math.max(...runs.map((m) => m.pauseMs)),
@@ -277,7 +300,7 @@ async function main(): Promise<void> {
     }
   }
   printTable(
-    ['build', 'keys', 'window cache', 'store entries', 'record-path stall (median / max)', 'less GC', 'no checkpoint in flight', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'target'],
+    ['build', 'keys', 'window cache', 'store entries', 'record-path stall (median / max)', 'less GC', 'less run-queue wait (median / max)', 'no checkpoint in flight', 'reported pause', 'barrier', 'total checkpoint', 'size', 'restore', 'target'],
     [...rows.map((r) => row(LABEL, r)), ...earlier],
   );
   const out = writeResults(LABEL === 'this build' ? 'checkpoint' : `checkpoint-${LABEL.replace(/[^\w.-]+/g, '-')}`, {
