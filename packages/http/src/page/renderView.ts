@@ -172,7 +172,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
-/** A count in short form: 950, 12.3k, 4.56M, 1.2G. */
+/**
+ * A count in short form, as the live page and `weir top` print counts and rates.
+ *
+ * @example
+ * ```ts
+ * [950, 12_345, 4_560_000].map(formatCount); // ['950', '12.3k', '4.56M']
+ * ```
+ */
 export function formatCount(n: number): string {
   const a = Math.abs(n);
   if (a < 1_000) return String(Math.round(n * 10) / 10);
@@ -181,7 +188,14 @@ export function formatCount(n: number): string {
   return `${(n / 1e9).toPrecision(3)}G`;
 }
 
-/** A rate per second (`formatCount`), `–` when unknown. */
+/**
+ * A rate per second as {@link formatCount} writes it, `–` when unknown (`null`).
+ *
+ * @example
+ * ```ts
+ * formatRate(lastValue(chartData([s0, s1]).sourceRates, 'clicks')); // '107k'
+ * ```
+ */
 export function formatRate(n: number | null): string {
   return n === null ? '–' : formatCount(n);
 }
@@ -194,7 +208,14 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toPrecision(3)} GiB`;
 }
 
-/** A duration: 0.8 ms, 12 ms, 3.4 s, 5 min 3 s, 2 h 5 min. */
+/**
+ * A duration for people, from milliseconds.
+ *
+ * @example
+ * ```ts
+ * [0.84, 12.4, 3_400, 303_000].map(formatMs); // ['0.8 ms', '12 ms', '3.40 s', '5 min 3 s']
+ * ```
+ */
 export function formatMs(ms: number): string {
   if (ms < 10) return `${Math.round(ms * 10) / 10} ms`;
   if (ms < 1_000) return `${Math.round(ms)} ms`;
@@ -203,12 +224,27 @@ export function formatMs(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h ${Math.floor((ms % 3_600_000) / 60_000)} min`;
 }
 
-/** An instant (ms since the epoch) as `2026-03-29 13:00:05` (UTC), `–` for `null`. */
+/**
+ * An instant (ms since the epoch) to the second, in UTC; `–` for `null` (no watermark yet).
+ *
+ * @example
+ * ```ts
+ * formatInstant(Date.UTC(2026, 2, 29, 13, 0, 5)); // '2026-03-29 13:00:05'
+ * ```
+ */
 export function formatInstant(ms: number | null): string {
   return ms === null ? '–' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The newest y of `series` named `name`, or `null` (no such series, no point, or a gap). */
+/**
+ * The newest y of the series named `name`, or `null` (no such series, no point, or a gap): the
+ * current rate of a source or operator. O(series).
+ *
+ * @example
+ * ```ts
+ * lastValue(chartData([before, now]).operatorLateRates, 'page-views'); // late records/s
+ * ```
+ */
 export function lastValue(series: readonly ChartSeries[], name: string): number | null {
   for (const s of series) {
     if (s.name !== name) continue;
