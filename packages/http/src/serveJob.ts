@@ -54,7 +54,9 @@ export interface ServableJob {
  *   (see {@link queryStore}).
  *
  * Answers 400 with a message for a malformed query, 404 naming an unknown store or path, 401
- * without the bearer token when one is set, 405 for any method but GET. Every request is
+ * without the bearer token when one is set (for everything but the page at `/`, which holds no
+ * job data: it sends the token from its `#token=` fragment with each request), 405 for any
+ * method but GET. Every request is
  * answered on the event loop between two record batches (the job's record path is synchronous):
  * a request costs the job the time to build its answer, O(sources + operators + stores) for
  * `/status` and `/metrics`, O(log n + limit) for a store query.
@@ -85,6 +87,15 @@ export async function serveJob(job: ServableJob, options: ServeJobOptions): Prom
     handle(req, res).catch((err: unknown) => send(res, 500, { error: `internal error: ${messageOf(err)}` }));
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/') {
+      // The live page is served without the token: it holds no job data, only the code that asks
+      // /status for it with the token from the page's #token= fragment (which a browser never
+      // sends to the server). A browser opening a URL cannot send an Authorization header.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(livePage());
+      return;
+    }
     if (expected !== undefined && !authorized(req.headers.authorization, expected)) {
       res.setHeader('www-authenticate', 'Bearer realm="weir"');
       return send(res, 401, { error: 'missing or wrong bearer token (send Authorization: Bearer <token>)' });
@@ -93,11 +104,7 @@ export async function serveJob(job: ServableJob, options: ServeJobOptions): Prom
       res.setHeader('allow', 'GET');
       return send(res, 405, { error: `method ${req.method ?? '?'} not allowed: this server is read-only (GET)` });
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(livePage());
-    } else if (path === '/metrics') {
+    if (path === '/metrics') {
       const text = await registry.metrics();
       res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(text);
     } else if (path === '/status') {

@@ -156,12 +156,19 @@ describe('serveJob: requests', () => {
 
   it('with a token: 401 without it or with a wrong one, 200 with it', async () => {
     await withServer({ token: 's3cret' }, async (server) => {
-      for (const path of ['/status', '/metrics', '/state/totals', '/']) {
-        expect((await get(server, path)).status).toBe(401);
-        expect((await get(server, path, { headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
-        expect((await get(server, path, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
+      for (const path of ['/status', '/metrics', '/state', '/state/totals', '/nowhere']) {
+        expect([path, (await get(server, path)).status]).toEqual([path, 401]);
+        expect([path, (await get(server, path, { headers: { authorization: 'Bearer wrong!' } })).status]).toEqual([path, 401]);
       }
+      for (const path of ['/status', '/metrics', '/state/totals']) {
+        expect([path, (await get(server, path, { headers: { authorization: 'Bearer s3cret' } })).status]).toEqual([path, 200]);
+      }
+      // the page holds no job data (it asks /status with the token of its #token= fragment): a browser can open it
+      const page = await get(server, '/');
+      expect(page.status).toBe(200);
+      expect(page.body).not.toContain('totals');
       expect((await get(server, '/status', { method: 'POST' })).status).toBe(401);
+      expect((await get(server, '/', { method: 'POST' })).status).toBe(401);
     });
   });
 
