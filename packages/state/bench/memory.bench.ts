@@ -27,6 +27,8 @@ const { values: options } = parseArgs({
     sizes: { type: 'string', default: '100000,1000000' },
     label: { type: 'string', default: '' },
     skip: { type: 'string', default: '' },
+    // prints each measured phase's time window to stderr, to line up with node --trace-gc output
+    phases: { type: 'boolean', default: false },
   },
 });
 const SIZES = options.sizes.split(',').map(Number);
@@ -95,23 +97,44 @@ function permutation(n: number): Int32Array {
 const latin1 = (k: Uint8Array): string => String.fromCharCode.apply(null, k as unknown as number[]);
 
 // --- GC pauses: every 'gc' entry, read back by time window.
-const gcEntries: { start: number; duration: number; kind: number }[] = [];
+interface GcEntry {
+  start: number;
+  duration: number;
+  kind: number;
+  flags: number;
+}
+const gcEntries: GcEntry[] = [];
 const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, duration: e.duration, kind: ((e as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+  for (const e of list.getEntries()) {
+    const detail = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail;
+    gcEntries.push({ start: e.startTime, duration: e.duration, kind: detail?.kind ?? 0, flags: detail?.flags ?? 0 });
+  }
 });
 observer.observe({ entryTypes: ['gc'] });
 const flushGcEntries = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
-function longestPause(from: number, to: number): { ms: number; count: number; totalMs: number } {
-  let ms = 0;
+/** What V8 did in a pause (perf_hooks constants: kind 1 minor, 4 major, 8 incremental, 16 weak callbacks). */
+function gcKind(e: GcEntry | undefined): string {
+  if (e === undefined) return 'none';
+  const kind = e.kind === 1 ? 'scavenge' : e.kind === 4 ? 'mark-compact' : e.kind === 8 ? 'incremental marking' : e.kind === 16 ? 'weak callbacks' : `kind ${e.kind}`;
+  const flags: string[] = [];
+  if (e.flags & 4) flags.push('forced');
+  if (e.flags & 16) flags.push('all available garbage');
+  if (e.flags & 32) flags.push('external memory');
+  if (e.flags & 64) flags.push('idle');
+  return flags.length === 0 ? kind : `${kind} (${flags.join(', ')})`;
+}
+function longestPause(from: number, to: number): { ms: number; count: number; totalMs: number; kind: string } {
+  let longest: GcEntry | undefined;
   let count = 0;
   let totalMs = 0;
   for (const e of gcEntries) {
     if (e.start < from || e.start > to) continue;
     count++;
     totalMs += e.duration;
-    if (e.duration > ms) ms = e.duration;
+    if (longest === undefined || e.duration > longest.duration) longest = e;
   }
-  return { ms, count, totalMs };
+  if (options.phases) process.stderr.write(`phase ${from.toFixed(0)}-${to.toFixed(0)} ms: ${count} GCs, ${totalMs.toFixed(1)} ms\n`);
+  return { ms: longest?.duration ?? 0, count, totalMs, kind: gcKind(longest) };
 }
 
 const memory = (): number => {
@@ -125,10 +148,12 @@ interface Row {
   measure: string;
   value: number;
   unit: string;
+  /** For a GC pause: what kind of collection the longest one was. */
+  detail?: string;
 }
 const rows: Row[] = [];
-const add = (entries: number, subject: string, measure: string, value: number, unit: string): void => {
-  rows.push({ entries, subject, measure, value, unit });
+const add = (entries: number, subject: string, measure: string, value: number, unit: string, detail?: string): void => {
+  rows.push(detail === undefined ? { entries, subject, measure, value, unit } : { entries, subject, measure, value, unit, detail });
 };
 
 function median(xs: number[]): number {
@@ -204,7 +229,7 @@ async function runSize(n: number): Promise<void> {
   add(n, 'InMemoryStore', 'insert', ((t1 - t0) * 1e6) / n, 'ns/op');
   await flushGcEntries();
   const fill = longestPause(t0, t1);
-  add(n, 'InMemoryStore', 'longest GC pause, filling', fill.ms, 'ms');
+  add(n, 'InMemoryStore', 'longest GC pause, filling', fill.ms, 'ms', fill.kind);
   add(n, 'InMemoryStore', 'GC time, filling', fill.totalMs, 'ms');
   await settle();
   const held = memory() - before;
@@ -222,7 +247,8 @@ async function runSize(n: number): Promise<void> {
   t1 = performance.now();
   await flushGcEntries();
   add(n, 'InMemoryStore', 'update', ((t1 - t0) * 1e6) / n, 'ns/op');
-  add(n, 'InMemoryStore', 'longest GC pause, updating', longestPause(t0, t1).ms, 'ms');
+  const upd = longestPause(t0, t1);
+  add(n, 'InMemoryStore', 'longest GC pause, updating', upd.ms, 'ms', upd.kind);
 
   // Updates with a snapshot every 100k updates (each snapshot held until the next).
   const every = Math.min(100_000, n);
@@ -244,7 +270,8 @@ async function runSize(n: number): Promise<void> {
   await flushGcEntries();
   add(n, 'InMemoryStore', 'snapshot()', median(snapCosts) * 1000, 'us');
   add(n, 'InMemoryStore', 'update, first after a snapshot', median(afterSnap), 'ns/op');
-  add(n, 'InMemoryStore', 'longest GC pause, updating with snapshots', longestPause(t0, t1).ms, 'ms');
+  const updSnap = longestPause(t0, t1);
+  add(n, 'InMemoryStore', 'longest GC pause, updating with snapshots', updSnap.ms, 'ms', updSnap.kind);
 
   // --- restore against decoding into a Map, same bytes, alternating, median of 3.
   const bytes = store.snapshot().encode();
@@ -305,7 +332,7 @@ async function runWindow(keys: number): Promise<void> {
     const p = longestPause(t0, t1);
     add(keys, subject, 'window keys: peak memory', peak / 2 ** 20, 'MiB');
     add(keys, subject, 'window keys: time', t1 - t0, 'ms');
-    add(keys, subject, 'window keys: longest GC pause', p.ms, 'ms');
+    add(keys, subject, 'window keys: longest GC pause', p.ms, 'ms', p.kind);
   };
 
   await measure('Map<latin1> hand loop', (sample) => {
@@ -364,7 +391,7 @@ async function main(): Promise<void> {
   const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
   console.log(`\n@weir/state memory benchmark${options.label ? ` (${options.label})` : ''}: ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.date}`);
   console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(' ')} at the end\n`);
-  printTable(['entries', 'subject', 'measure', 'value', 'unit'], rows.map((r) => [r.entries.toLocaleString('en'), r.subject, r.measure, fmt(r.value), r.unit]));
+  printTable(['entries', 'subject', 'measure', 'value', 'unit', 'longest GC'], rows.map((r) => [r.entries.toLocaleString('en'), r.subject, r.measure, fmt(r.value), r.unit, r.detail ?? '']));
   const name = options.label ? `state-memory-${options.label}` : 'state-memory';
   const out = writeResults(name, { benchmark: '@weir/state memory', label: options.label || undefined, machine, loadAverage: { start: load, end: loadEnd }, config: { sizes: SIZES, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES }, results: rows });
   console.log(`\nwrote ${out}`);

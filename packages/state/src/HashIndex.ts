@@ -7,6 +7,14 @@
 // costs the probe's cache line plus the record's. The table is rebuilt on restore and never
 // leaves the process, so its hash seed is random per process: crafted keys cannot be made to
 // collide ahead of time.
+//
+// Growth is incremental (as Redis rehashes its dictionaries): when the table is full a table of
+// twice the slots is allocated and the old one is drained into it a few slots per insert or
+// delete, so no single write pays for moving every entry (at 1M entries a one-shot rehash moved
+// 700k pairs in one go). While both tables exist a lookup probes the new one, then the old one;
+// new entries go to the new one. A slot of the old table whose entry has moved, or been deleted,
+// becomes a tombstone (hash 0, which no key hashes to, id -1) so that probe runs through it
+// stay intact; the old table is never written otherwise and is dropped once drained.
 
 import { type PageTable, keyEquals } from './EntryPages';
 
@@ -14,6 +22,15 @@ const SLOT_INTS = 2; // [hash, id + 1]
 const SLOT_SHIFT = 1;
 const MAX_LOAD = 0.7;
 const MIN_SLOTS = 16;
+/**
+ * Old-table slots drained per insert or delete while growing. The new table has twice the old
+ * one's slots and starts at a load of 0.35; the old one is drained after a quarter of its slots'
+ * worth of inserts, well before the new one fills to 0.7 (0.7 x its slots inserts away).
+ */
+const MIGRATE_STEP = 4;
+/** Marks a slot number (from {@link HashIndex.find}) as one of the old table's. */
+const OLD = 1 << 30;
+const TOMBSTONE_ID = -1;
 
 const SEED = (Math.random() * 0x100000000) | 0;
 
@@ -52,6 +69,12 @@ export class HashIndex {
   private ints!: Int32Array;
   private mask = 0;
   private growAt = 0;
+  /** While growing: the table being drained into `ints` (see the file comment). */
+  private old: Int32Array | undefined = undefined;
+  private oldMask = 0;
+  /** While growing: the next slot of `old` to drain. */
+  private cursor = 0;
+  /** Entries in both tables. */
   count = 0;
 
   constructor(expectedEntries = 0) {
@@ -101,40 +124,43 @@ export class HashIndex {
     this.growAt = Math.floor(slots * MAX_LOAD);
   }
 
+  /** Whether an old table is still being drained (for tests). */
+  growing(): boolean {
+    return this.old !== undefined;
+  }
+
   /** The slot holding `key` (whose hash is `h`, records in `pages`), or -1. */
   find(key: Uint8Array, h: number, pages: PageTable): number {
-    const ints = this.ints;
-    const mask = this.mask;
-    let s = h & mask;
-    for (;;) {
-      const o = s << SLOT_SHIFT;
-      const id1 = ints[o + 1]!;
-      if (id1 === 0) return -1;
-      if (ints[o] === h && keyEquals(pages, id1 - 1, key)) return s;
-      s = (s + 1) & mask;
-    }
+    const s = probe(this.ints, this.mask, key, h, pages);
+    if (s >= 0 || this.old === undefined) return s;
+    const t = probe(this.old, this.oldMask, key, h, pages);
+    return t < 0 ? t : t | OLD;
   }
 
   /** The entry id stored in a slot returned by {@link find}. */
   idAt(slot: number): number {
+    if ((slot & OLD) !== 0) return this.old![((slot ^ OLD) << SLOT_SHIFT) + 1]! - 1;
     return this.ints[(slot << SLOT_SHIFT) + 1]! - 1;
   }
 
   /** Adds entry `id` for a key (whose hash is `h`) known to be absent. */
   insert(id: number, h: number): void {
-    if (this.count >= this.growAt) this.resize(slotsFor(this.count + 1));
-    const ints = this.ints;
-    const mask = this.mask;
-    let s = h & mask;
-    while (ints[(s << SLOT_SHIFT) + 1] !== 0) s = (s + 1) & mask;
-    const o = s << SLOT_SHIFT;
-    ints[o] = h;
-    ints[o + 1] = id + 1;
+    if (this.old !== undefined) this.drain(MIGRATE_STEP);
+    if (this.count >= this.growAt) this.grow();
+    place(this.ints, this.mask, h, id + 1);
     this.count++;
   }
 
   /** Removes the entry in `slot` (from {@link find}). */
   removeSlot(slot: number): void {
+    if ((slot & OLD) !== 0) {
+      const o = (slot ^ OLD) << SLOT_SHIFT;
+      this.old![o] = 0;
+      this.old![o + 1] = TOMBSTONE_ID;
+      this.count--;
+      this.drain(MIGRATE_STEP);
+      return;
+    }
     const ints = this.ints;
     const mask = this.mask;
     this.count--;
@@ -157,10 +183,41 @@ export class HashIndex {
     const oh = hole << SLOT_SHIFT;
     ints[oh] = 0;
     ints[oh + 1] = 0;
+    if (this.old !== undefined) this.drain(MIGRATE_STEP);
   }
 
-  /** Rebuilds the table with `slots` slots (a power of two large enough for every entry). */
+  /** Starts draining the full table into one of twice its slots. */
+  private grow(): void {
+    // Cannot happen while MIGRATE_STEP >= 2 (see there); a guard should the step change.
+    if (this.old !== undefined) this.drain(Infinity);
+    this.old = this.ints;
+    this.oldMask = this.mask;
+    this.cursor = 0;
+    this.allocate((this.mask + 1) * 2);
+  }
+
+  /** Moves the entries of up to `slots` slots of the old table into the new one. */
+  private drain(slots: number): void {
+    const old = this.old!;
+    const oldSlots = this.oldMask + 1;
+    const end = Math.min(oldSlots, this.cursor + slots);
+    const ints = this.ints;
+    const mask = this.mask;
+    for (let s = this.cursor; s < end; s++) {
+      const o = s << SLOT_SHIFT;
+      const id1 = old[o + 1]!;
+      if (id1 <= 0) continue;
+      place(ints, mask, old[o]!, id1);
+      old[o] = 0;
+      old[o + 1] = TOMBSTONE_ID;
+    }
+    this.cursor = end;
+    if (end === oldSlots) this.old = undefined;
+  }
+
+  /** Rebuilds the table with `slots` slots (a power of two large enough for every entry). O(n), at once. */
   resize(slots: number): void {
+    if (this.old !== undefined) this.drain(Infinity);
     const old = this.ints;
     const oldSlots = old.length >> SLOT_SHIFT;
     this.allocate(slots);
@@ -169,10 +226,7 @@ export class HashIndex {
     for (let s = 0; s < oldSlots; s++) {
       const o = s << SLOT_SHIFT;
       if (old[o + 1] === 0) continue;
-      let t = old[o]! & mask;
-      while (ints[(t << SLOT_SHIFT) + 1] !== 0) t = (t + 1) & mask;
-      ints[t << SLOT_SHIFT] = old[o]!;
-      ints[(t << SLOT_SHIFT) + 1] = old[o + 1]!;
+      place(ints, mask, old[o]!, old[o + 1]!);
     }
   }
 
@@ -180,4 +234,26 @@ export class HashIndex {
   shrinkToFit(): void {
     this.resize(slotsFor(this.count));
   }
+}
+
+/** The slot of `ints` holding `key`, or -1. */
+function probe(ints: Int32Array, mask: number, key: Uint8Array, h: number, pages: PageTable): number {
+  let s = h & mask;
+  for (;;) {
+    const o = s << SLOT_SHIFT;
+    const id1 = ints[o + 1]!;
+    if (id1 === 0) return -1;
+    // a tombstone's hash, 0, matches no key's
+    if (ints[o] === h && keyEquals(pages, id1 - 1, key)) return s;
+    s = (s + 1) & mask;
+  }
+}
+
+/** Writes [h, id1] into the first free slot from h's home (the table has one). */
+function place(ints: Int32Array, mask: number, h: number, id1: number): void {
+  let s = h & mask;
+  while (ints[(s << SLOT_SHIFT) + 1] !== 0) s = (s + 1) & mask;
+  const o = s << SLOT_SHIFT;
+  ints[o] = h;
+  ints[o + 1] = id1;
 }
