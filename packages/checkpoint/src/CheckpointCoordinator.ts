@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { describeValue, type StateStore } from '@weir/state';
-import type { CheckpointHook, OperatorMetrics, OperatorSnapshot, StreamElement } from '@weir/stream';
+import type { CheckpointHook, OperatorMetrics, OperatorQuery, OperatorSnapshot, StreamElement } from '@weir/stream';
 import { CheckpointError } from './CheckpointError';
 import { CheckpointHistory } from './CheckpointHistory';
 import type { CheckpointData, SourceCheckpoint } from './CheckpointStorage';
@@ -78,6 +78,8 @@ export class CheckpointCoordinator implements CheckpointHook {
   #lastEndedAt = Number.NEGATIVE_INFINITY;
   /** For {@link view}: the operators that registered, with their metrics, and the recent checkpoints. */
   readonly #operators = new Map<string, OperatorMetrics>();
+  /** For {@link view}: the key queries the operators offered when they registered. */
+  readonly #queries = new Map<string, OperatorQuery>();
   readonly #history = new CheckpointHistory();
   #view: JobView | undefined;
 
@@ -336,8 +338,9 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /** Counts an operator instance in (see `CheckpointHook.register`): checkpoints wait for its snapshot. */
-  register(operator: string, metrics?: OperatorMetrics): () => void {
+  register(operator: string, metrics?: OperatorMetrics, query?: OperatorQuery): () => void {
     if (metrics !== undefined) this.#operators.set(operator, metrics);
+    if (query !== undefined) this.#queries.set(operator, query);
     return this.#tracker.register(operator);
   }
 
@@ -357,6 +360,7 @@ export class CheckpointCoordinator implements CheckpointHook {
       running: () => this.#running,
       sources: () => this.#sources,
       operators: () => this.#operators,
+      query: (name) => this.#queries.get(name),
       storeNames: () => [...this.#stores.claimed()],
       store: (name) => this.#stores.claimedStore(name),
       recentCheckpoints: () => this.#history.recent(),

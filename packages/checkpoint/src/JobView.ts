@@ -1,5 +1,5 @@
 import type { StateStore } from '@weir/state';
-import type { OperatorMetrics } from '@weir/stream';
+import type { OperatorMetrics, OperatorQuery } from '@weir/stream';
 import type { CompletedCheckpoint } from './CheckpointHistory';
 import type { CheckpointMetrics } from './CheckpointMetrics';
 import type { SourceRun } from './SourceRun';
@@ -36,6 +36,7 @@ export interface JobViewSource {
   running(): boolean;
   sources(): readonly SourceRun<unknown>[];
   operators(): ReadonlyMap<string, OperatorMetrics>;
+  query(operator: string): OperatorQuery | undefined;
   storeNames(): readonly string[];
   store(name: string): StateStore | undefined;
   recentCheckpoints(): CompletedCheckpoint[];
@@ -105,6 +106,23 @@ export class JobView {
    */
   operators(): ReadonlyMap<string, OperatorMetrics> {
     return this.#src.operators();
+  }
+
+  /**
+   * The key queries of the operator named `operator` (a window's open windows of a key, a lookup
+   * table's current row of a key), or `undefined` for an unknown operator or one that offers
+   * none. Its answers read the operator's live state through its write-back cache, so they equal
+   * what the operator itself holds at that moment, not the store (which lags until the next flush
+   * or barrier). O(1); the cost of an answer is the operator's (see {@link OperatorQuery}).
+   *
+   * @example
+   * ```ts
+   * const q = job.view().query('clicks-per-page');
+   * console.log(q?.kind, q?.query('home')); // 'windows' { windows: [{ start, end, result, fired }] }
+   * ```
+   */
+  query(operator: string): OperatorQuery | undefined {
+    return this.#src.query(operator);
   }
 
   /** The names of the stores the pipeline claimed (`job.store(name)`), in the order it did. */

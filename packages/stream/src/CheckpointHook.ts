@@ -1,5 +1,6 @@
 import type { StateSnapshot, StateStore } from '@weir/state';
 import type { OperatorMetrics } from './OperatorMetrics';
+import type { OperatorQuery } from './OperatorQuery';
 
 /**
  * What a stateful operator reports for checkpoint n: its name and its store's snapshot, taken
@@ -54,9 +55,11 @@ export interface CheckpointHook {
    * Called when an operator instance starts (on subscribe), before it handles any element, so the
    * coordinator knows whose acknowledgement each checkpoint needs. The returned function, if any,
    * is called when the instance stops (unsubscribe, completion or error). `metrics`, when given,
-   * are the operator's live figures (shared by its instances), for a coordinator that reports them.
+   * are the operator's live figures (shared by its instances), for a coordinator that reports them;
+   * `query`, when given, answers typed questions about one key of the operator's live state (see
+   * {@link OperatorQuery}), for a coordinator that serves them.
    */
-  register?(operator: string, metrics?: OperatorMetrics): (() => void) | void;
+  register?(operator: string, metrics?: OperatorMetrics, query?: OperatorQuery): (() => void) | void;
   /** Receives an operator's snapshot for a checkpoint, just before the operator forwards the barrier. */
   snapshotTaken(report: OperatorSnapshot): void;
 }

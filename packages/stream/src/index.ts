@@ -26,6 +26,7 @@ export { mergeIndexedEventStreams } from './mergeIndexedEventStreams';
 export type { IndexedValue } from './mergeIndexedEventStreams';
 export type { CheckpointHook, CheckpointOptions, OperatorSnapshot } from './CheckpointHook';
 export { registerOperator } from './registerOperator';
+export type { OperatorQuery } from './OperatorQuery';
 export { handleBarrier } from './handleBarrier';
 export type { BarrierContext } from './handleBarrier';
 export { statefulOperator, META_SECTION } from './statefulOperator';

@@ -1,5 +1,6 @@
 import type { CheckpointHook } from './CheckpointHook';
 import type { OperatorMetrics } from './OperatorMetrics';
+import type { OperatorQuery } from './OperatorQuery';
 
 /**
  * Registers a starting operator instance with a checkpoint hook (if any) and returns the function
@@ -9,6 +10,7 @@ import type { OperatorMetrics } from './OperatorMetrics';
  * @param hook - the operator's `options.checkpoint`, possibly `undefined`
  * @param operator - the operator's stable name (see {@link OperatorSnapshot.operator})
  * @param metrics - the operator's live figures, for a coordinator that reports them (`/status`, `/metrics`)
+ * @param query - the operator's key queries, read live through its cache, for a coordinator that serves them (`/query/<operator>`)
  *
  * @example
  * ```ts
@@ -18,8 +20,8 @@ import type { OperatorMetrics } from './OperatorMetrics';
  * });
  * ```
  */
-export function registerOperator(hook: CheckpointHook | undefined, operator: string, metrics?: OperatorMetrics): () => void {
-  const unregister = hook?.register?.(operator, metrics);
+export function registerOperator(hook: CheckpointHook | undefined, operator: string, metrics?: OperatorMetrics, query?: OperatorQuery): () => void {
+  const unregister = query === undefined ? hook?.register?.(operator, metrics) : hook?.register?.(operator, metrics, query);
   return typeof unregister === 'function' ? unregister : noop;
 }
 
