@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { OperatorQuery } from './OperatorQuery';
 import type { StreamElement, StreamRecord } from './StreamElement';
 
 /** What {@link statefulOperator} gives an operator's engine for one subscription. */
@@ -50,4 +51,9 @@ export interface StatefulEngine<I> {
   flush(): void;
   /** Extra fields to checkpoint in the operator's meta entry (a join's input watermarks, say). */
   save?(): Readonly<Record<string, unknown>>;
+  /**
+   * This subscription's key queries over its live state (read through its caches), registered
+   * with the checkpoint hook when it starts; see {@link OperatorQuery}.
+   */
+  readonly query?: OperatorQuery;
 }

@@ -4,7 +4,6 @@ import type { CheckpointHook } from './CheckpointHook';
 import { handleBarrier } from './handleBarrier';
 import { isLate } from './isLate';
 import type { OperatorCounters } from './OperatorCounters';
-import type { OperatorQuery } from './OperatorQuery';
 import { registerOperator } from './registerOperator';
 import type { StatefulContext, StatefulEngine } from './StatefulEngine';
 import { invalidElement, type StreamElement } from './StreamElement';
@@ -33,8 +32,6 @@ export interface StatefulOperatorConfig {
   readonly counters: OperatorCounters;
   /** Turns any failure into the operator's typed error before it reaches the error channel. */
   readonly typed: (err: unknown) => unknown;
-  /** The operator's key queries (read live through its caches), registered with the hook; see {@link OperatorQuery}. */
-  readonly query?: OperatorQuery;
 }
 
 interface Meta {
@@ -142,7 +139,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
       subscriber.error(config.typed(err));
       return undefined;
     }
-    subscriber.add(registerOperator(config.checkpoint, config.name, counters, config.query));
+    subscriber.add(registerOperator(config.checkpoint, config.name, counters, engine.query));
     const subscription = input.subscribe({
       next(el) {
         try {

@@ -37,6 +37,7 @@ export type { CalendarWindowOptions as CalendarWindowOperatorOptions } from './o
 export { sessionWindow } from './operators/sessionWindow';
 export type { SessionWindowOptions } from './operators/sessionWindow';
 export type { WindowOperator } from './operators/WindowOperator';
+export type { OpenWindow, WindowKeyState } from './operators/windowQuery';
 export type { WindowOptions, EmitMode, GroupKey } from './operators/WindowOptions';
 export type { WindowResult, WindowResultKind } from './operators/WindowResult';
 export type { WindowMetrics, WindowMetricsSnapshot } from './operators/WindowMetrics';

@@ -19,6 +19,7 @@ import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import type { OpenWindow } from './windowQuery';
 
 interface Group<K, A> {
   readonly key: K;
@@ -263,5 +264,15 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     },
 
     flush: () => cache.flush(),
+
+    openWindows(key) {
+      const mk = keyPartId(key);
+      const open: OpenWindow<unknown>[] = [];
+      for (const slot of slots.values()) {
+        const g = slot.groups.get(mk);
+        if (g !== undefined) open.push({ start: slot.start, end: slot.end, result: aggregate.result(g.acc), fired: slot.fired });
+      }
+      return open;
+    },
   };
 }

@@ -20,6 +20,7 @@ import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import type { OpenWindow } from './windowQuery';
 
 interface Group<K, A> {
   readonly key: K;
@@ -304,5 +305,15 @@ function paneEngine<T, K extends GroupKey, A, R>(
     },
 
     flush: () => cache.flush(),
+
+    openWindows(key) {
+      const mk = keyPartId(key);
+      const open: OpenWindow<unknown>[] = [];
+      for (const w of windows.values()) {
+        const r = resultOf(w, mk);
+        if (r.found) open.push({ start: w.start, end: w.end, result: r.value, fired: w.fired });
+      }
+      return open;
+    },
   };
 }

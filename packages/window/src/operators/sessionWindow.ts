@@ -12,6 +12,7 @@ import { sessionWindowOf } from '../assigners/sessionWindowOf';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import type { OpenWindow } from './windowQuery';
 import { SessionTimers } from './SessionTimers';
 import { optionKeys } from '@weir/state';
 import { WINDOW_OPTION_KEYS, checkWindowOptionKeys } from '../checkWindowOptionKeys';
@@ -337,5 +338,14 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     counters.openWindows = live;
   };
 
-  return { load, onRecord, advance, flush: () => cache.flush() };
+  const openWindows = (key: GroupKey): OpenWindow<unknown>[] => {
+    const wm = ctx.watermark();
+    const open: OpenWindow<unknown>[] = [];
+    for (const x of byKey.get(keyPartId(key)) ?? NO_SESSIONS) {
+      if (x.alive) open.push({ start: x.start, end: x.end, result: aggregate.result(x.acc), fired: fired(x, wm) });
+    }
+    return open;
+  };
+
+  return { load, onRecord, advance, flush: () => cache.flush(), openWindows };
 }

@@ -12,6 +12,7 @@ import type { WindowResult, WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import { normaliseGroupKey, resolveOptions, type ResolvedOptions } from './resolveOptions';
 import type { WindowOperator } from './WindowOperator';
+import { windowQuery, type OpenWindowsOf } from './windowQuery';
 
 /** The per-subscription context an engine works in. */
 export interface EngineContext<T, K, A, R> {
@@ -61,6 +62,8 @@ export interface Engine<T> {
   advance(wm: number, previous: number): void;
   /** Writes everything still held in memory to the store (before a snapshot). */
   flush?(): void;
+  /** A key's open windows, from the in-memory state (for the key query, see windowQuery.ts). */
+  openWindows?: OpenWindowsOf;
 }
 
 /** Builds a window operator from an engine factory, validating options first. */
@@ -156,6 +159,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         // must not be late for the next operator.
         outputWatermark: (wm) => wm - lateness,
         flush: () => engine.flush?.(),
+        ...(engine.openWindows === undefined ? {} : { query: windowQuery(where, harness.watermark, engine.openWindows) }),
       };
     });
 
