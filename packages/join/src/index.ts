@@ -16,3 +16,4 @@ export { asofMatch } from './asofMatch';
 export type { AsofDirection, AsofMatch } from './asofMatch';
 export { asofJoin } from './asofJoin';
 export type { AsofJoinBaseOptions, AsofJoinOptions, AsofJoinResult, AsofJoinSharedKey, AsofJoinSideKeys, AsofJoinType } from './asofJoin';
+export type { TableRowState } from './tableQuery';

@@ -5,7 +5,7 @@
 // routing, row buffers, and the inputs' watermarks kept in the meta entry.
 import { Observable } from 'rxjs';
 import { StateError, asKeyPart, describeValue, type KeyPart } from '@weir/state';
-import { mergeEventStreams, statefulOperator, type StreamElement, type StreamRecord, type TaggedValue } from '@weir/stream';
+import { mergeEventStreams, statefulOperator, type OperatorQuery, type StreamElement, type StreamRecord, type TaggedValue } from '@weir/stream';
 import { JoinError, type JoinSide } from './JoinError';
 import { JoinCounters, type JoinMetrics } from './JoinMetrics';
 import type { JoinOperator } from './JoinOperator';
@@ -57,6 +57,8 @@ export interface JoinEngine<L, R> {
   outputWatermark(wm: number): number;
   /** Writes every cached change to the store (before a snapshot). */
   flush(): void;
+  /** For a table join: its key query (a key's current row, see tableQuery.ts). */
+  readonly query?: OperatorQuery;
 }
 
 /**
@@ -183,6 +185,7 @@ export function joinOperator<L, R, O>(
         outputWatermark: (wm) => engine.outputWatermark(wm),
         flush: () => engine.flush(),
         save: () => ({ inputs: [seen[0], seen[1]] }),
+        ...(engine.query === undefined ? {} : { query: engine.query }),
       };
     });
 

@@ -6,6 +6,7 @@ import type { JoinOptions } from './JoinOptions';
 import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
 import { joinOperator, type JoinContext, type JoinEngine } from './joinHarness';
+import { tableQuery } from './tableQuery';
 import { RIGHT } from './joinState';
 import { badOption, oneOf, requireFunction, resolveJoinOptions } from './resolveJoinOptions';
 import { optionKeys, type OptionKeyList } from '@weir/state';
@@ -187,6 +188,11 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
         flush() {
           table.flush();
         },
+
+        query: tableQuery<R>(o.where, false, (key) => {
+          const row = current.get(keyPartId(key));
+          return row === undefined ? undefined : { row };
+        }),
       };
     },
     'left',

@@ -4,6 +4,7 @@ import type { StreamElement, StreamRecord } from '@weir/stream';
 import type { JoinedRecord } from './JoinedRecord';
 import type { JoinOperator } from './JoinOperator';
 import { joinOperator, type JoinEngine } from './joinHarness';
+import { tableQuery } from './tableQuery';
 import { LEFT, RIGHT } from './joinState';
 import { LOOKUP_JOIN_OPTION_KEYS, isTombstone, resolveTableOptions, type LookupJoinOptions, type LookupJoinType } from './lookupJoin';
 import { optionKeys } from '@weir/state';
@@ -176,6 +177,12 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
         lefts.flush();
         versions.flush();
       },
+
+      // the key's latest version held (what a left record at or after its time joins with)
+      query: tableQuery<R>(o.where, true, (key) => {
+        const v = versions.floor(keyPartId(key), Number.POSITIVE_INFINITY);
+        return v === undefined || (v.flags & TOMBSTONE) !== 0 ? undefined : { row: v.value, version: v.ts };
+      }),
     };
   }) as unknown as JoinOperator<L, TemporalJoinResult<L, R, T>>;
 }
