@@ -34,9 +34,18 @@ export interface JetStreamSinkOptions<T> {
   readonly partitions?: number;
   /**
    * The value's key, which picks its partition: FNV-1a (32-bit) of its UTF-8 bytes modulo
-   * `partitions`, stable across runs and versions. Required when `partitions > 1`.
+   * `partitions`, stable across runs and versions. With `partitions > 1`, this or `partitionOf`
+   * is required (not both).
    */
   readonly key?: (value: T) => string | Uint8Array;
+  /**
+   * Instead of `key`: the value's partition, an integer in [0, `partitions`), checked for every
+   * value (anything else fails `write` with `INVALID_ARGUMENT`). For a stream that a partitioned
+   * job reads downstream by key group (a repartition stream, docs/scale-out.md), pass
+   * `(v) => partitionOfKey(v.user, { partitions, keyGroups })` of `@weir/partition`: partition `p`
+   * then carries the contiguous key-group range the worker that owns `p` keeps state for.
+   */
+  readonly partitionOf?: (value: T) => number;
   /** The message body of a value; default its `JSON.stringify` as UTF-8. */
   readonly serialize?: (value: T) => string | Uint8Array;
   /** How long one publish or stream request waits for its answer, ms; default 5,000. */
@@ -58,6 +67,7 @@ const KEYS = optionKeys<JetStreamSinkOptions<unknown>>({
   stagingStream: true,
   partitions: true,
   key: true,
+  partitionOf: true,
   serialize: true,
   timeoutMs: true,
   maxInFlight: true,
@@ -68,7 +78,8 @@ const TOKEN = /^[^\s.*>]+$/;
 const STREAM_NAME = /^[^\s.*>/\\]+$/;
 
 /**
- * An exactly-once {@link Sink} into a JetStream stream, partitioned by key: each committed record
+ * An exactly-once {@link Sink} into a JetStream stream, partitioned by key (or by a partition
+ * function: option `partitionOf`, e.g. by key group for a partitioned job downstream): each committed record
  * appears once in the output stream, on `<subject>.<partition>`, in write order per partition,
  * however often the job crashes, is killed or restarts, and whatever the server's duplicate
  * window. Consumers read only the output stream, with the filter `<subject>.*` (or one
@@ -159,6 +170,8 @@ const STREAM_NAME = /^[^\s.*>/\\]+$/;
  *   key: (r) => r.user,
  * });
  * // job.sink('counts', sink); consumers read CLICKS_OUT with filter 'clicks.out.*'
+ * // for a partitioned job downstream, partition by key group instead of `key`:
+ * //   partitionOf: (r) => partitionOfKey(r.user, { partitions: 8 }),  // @weir/partition
  * // (the sink creates CLICKS_OUT_WEIR_STAGING on its first open, like CLICKS_OUT's replicas and storage)
  * ```
  */
@@ -183,9 +196,11 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
   }
   const partitions = options.partitions ?? 1;
   if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > 100_000) throw bad('option `partitions` must be an integer 1 .. 100000', options.partitions);
-  const { key, serialize } = options;
+  const { key, serialize, partitionOf: choose } = options;
   if (key !== undefined && typeof key !== 'function') throw bad('option `key` must be a function value => string | Uint8Array', key);
-  if (key === undefined && partitions > 1) throw bad(`option \`key\` is required with ${partitions} partitions`, key);
+  if (choose !== undefined && typeof choose !== 'function') throw bad('option `partitionOf` must be a function value => partition number', choose);
+  if (key !== undefined && choose !== undefined) throw bad('give either option `key` or option `partitionOf`, not both', Object.keys(options));
+  if (key === undefined && choose === undefined && partitions > 1) throw bad(`option \`key\` (or \`partitionOf\`) is required with ${partitions} partitions`, key);
   if (serialize !== undefined && typeof serialize !== 'function') throw bad('option `serialize` must be a function value => string | Uint8Array', serialize);
   const int = (name: 'timeoutMs' | 'maxInFlight' | 'attempts', fallback: number): number => {
     const v = options[name];
@@ -209,7 +224,16 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
           return Buffer.from(json, 'utf8');
         }
       : (value: T): Uint8Array => toBytes(serialize(value), 'serialize');
-  const partitionOf = key === undefined || partitions === 1 ? (): number => 0 : (value: T): number => fnv1a(toBytes(key(value), 'key')) % partitions;
+  const partitionOf =
+    choose !== undefined
+      ? (value: T): number => {
+          const p = choose(value);
+          if (!Number.isInteger(p) || p < 0 || p >= partitions) throw new Error(`partitionOf must return an integer in [0, ${partitions}), got ${describeValue(p)}`);
+          return p;
+        }
+      : key === undefined || partitions === 1
+        ? (): number => 0
+        : (value: T): number => fnv1a(toBytes(key(value), 'key')) % partitions;
 
   return {
     describe: () => `JetStream stream ${stream} (${subject}.<0..${partitions - 1}>)`,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Json, SinkWriter } from '@weir/checkpoint';
+import { KeyWriter, keyGroupOf } from '@weir/state';
 import { connectNats, jetStreamSink, NatsError, readJetStreamSinkOutput, type JetStreamSinkOptions } from '@weir/nats';
 import { startNatsServer, type NatsServerHandle } from '@weir/nats/testing';
 
@@ -74,7 +75,9 @@ describe('jetStreamSink', () => {
   it('checks its options without touching the server', () => {
     const target = { connection: nc, stream: 'S', subject: 'x' };
     expect(() => jetStreamSink({ ...target, partitons: 2 } as never)).toThrow(/partitons.*partitions/);
-    expect(() => jetStreamSink({ ...target, partitions: 2 })).toThrow(/`key` is required with 2 partitions/);
+    expect(() => jetStreamSink({ ...target, partitions: 2 })).toThrow(/`key` \(or `partitionOf`\) is required with 2 partitions/);
+    expect(() => jetStreamSink<Rec>({ ...target, partitions: 2, key: (r) => r.k, partitionOf: () => 0 })).toThrow(/either option `key` or option `partitionOf`/);
+    expect(() => jetStreamSink({ ...target, partitions: 2, partitionOf: 1 as never })).toThrow(/`partitionOf` must be a function/);
     expect(() => jetStreamSink({ ...target, subject: 'a.*' })).toThrow(/`subject`/);
     expect(() => jetStreamSink({ ...target, stream: 'a.b' })).toThrow(/`stream`/);
     expect(() => jetStreamSink({ ...target, maxInFlight: 0 })).toThrow(/`maxInFlight`/);
@@ -196,6 +199,38 @@ describe('jetStreamSink', () => {
     expect((await jsm.streams.info(`${target.stream}_WEIR_STAGING`)).state.messages).toBe(0);
     expect(Object.keys(await subjectsOf(target.stream)).filter((s) => s.includes('_weir') && !s.endsWith('_weir.fence'))).toEqual([]);
     await w.close?.();
+  });
+
+  it('partitionOf: each record on the partition the function names (here: the partition carrying its key group), a bad answer refused at write', async () => {
+    const target = await newStream();
+    const layout = { partitions: 4, keyGroups: 16 };
+    // partition p carries key groups [ceil(p * K / P), ceil((p + 1) * K / P)): a contiguous range each
+    const keyGroupOfKey = (k: string): number => keyGroupOf(new KeyWriter().part(k).finish(), layout.keyGroups);
+    const byKeyGroup = (r: Rec): number => Math.floor((keyGroupOfKey(r.k) * layout.partitions) / layout.keyGroups);
+    const keys = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+    const w = await sinkOn(target, { key: undefined, partitions: layout.partitions, partitionOf: byKeyGroup }).open(undefined);
+    for (const r of recs(0, 200, keys)) w.write(r);
+    await w.preCommit(1);
+    await w.commit(1);
+    const out = await readJetStreamSinkOutput(nc, target);
+    expect(out.map((r) => (JSON.parse(new TextDecoder().decode(r.data)) as Rec).v)).toEqual(recs(0, 200, keys).map((r) => r.v));
+    const groups = new Map<number, Set<number>>(); // partition -> key groups it carried
+    for (const r of out) {
+      const rec = JSON.parse(new TextDecoder().decode(r.data)) as Rec;
+      expect(r.partition).toBe(byKeyGroup(rec));
+      groups.set(r.partition, (groups.get(r.partition) ?? new Set()).add(keyGroupOfKey(rec.k)));
+    }
+    expect([...groups.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const [p, kgs] of groups) for (const kg of kgs) expect(kg >= (p * 16) / 4 && kg < ((p + 1) * 16) / 4).toBe(true);
+    await w.close?.();
+    // an answer outside [0, partitions) fails the write, naming the value; nothing is buffered
+    const w2 = await sinkOn(target, { key: undefined, partitions: 4, partitionOf: (r) => (r.v < 0 ? 4 : r.v % 1 === 0 ? 0 : 0.5) }).open(undefined);
+    for (const v of [-1, 1.5]) {
+      const err = await rejection(() => w2.write({ k: 'a', v }));
+      expect(err.code).toBe('INVALID_ARGUMENT');
+      expect(err.message).toMatch(/partitionOf must return an integer in \[0, 4\), got number (4|0\.5)/);
+    }
+    await w2.close?.();
   });
 
   it('property: visible output is exactly the committed checkpoints, in order, across crashes and restores from older checkpoints', async () => {
