@@ -360,7 +360,7 @@ export class CheckpointCoordinator implements CheckpointHook {
       running: () => this.#running,
       sources: () => this.#sources,
       operators: () => this.#operators,
-      query: (name) => this.#queries.get(name),
+      queries: () => this.#queries,
       storeNames: () => [...this.#stores.claimed()],
       store: (name) => this.#stores.claimedStore(name),
       recentCheckpoints: () => this.#history.recent(),

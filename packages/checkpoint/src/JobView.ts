@@ -36,7 +36,7 @@ export interface JobViewSource {
   running(): boolean;
   sources(): readonly SourceRun<unknown>[];
   operators(): ReadonlyMap<string, OperatorMetrics>;
-  query(operator: string): OperatorQuery | undefined;
+  queries(): ReadonlyMap<string, OperatorQuery>;
   storeNames(): readonly string[];
   store(name: string): StateStore | undefined;
   recentCheckpoints(): CompletedCheckpoint[];
@@ -122,7 +122,20 @@ export class JobView {
    * ```
    */
   query(operator: string): OperatorQuery | undefined {
-    return this.#src.query(operator);
+    return this.#src.queries().get(operator);
+  }
+
+  /**
+   * Every operator that offers a key query (see {@link JobView.query}), by name, in the order they
+   * first registered; `@weir/http` lists them in `/status` and serves them as `/query/<name>`. O(1).
+   *
+   * @example
+   * ```ts
+   * for (const [name, q] of job.view().queries()) console.log(name, q.kind); // 'page-views windows'
+   * ```
+   */
+  queries(): ReadonlyMap<string, OperatorQuery> {
+    return this.#src.queries();
   }
 
   /** The names of the stores the pipeline claimed (`job.store(name)`), in the order it did. */

@@ -22,6 +22,7 @@ describe('JobView (job.view())', () => {
     expect(job.view()).toBe(view);
     expect(view.running).toBe(false);
     expect(view.operators().size).toBe(0);
+    expect(view.queries().size).toBe(0);
     const sink = collectingSink<WindowResult<string, number>>();
     const views = tumblingWindow({ size: 1_000, key: (c: Click) => c.page, aggregate: count(), store: job.store('views'), name: 'views', checkpoint: job });
     const out$ = job.source('clicks', arraySource(clicks(600)), { timestamp: (c) => c.ts, maxOutOfOrderness: 300 }).pipe(views, job.sink('out', sink));
@@ -45,6 +46,10 @@ describe('JobView (job.view())', () => {
     expect(view.sources()).toEqual([{ name: 'clicks', recordsRead: 600, watermark: Infinity, maxTimestamp: Math.max(...clicks(600).map((c) => c.ts)), exhausted: true, partitions: undefined }]);
     expect([...view.operators().keys()]).toEqual(['views']);
     expect(view.operators().get('views')).toBe(views.metrics);
+    expect([...view.queries().keys()]).toEqual(['views']); // the window offers a key query
+    expect(view.query('views')).toBe(view.queries().get('views'));
+    expect(view.query('views')?.kind).toBe('windows');
+    expect(view.query('nope')).toBeUndefined();
     expect(views.metrics).toMatchObject({ recordsIn: 600, recordsOut: sink.committed().length });
     expect(view.storeNames()).toEqual(['views']);
     expect(view.store('views')).toBe(job.store('views'));
