@@ -5,6 +5,7 @@ import { checkNatsOptionKeys } from './checkNatsOptionKeys';
 import { JetStreamSinkLog } from './jetStreamSinkLog';
 import { JetStreamSinkStaging } from './jetStreamSinkStaging';
 import { JetStreamSinkWriter } from './jetStreamSinkWriter';
+import { isLiteralSubject, STREAM_NAME } from './natsNames';
 import { NatsError } from './NatsError';
 
 /** Options of {@link jetStreamSink}. */
@@ -74,8 +75,6 @@ const KEYS = optionKeys<JetStreamSinkOptions<unknown>>({
   attempts: true,
 });
 
-const TOKEN = /^[^\s.*>]+$/;
-const STREAM_NAME = /^[^\s.*>/\\]+$/;
 
 /**
  * An exactly-once {@link Sink} into a JetStream stream, partitioned by key (or by a partition
@@ -187,7 +186,7 @@ export function jetStreamSink<T>(options: JetStreamSinkOptions<T>): Sink<T> {
     throw bad('option `connection` must be a NatsConnection', connection);
   }
   if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) throw bad('option `stream` must be a stream name (no spaces, dots, wildcards or slashes)', stream);
-  if (typeof subject !== 'string' || !subject.split('.').every((t) => TOKEN.test(t))) {
+  if (!isLiteralSubject(subject)) {
     throw bad('option `subject` must be a subject without wildcards (tokens separated by dots)', subject);
   }
   const stagingStream = options.stagingStream ?? `${stream}_WEIR_STAGING`;

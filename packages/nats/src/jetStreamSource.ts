@@ -4,9 +4,10 @@ import type { Json, Source } from '@weir/checkpoint';
 import { describeValue, optionKeys } from '@weir/state';
 import { checkNatsOptionKeys } from './checkNatsOptionKeys';
 import { JetStreamSourceReader, type ResolvedJetStreamSource } from './jetStreamSourceReader';
+import { STREAM_NAME } from './natsNames';
 import { NatsError } from './NatsError';
 
-/** Options of {@link jetStreamSource}. Give either `stream` (with `subjects` or not) or `streams`. */
+/** Options of {@link jetStreamSource}. Give one of `stream` (with `subjects` or not), `streams` or `inputs`. */
 export interface JetStreamSourceOptions<T> {
   /** An open connection ({@link connectNats}); the source does not close it. */
   readonly connection: NatsConnection;
@@ -19,6 +20,14 @@ export interface JetStreamSourceOptions<T> {
   readonly subjects?: readonly string[];
   /** Instead of `stream`: one partition per stream, named by the stream. */
   readonly streams?: readonly string[];
+  /**
+   * Instead of `stream` or `streams`: one partition per (stream, subject) pair, for input spread
+   * over several streams, such as one logical partition written by several upstream workers,
+   * each into a stream of its own (see {@link repartitionStreams}). A pair's partition is named
+   * `<stream>/<subject>` (`<stream>` without a subject: the whole stream); each has its own
+   * offset and its own watermark.
+   */
+  readonly inputs?: ReadonlyArray<JetStreamInput>;
   /** A message's value; default: its data parsed as JSON. A throw routes the message to `invalid`. */
   readonly decode?: (message: JsMsg) => T;
   /**
@@ -59,6 +68,12 @@ export interface JetStreamSourceOptions<T> {
   readonly signal?: AbortSignal;
 }
 
+/** One input of {@link JetStreamSourceOptions.inputs}: a stream, or one subject of it (a wildcard allowed). */
+export interface JetStreamInput {
+  readonly stream: string;
+  readonly subject?: string;
+}
+
 /** A message {@link JetStreamSourceOptions.invalid} receives. */
 export interface InvalidJetStreamMessage {
   /** The partition it belongs to (its subject or stream, as configured). */
@@ -93,6 +108,7 @@ const KEYS = optionKeys<JetStreamSourceOptions<unknown>>({
   stream: true,
   subjects: true,
   streams: true,
+  inputs: true,
   decode: true,
   eventTime: true,
   invalid: true,
@@ -106,7 +122,9 @@ const KEYS = optionKeys<JetStreamSourceOptions<unknown>>({
 
 /**
  * A partitioned, replayable input from NATS JetStream (issue 16): one partition per subject of a
- * stream (`stream` + `subjects`), or per stream (`streams`). Each partition is read by its own
+ * stream (`stream` + `subjects`), per stream (`streams`), or per (stream, subject) pair
+ * (`inputs`: e.g. partition 3 of a repartition stream written by two upstream workers, from
+ * both of their streams). Each partition is read by its own
  * ordered pull consumer from its offset, the next stream sequence, which every checkpoint stores
  * (`{ next: { [partition]: seq }, turn, taken }`), so a job restored after a crash reads exactly
  * the messages that followed. Values go to the coordinator with their partition (a watermark per
@@ -144,7 +162,10 @@ export function jetStreamSource<T>(options: JetStreamSourceOptions<T>): JetStrea
   const names = o.partitions.map((p) => p.name);
   return {
     partitionNames: names,
-    describe: () => (options.streams !== undefined ? `JetStream streams ${names.join(', ')}` : `JetStream stream '${options.stream}'${options.subjects !== undefined ? ` (subjects ${names.join(', ')})` : ''}`),
+    describe: () =>
+      options.streams !== undefined || options.inputs !== undefined
+        ? `JetStream ${options.inputs !== undefined ? 'inputs' : 'streams'} ${names.join(', ')}`
+        : `JetStream stream '${options.stream}'${options.subjects !== undefined ? ` (subjects ${names.join(', ')})` : ''}`,
     open: (offset: Json | undefined) => JetStreamSourceReader.open(o, offset, counts),
     metrics: () => ({ read: counts.read, invalid: counts.invalid }),
   };
@@ -161,7 +182,10 @@ function resolve<T>(o: JetStreamSourceOptions<T>): ResolvedJetStreamSource<T> {
     return v as string[];
   };
   let partitions: ResolvedJetStreamSource<T>['partitions'];
-  if (o.streams !== undefined) {
+  if (o.inputs !== undefined) {
+    if (o.stream !== undefined || o.subjects !== undefined || o.streams !== undefined) throw bad('give one of `inputs`, `streams` or `stream` (and `subjects`), not several', o.stream ?? o.subjects ?? o.streams);
+    partitions = inputsOf(o.inputs, bad);
+  } else if (o.streams !== undefined) {
     if (o.stream !== undefined || o.subjects !== undefined) throw bad('give either `streams` or `stream` (and `subjects`), not both', o.stream ?? o.subjects);
     partitions = names(o.streams, 'streams').map((stream) => ({ name: stream, stream, subject: undefined }));
   } else {
@@ -203,4 +227,23 @@ function resolve<T>(o: JetStreamSourceOptions<T>): ResolvedJetStreamSource<T> {
     stallTimeoutMs: int('stallTimeoutMs', 30_000),
     signal: o.signal,
   };
+}
+
+/** The partitions of option `inputs`, named `<stream>/<subject>` (or `<stream>`), checked. */
+function inputsOf(raw: unknown, bad: (what: string, value: unknown) => NatsError): ResolvedJetStreamSource<unknown>['partitions'] {
+  if (!Array.isArray(raw) || raw.length === 0) throw bad('`inputs` must be a non-empty list of { stream, subject? }', raw);
+  const out: Array<{ name: string; stream: string; subject: string | undefined }> = [];
+  const seen = new Set<string>();
+  for (const input of raw as unknown[]) {
+    if (typeof input !== 'object' || input === null) throw bad('each of `inputs` must be { stream, subject? }', input);
+    checkNatsOptionKeys('jetStreamSource: an input', input, ['stream', 'subject']);
+    const { stream, subject } = input as { stream?: unknown; subject?: unknown };
+    if (typeof stream !== 'string' || !STREAM_NAME.test(stream)) throw bad('an input\'s `stream` must be a stream name (no spaces, dots, wildcards or slashes)', stream);
+    if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0 || /\s/.test(subject))) throw bad('an input\'s `subject` must be a subject', subject);
+    const name = subject === undefined ? stream : `${stream}/${subject}`;
+    if (seen.has(name)) throw bad(`\`inputs\` must not repeat an input (${name})`, raw);
+    seen.add(name);
+    out.push({ name, stream, subject });
+  }
+  return out;
 }
