@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLinesSink, readCommittedLines } from '@weir/checkpoint';
 import { mergeWindowOperatorScope } from '@weir/window';
-import { PartitionError, rescaleCheckpoints } from '../index';
+import { PartitionError, createPartitionedJob, openWorker, readJobLayout, rescaleCheckpoints, rescaleJob } from '../index';
 import { crashingAfterRecords, runWindowWorker, testStorage, workerPaths, writePartitionedClicks } from '../testing';
 
 const P = 6;
@@ -103,4 +103,46 @@ describe('rescaleCheckpoints', () => {
     await expect(rescaleCheckpoints({ from, to, layout, mergeOperatorScope: mergeWindowOperatorScope })).rejects.toMatchObject({ code: 'UNCOMMITTED_OUTPUT' });
     await expect(rescaleCheckpoints({ from, to, layout, mergeOperatorScop: mergeWindowOperatorScope } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('mergeOperatorScope') });
   }, 60_000);
+
+  it('rescaleJob: the shared directory moves to the next generation, the old workers fenced, and the job goes on exactly once', async () => {
+    const reference = join(dir, 'reference-job');
+    await runGeneration(reference, 0, 1);
+    const expected = await committedRows(join(reference, 'out'));
+    const job = join(dir, 'job');
+    const runAll = async (stopAfter?: number): Promise<void> => {
+      const layout0 = (await readJobLayout(job))!;
+      const runs = [];
+      for (let worker = 0; worker < layout0.workers; worker++) {
+        const w = await openWorker(job, worker, { fsync: false });
+        runs.push(
+          runWindowWorker({
+            worker,
+            workers: layout0.workers,
+            ...layout,
+            input: { files: (p) => files[p]! },
+            storage: w.storage,
+            out: w.outputDir('views'),
+            wrapSink: w.fence,
+            checkpointEvery: 700,
+            batchSize: 100,
+            ...(stopAfter !== undefined ? { wrapSource: (s) => crashingAfterRecords(s, stopAfter) } : {}),
+          }),
+        );
+      }
+      const settled = await Promise.allSettled(runs);
+      if (stopAfter === undefined) for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    };
+    await createPartitionedJob(job, { ...layout, workers: 2 });
+    await expect(createPartitionedJob(job, { ...layout, workers: 3 })).rejects.toMatchObject({ code: 'LAYOUT_MISMATCH' });
+    await runAll(3_000);
+    const sinks = (_name: string, _worker: number, out: string) => jsonLinesSink(out, { fsync: false });
+    const report = await rescaleJob({ dir: job, to: 3, mergeOperatorScope: mergeWindowOperatorScope, sinks });
+    expect(report.layout).toEqual({ ...layout, workers: 3, generation: 1 });
+    expect(await readJobLayout(job)).toEqual({ ...layout, workers: 3, generation: 1 });
+    for (const w of [0, 1]) expect(await fs.readdir(join(job, 'gen-0', `worker-${w}`, 'lease'))).toEqual(['epoch-1', 'epoch-2']); // the rescale took each old lease
+    await runAll(2_000);
+    await rescaleJob({ dir: job, to: 1, mergeOperatorScope: mergeWindowOperatorScope, sinks });
+    await runAll();
+    expect(await committedRows(join(job, 'out'))).toEqual(expected);
+  }, 120_000);
 });
