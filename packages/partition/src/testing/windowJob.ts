@@ -22,7 +22,14 @@ export interface WindowWorkerOptions {
   readonly partitions: number;
   readonly keyGroups?: number;
   /** The input: one JSON Lines file per partition (`input(p)`), or generated clicks (`generated`). */
-  readonly input: { readonly files: (partition: number) => string } | { readonly generated: { readonly perPartition: number; readonly pages: number } };
+  readonly input:
+    | { readonly files: (partition: number) => string }
+    | {
+        /** Generated clicks: `perPartition` per partition over `pages` pages (each partition's share of them), `step` ms apart; `cycle` takes the pages in turn instead of at random. */
+        readonly generated: { readonly perPartition: number; readonly pages: number; readonly step?: number; readonly cycle?: boolean };
+      };
+  /** The window size, ms; default {@link WINDOW_MS}. */
+  readonly windowMs?: number;
   readonly storage: CheckpointStorage;
   /** The output directory of this worker's sink (a fresh one per generation). */
   readonly out: string;
@@ -50,12 +57,17 @@ export async function runWindowWorker(o: WindowWorkerOptions): Promise<JobSummar
   const perPartition = (p: number): Source<Click> =>
     'files' in input
       ? jsonLinesSource<Click>(input.files(p))
-      : generatorSource<Click>({ count: pages[p]!.length > 0 ? input.generated.perPartition : 0, seed: 1000 + p, generate: (i, rnd) => clickOf(p, i, pages[p]!, rnd, 10, 50) });
+      : generatorSource<Click>({ count: pages[p]!.length > 0 ? input.generated.perPartition : 0, seed: 1000 + p, generate: (i, rnd) => generated(p, i, rnd) });
+  const generated = (p: number, i: number, rnd: () => number): Click => {
+    const g = (input as { generated: { step?: number; cycle?: boolean } }).generated;
+    const click = clickOf(p, i, pages[p]!, rnd, g.step ?? 10, 50);
+    return g.cycle === true ? { ...click, page: pages[p]![i % pages[p]!.length]! } : click;
+  };
   let source: Source<Click> = partitionedSource({ partitions: own.partitions, source: perPartition });
   if (o.wrapSource !== undefined) source = o.wrapSource(source);
   const clicks$ = job.source('clicks', source, { timestamp: (c) => c.time, maxOutOfOrderness: MAX_OUT_OF_ORDERNESS });
   const views$ = clicks$.pipe(
-    tumblingWindow({ size: WINDOW_MS, key: (c: Click) => c.page, aggregate: count(), store: job.store('views'), name: 'views', checkpoint: job, keyGroups: layout.keyGroups }),
+    tumblingWindow({ size: o.windowMs ?? WINDOW_MS, key: (c: Click) => c.page, aggregate: count(), store: job.store('views'), name: 'views', checkpoint: job, keyGroups: layout.keyGroups }),
     mapRecords((r): ViewsRow => ({ page: r.key, start: r.start, views: r.value })),
   );
   let sink: Sink<ViewsRow> = jsonLinesSink<ViewsRow>(o.out, { fsync: false });

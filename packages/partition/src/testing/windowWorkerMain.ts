@@ -2,7 +2,10 @@
 // window job, opened from WEIR_PARTITION_DIR / WEIR_WORKER. Input: WEIR_TEST_INPUT (a directory of
 // clicks-<p>.jsonl) or WEIR_TEST_GENERATED ("<per partition>,<pages>"); WEIR_TEST_DELAY_MS slows
 // every read; WEIR_TEST_CHECKPOINT_EVERY and WEIR_TEST_BATCH set the coordinator's pace. Prints
-// one JSON line { worker, pid, records, ms } on stdout when done.
+// one JSON line { worker, pid, records, ms } on stdout when done (or into the directory
+// WEIR_TEST_REPORT). With WEIR_TEST_GATE=<path> it writes <path>.ready-<worker> once open and waits
+// for <path> to exist before reading.
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FENCED_EXIT_CODE, isFenced } from '../index';
 import { workerFromEnv } from '../workerFromEnv';
@@ -15,6 +18,12 @@ async function main(): Promise<void> {
   const delay = Number(env['WEIR_TEST_DELAY_MS'] ?? 0);
   const inputDir = env['WEIR_TEST_INPUT'];
   const [perPartition, pages] = (env['WEIR_TEST_GENERATED'] ?? '0,0').split(',').map(Number);
+  const gate = env['WEIR_TEST_GATE'];
+  if (gate !== undefined) {
+    // set up, then wait for the benchmark to start every worker at once
+    writeFileSync(`${gate}.ready-${w.ownership.worker}`, '');
+    while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 2));
+  }
   const t0 = performance.now();
   const summary = await runWindowWorker({
     worker: w.ownership.worker,
@@ -29,7 +38,10 @@ async function main(): Promise<void> {
     checkpointEvery: Number(env['WEIR_TEST_CHECKPOINT_EVERY'] ?? 2_000),
     batchSize: Number(env['WEIR_TEST_BATCH'] ?? 1_000),
   });
-  process.stdout.write(`${JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0 })}\n`);
+  const line = JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0, startedAt: performance.timeOrigin + t0 });
+  const reportDir = env['WEIR_TEST_REPORT'];
+  if (reportDir !== undefined) writeFileSync(join(reportDir, `worker-${w.ownership.worker}-${process.pid}.json`), line);
+  else process.stdout.write(`${line}\n`);
 }
 
 main().then(
