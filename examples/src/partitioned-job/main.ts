@@ -1,0 +1,203 @@
+// `node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]`
+// The window job spread over worker processes (issue 17; docs/scale-out.md): starts its own
+// nats-server (loopback, a free port, a temporary directory), publishes generated clicks to 8
+// partitions by their page's key group, starts the workers (this same script with --worker I),
+// each owning a contiguous range of partitions and so of key groups, with checkpoints and an
+// output stream of its own; then reads every worker's committed counts back, checks them against
+// a plain count of the clicks, and stops the server. Without nats-server it prints the command
+// that installs it and exits 0, so `npm start` goes on with the other jobs.
+import { spawn } from 'node:child_process';
+import { parseArgs as parseCommandLine } from 'node:util';
+import { connectNats, readJetStreamSinkOutput } from '@weir/nats';
+import { findNatsServer, INSTALL_NATS_SERVER, startNatsServer } from '@weir/nats/testing';
+import { parseCount } from '../common/args';
+import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
+import { runMain } from '../common/runMain';
+import { formatCount, formatDuration } from '../common/status';
+import { table } from '../common/table';
+import { compareViews, expectedViews, type PageViews } from '../nats-job/expected';
+import { readClicks } from '../nats-job/publish';
+import { prepareClicks } from '../window-job/generate';
+import { INPUT, LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from './layout';
+import { createStreams, publishPartitioned } from './publish';
+import { runPartitionedWorker, type PartitionedWorkerSummary } from './worker';
+
+const DEFAULT_EVENTS = 50_000;
+const DEFAULT_WORKERS = 2;
+const USAGE = `usage: node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]
+  --events N    clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 20k, 200k)
+  --workers N   worker processes, 1 .. ${LAYOUT.partitions} (default ${DEFAULT_WORKERS})
+  --dir PATH    where the generated clicks go (default examples/output/partitioned-job)
+Each run starts its own nats-server on a free loopback port with a new temporary store, and stops it at the end.
+(A worker is this script with --worker I --workers N --server URL [--checkpoint-every N]: it prints
+'started <checkpoint restored or ->', 'checkpoint <id>' after each, and 'summary <json>' at its end.)`;
+
+type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly events: number | undefined; readonly workers: number; readonly dir: string }
+  | { readonly kind: 'worker'; readonly worker: number; readonly workers: number; readonly server: string; readonly checkpointEvery: number | undefined };
+
+function readCommand(): Command {
+  try {
+    const { values } = parseCommandLine({
+      args: process.argv.slice(2),
+      options: {
+        events: { type: 'string' },
+        workers: { type: 'string' },
+        dir: { type: 'string' },
+        worker: { type: 'string' },
+        server: { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+    if (values.help === true) return { kind: 'help' };
+    const workers = values.workers === undefined ? DEFAULT_WORKERS : Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > LAYOUT.partitions) throw new Error(`--workers: expected an integer 1 .. ${LAYOUT.partitions}, got ${values.workers}`);
+    if (values.worker !== undefined) {
+      const worker = Number(values.worker);
+      if (!Number.isInteger(worker) || worker < 0 || worker >= workers) throw new Error(`--worker: expected an integer 0 .. ${workers - 1}, got ${values.worker}`);
+      if (values.server === undefined) throw new Error('--worker needs --server URL');
+      const every = values['checkpoint-every'] === undefined ? undefined : parseCount(values['checkpoint-every']);
+      if (values['checkpoint-every'] !== undefined && every === undefined) throw new Error(`--checkpoint-every: expected a positive number, got ${values['checkpoint-every']}`);
+      return { kind: 'worker', worker, workers, server: values.server, checkpointEvery: every };
+    }
+    const events = values.events === undefined ? undefined : parseCount(values.events);
+    if (values.events !== undefined && events === undefined) throw new Error(`--events: expected a positive number such as 5000, 200k or 1M, got ${values.events}`);
+    return { kind: 'run', events, workers, dir: values.dir ?? defaultJobDir('partitioned-job') };
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+/**
+ * Worker mode: runs one worker and prints its progress and summary on stdout; a failure goes to
+ * stderr as `<error name> <code>: <stack>` (e.g. `NatsError FENCED: ...`), exit code 1.
+ */
+async function worker(c: Extract<Command, { kind: 'worker' }>): Promise<void> {
+  try {
+    await runWorker(c);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? ` ${String((err as { code: unknown }).code)}` : '';
+    process.stderr.write(`${err instanceof Error ? err.name : 'Error'}${code}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+async function runWorker(c: Extract<Command, { kind: 'worker' }>): Promise<void> {
+  const connection = await connectNats({ servers: c.server });
+  try {
+    const summary = await runPartitionedWorker({
+      connection,
+      worker: c.worker,
+      workers: c.workers,
+      ...(c.checkpointEvery === undefined ? {} : { checkpointEvery: c.checkpointEvery }),
+      onStart: (from) => process.stdout.write(`started ${from ?? '-'}\n`),
+      onCheckpoint: (id) => process.stdout.write(`checkpoint ${id}\n`),
+    });
+    process.stdout.write(`summary ${JSON.stringify(summary)}\n`);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Starts worker `i` of `n` as a process (this script in worker mode) and resolves to its summary; fails when it fails. */
+function launch(i: number, n: number, server: string): Promise<PartitionedWorkerSummary> {
+  const child = spawn(process.execPath, [__filename, '--worker', String(i), '--workers', String(n), '--server', server], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const line = /^summary (.*)$/m.exec(stdout);
+      if (code === 0 && line !== null) resolve(JSON.parse(line[1]!) as PartitionedWorkerSummary);
+      else reject(new Error(`worker ${i} (pid ${child.pid}) ended with ${signal ?? `exit code ${code}`}: ${stderr.trim() || stdout.trim() || 'no output'}`));
+    });
+  });
+}
+
+async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
+  console.log(`partitioned job: clicks in ${LAYOUT.partitions} JetStream partitions -> page views per page per minute, by ${c.workers} worker processes, exactly once`);
+  try {
+    findNatsServer();
+  } catch {
+    console.log(`  skipped: nats-server is not installed. Install it with:\n\n    ${INSTALL_NATS_SERVER}\n`);
+    return;
+  }
+  const paths = jobPaths(c.dir);
+  const data = await prepareClicks(paths.data, c.events, DEFAULT_EVENTS);
+  const clicks = await readClicks(data.file);
+  const server = await startNatsServer();
+  console.log(`  nats-server pid ${server.pid()} at ${server.url}, JetStream store in ${server.storeDir}`);
+  const nc = await connectNats({ servers: server.url });
+  try {
+    await createStreams(nc, c.workers);
+    let t = Date.now();
+    const perPartition = await publishPartitioned(nc, clicks);
+    console.log(`  published ${clicks.length.toLocaleString('en-US')} clicks (${shortPath(data.file)}) to stream ${INPUT.stream}, each on ${INPUT.subject}.<the partition of its page's key group> (${LAYOUT.keyGroups} key groups), in ${formatDuration(Date.now() - t)}`);
+
+    t = Date.now();
+    const summaries = await Promise.all(Array.from({ length: c.workers }, (_, i) => launch(i, c.workers, server.url)));
+    const elapsed = Date.now() - t;
+    const read = summaries.reduce((s, w) => s + w.clicksRead, 0);
+    console.log(`  ran ${c.workers} workers: ${read.toLocaleString('en-US')} clicks in ${formatDuration(elapsed)} (${formatCount((read * 1000) / elapsed)} clicks/s in all, processes started included)\n`);
+    console.log(
+      table(
+        ['worker', 'partitions', 'key groups', 'clicks', 'share', 'ran', 'clicks/s', 'checkpoints'],
+        summaries.map((w) => [
+          w.worker,
+          w.partitions.join(' '),
+          w.keyGroups,
+          w.clicksRead,
+          `${((100 * w.clicksRead) / Math.max(1, read)).toFixed(0)}%`,
+          formatDuration(w.ms),
+          formatCount((w.clicksRead * 1000) / w.ms),
+          w.lastCheckpoint ?? 0,
+        ]),
+      ),
+    );
+    const byPage = new Map<string, number>();
+    for (const click of clicks) byPage.set(click.page, (byPage.get(click.page) ?? 0) + 1);
+    const [hotPage, hotClicks] = [...byPage].reduce((a, b) => (b[1] > a[1] ? b : a));
+    console.log(`  clicks per partition: ${perPartition.map((n, p) => `${p}: ${n.toLocaleString('en-US')}`).join(', ')}`);
+    console.log(`  (the split follows the keys: page '${hotPage}' alone has ${((100 * hotClicks) / clicks.length).toFixed(0)}% of the clicks, and a key's group is never split)\n`);
+
+    const out = outputStreams(c.workers);
+    const decoder = new TextDecoder();
+    const views: PageViews[] = [];
+    const rows: Array<[string, number, string]> = [];
+    for (let i = 0; i < c.workers; i++) {
+      const { stream, subject } = out.sinkTarget(i);
+      const records = await readJetStreamSinkOutput(nc, { stream, subject });
+      for (const r of records) views.push(JSON.parse(decoder.decode(r.data)) as PageViews);
+      rows.push([stream, records.length, `worker ${i}'s page views per page per minute on ${subject}.*`]);
+    }
+    console.log(table(['stream', 'messages', 'what'], [[INPUT.stream, clicks.length, `clicks on ${INPUT.subject}.0 .. ${LAYOUT.partitions - 1}`], ...rows]));
+    console.log('');
+    const expected = expectedViews(clicks, MAX_OUT_OF_ORDERNESS);
+    const diff = compareViews(views, expected);
+    const late = summaries.reduce((s, w) => s + w.late, 0);
+    if (read !== clicks.length || late !== 0 || expected.late !== 0 || diff.missing.length + diff.wrong.length + diff.duplicated.length > 0) {
+      throw new Error(
+        `the committed results differ from a plain count of the clicks: ${read} of ${clicks.length} clicks read, ${late} late, ${diff.missing.length} missing, ${diff.wrong.length} wrong, ${diff.duplicated.length} duplicated (e.g. ${[...diff.missing, ...diff.wrong, ...diff.duplicated].slice(0, 3).join('; ')})`,
+      );
+    }
+    console.log(`  checked: all ${expected.views.size.toLocaleString('en-US')} page-minute counts, from ${c.workers} workers' streams, equal a plain count of the clicks, none missing, none twice\n`);
+  } finally {
+    await nc.close();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const command = readCommand();
+  if (command.kind === 'help') console.log(USAGE);
+  else if (command.kind === 'worker') await worker(command);
+  else await run(command);
+}
+
+runMain('partitioned job', main);
