@@ -12,36 +12,23 @@ import { StateError, keyPartId } from '@weir/state';
 // uninterrupted one would. When to fire and what is the EmitPolicy's to say.
 import type { SingleWindowAssigner } from '../assigners/WindowAssigner';
 import type { Window } from '../Window';
-import { FLAG_CHANGED, FLAG_EMITTED, Scratch, groupValue, readGroups } from './windowState';
-import { StateCache } from './StateCache';
+import { FLAG_CHANGED, FLAG_EMITTED, readGroups } from './windowState';
+import { CHANGED, EMITTED, GroupTable, groupCache } from './GroupTable';
 import { EmitPolicy, STEP_EARLY, STEP_FIRE, STEP_PURGE } from './emitPolicy';
 import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { aggregateFailed } from './windowFailure';
 import type { OpenWindow } from './windowQuery';
 
-interface Group<K, A> {
-  readonly key: K;
-  acc: A;
-  readonly seq: number;
-  emitted: boolean;
-  changed: boolean;
-  /** Built on the first write (with a cache, many groups never reach the store); set iff stored. */
-  storeKey: Uint8Array | undefined;
-  readonly start: number;
-  readonly end: number;
-  /** Changed since last written to the store (held in the write-back cache). */
-  dirty: boolean;
-  cacheSlot: number;
-}
-
+/** An open window: its groups (a GroupTable, with the window's bounds) and its timer. */
 interface Slot<K, A> {
   readonly start: number;
   readonly end: number;
+  readonly groups: GroupTable<K, A>;
   fired: boolean;
   nextEarly: number;
-  readonly groups: Map<unknown, Group<K, A>>;
   /** The slot's timer: its due time and store key (a slot always has exactly one). */
   due: number;
   timer: Uint8Array | undefined;
@@ -62,28 +49,15 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   const codec = aggregate.codec;
   const policy = new EmitPolicy(o);
   const timers = new TimerIndex(store, keys);
-  const scratch = new Scratch();
   const slots = new Map<number, Slot<K, A>>(); // by window end
   /** The slot of the last record (a purged slot is never current). */
   let current: Slot<K, A> | undefined;
   /** The earliest timer's due time (a lower bound while timers are added). */
   let nextDue = Number.POSITIVE_INFINITY;
+  /** Whether a change can be answered at once at all (else onRecord asks no more). */
+  const mayAnswer = policy.retracts || policy.mode === 'watermark';
 
-  const emitResult = (g: Group<K, A>, slot: Slot<K, A>, value: R, kind: 'insert' | 'update' | 'retract'): void =>
-    ctx.emit(g.key, slot.start, slot.end, value, kind);
-
-  const valueOf = (g: Group<K, A>): Uint8Array =>
-    groupValue(scratch, g.seq, (g.emitted ? FLAG_EMITTED : 0) | (g.changed ? FLAG_CHANGED : 0), codec.encode(g.acc));
-  const cache = new StateCache<Group<K, A>>(store, keys, o.cacheSize, {
-    write(g) {
-      const value = valueOf(g);
-      g.storeKey ??= keys.group(g.end, g.start, g.key);
-      store.put(g.storeKey, value);
-    },
-    keyView: (g) => g.storeKey ?? keys.groupView(g.end, g.start, g.key),
-    valueView: valueOf,
-  });
-  const save = (g: Group<K, A>): void => cache.changed(g);
+  const cache = groupCache<K, A>(store, keys, o.cacheSize, codec);
 
   /** Moves the slot's timer to what is due next for it. */
   const schedule = (slot: Slot<K, A>): void => {
@@ -94,12 +68,21 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     if (due < nextDue) nextDue = due;
   };
 
+  const newSlot = (start: number, end: number, fired: boolean, nextEarly: number, due: number, timer: Uint8Array | undefined): Slot<K, A> => ({
+    start,
+    end,
+    groups: new GroupTable<K, A>(start, end),
+    fired,
+    nextEarly,
+    due,
+    timer,
+  });
+
   const openSlot = (w: Window): Slot<K, A> => {
     const wm = ctx.watermark();
     // A window the watermark passed while it was empty counts as fired, so a record within the
     // allowed lateness is answered at once.
-    const fired = policy.fireTime(w.end) <= wm;
-    const slot: Slot<K, A> = { start: w.start, end: w.end, fired, nextEarly: policy.firstEarly(w.start, wm), groups: new Map(), due: 0, timer: undefined };
+    const slot = newSlot(w.start, w.end, policy.fireTime(w.end) <= wm, policy.firstEarly(w.start, wm), 0, undefined);
     slots.set(w.end, slot);
     counters.openWindows = slots.size;
     schedule(slot);
@@ -107,10 +90,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
   };
 
   const purge = (slot: Slot<K, A>): void => {
-    for (const g of slot.groups.values()) {
-      cache.drop(g);
-      if (g.storeKey !== undefined) store.delete(g.storeKey);
-    }
+    slot.groups.purge(cache, store);
     if (slot.timer !== undefined) timers.remove(slot.timer);
     slot.timer = undefined;
     slots.delete(slot.end);
@@ -119,11 +99,14 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
 
   const fire = (slot: Slot<K, A>, onlyChanged: boolean): void => {
     counters.windowsFired++;
-    for (const g of slot.groups.values()) {
-      if (!g.changed && (onlyChanged || g.emitted)) continue;
-      emitResult(g, slot, aggregate.result(g.acc), g.emitted ? 'update' : 'insert');
-      g.emitted = true;
-      g.changed = false;
+    const t = slot.groups;
+    const n = t.size;
+    for (let i = 0; i < n; i++) {
+      const f = t.flags[i]!;
+      if ((f & CHANGED) === 0 && (onlyChanged || (f & EMITTED) !== 0)) continue;
+      // flags first: emitting hands control downstream
+      t.flags[i] = (f | EMITTED) & ~CHANGED;
+      ctx.emit(t.keys[i]!, slot.start, slot.end, aggregate.result(t.accs[i]!), (f & EMITTED) !== 0 ? 'update' : 'insert');
     }
   };
 
@@ -131,7 +114,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     const step = policy.step(slot.end, slot.nextEarly, slot.fired, wm);
     if ((step & STEP_EARLY) !== 0) {
       fire(slot, true);
-      for (const g of slot.groups.values()) if (g.emitted) save(g);
+      const t = slot.groups;
+      for (let i = 0; i < t.size; i++) if ((t.flags[i]! & EMITTED) !== 0) t.changed(i, cache);
       slot.nextEarly = policy.firstEarly(slot.start, wm);
     }
     if ((step & STEP_FIRE) !== 0) {
@@ -147,10 +131,9 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     load() {
       // Every open window has a timer: rebuild the slots from them, then their groups.
       const wm = ctx.watermark();
-      const logged: Array<Group<K, A>> = [];
+      const logged: Array<[GroupTable<K, A>, number]> = [];
       for (const t of timers.all()) {
-        const fired = (t.flags & TIMER_FIRED) !== 0;
-        slots.set(t.end, { start: t.start, end: t.end, fired, nextEarly: policy.firstEarly(t.start, wm), groups: new Map(), due: t.due, timer: t.key });
+        slots.set(t.end, newSlot(t.start, t.end, (t.flags & TIMER_FIRED) !== 0, policy.firstEarly(t.start, wm), t.due, t.key));
       }
       for (const [end, stored] of readGroups(store, keys, where)) {
         const slot = slots.get(end);
@@ -159,31 +142,14 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         }
         for (const e of stored) {
           const key = e.key as K;
-          const g: Group<K, A> = {
-            key,
-            acc: codec.decode(e.acc),
-            seq: e.seq,
-            emitted: (e.flags & FLAG_EMITTED) !== 0,
-            changed: (e.flags & FLAG_CHANGED) !== 0,
-            storeKey: e.stored ? e.storeKey : undefined,
-            start: e.start,
-            end,
-            dirty: false,
-            cacheSlot: -1,
-          };
-          slot.groups.set(keyPartId(key), g);
-          if (e.logged) logged.push(g);
-        }
-      }
-      for (const slot of slots.values()) {
-        if (!slot.fired) continue;
-        for (const g of slot.groups.values()) {
-          g.emitted = true;
-          g.changed = false;
+          // Every group of a fired window has been emitted (see process).
+          const flags = slot.fired ? EMITTED : ((e.flags & FLAG_EMITTED) !== 0 ? EMITTED : 0) | ((e.flags & FLAG_CHANGED) !== 0 ? CHANGED : 0);
+          const i = slot.groups.add(keyPartId(key), key, codec.decode(e.acc), e.seq, flags, e.stored ? e.storeKey : undefined);
+          if (e.logged) logged.push([slot.groups, i]);
         }
       }
       // What came from the barrier log is newer than the store's entry: changed until written.
-      for (const g of logged) save(g);
+      for (const [t, i] of logged) t.changed(i, cache);
       cache.loaded();
       nextDue = timers.earliest();
       counters.openWindows = slots.size;
@@ -198,7 +164,6 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
         ctx.invalid(el, err);
         return;
       }
-      const wm = ctx.watermark();
       // The slot of the last record, if it holds this one too (records come mostly in time order).
       let slot = current;
       if (slot === undefined || ts < slot.start || ts >= slot.end) {
@@ -209,43 +174,39 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
           ctx.invalid(el, err);
           return;
         }
-        if (policy.isLate(w.end, wm)) {
+        if (policy.isLate(w.end, ctx.watermark())) {
           ctx.late(el); // its window is purged
           return;
         }
         slot = slots.get(w.end) ?? openSlot(w);
         current = slot;
       }
+      const t = slot.groups;
       const mk = keyPartId(key);
-      let g = slot.groups.get(mk);
-      const isNew = g === undefined;
-      if (g === undefined) {
-        g = {
-          key: (key instanceof Uint8Array ? key.slice() : key) as K,
-          acc: aggregate.create(),
-          seq: ctx.nextSeq(),
-          emitted: false,
-          changed: false,
-          storeKey: undefined,
-          start: slot.start,
-          end: slot.end,
-          dirty: false,
-          cacheSlot: -1,
-        };
+      let i = t.index.get(mk);
+      // Whether the change is answered at once (read before `add`, which may mutate in place).
+      const answer = mayAnswer && policy.emitsOnChange(slot.end, ctx.watermark());
+      const emittedBefore = i !== undefined && (t.flags[i]! & EMITTED) !== 0;
+      const before = answer && policy.retracts && emittedBefore ? aggregate.result(t.accs[i!]!) : undefined;
+      let acc: A;
+      try {
+        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs[i]!, el.value, ts);
+      } catch (err) {
+        if (i !== undefined) t.accs[i] = t.reloaded(i, store, codec);
+        ctx.invalid(el, aggregateFailed(where, aggregate.name, el, err));
+        return;
       }
-      const answer = policy.emitsOnChange(slot.end, wm);
-      // read before `add`, which may mutate the accumulator in place
-      const before = answer && policy.retracts && g.emitted ? aggregate.result(g.acc) : undefined;
-      if (!ctx.fold(g, isNew, el)) return;
-      if (isNew) slot.groups.set(mk, g);
-      g.changed = true;
+      if (i === undefined) i = t.add(mk, (key instanceof Uint8Array ? key.slice() : key) as K, acc, ctx.nextSeq(), CHANGED, undefined);
+      else {
+        t.accs[i] = acc;
+        t.flags[i] = t.flags[i]! | CHANGED;
+      }
       if (answer) {
-        if (policy.retracts && g.emitted) emitResult(g, slot, before as R, 'retract');
-        emitResult(g, slot, aggregate.result(g.acc), policy.kindOf(g.emitted));
-        g.emitted = true;
-        g.changed = false;
+        t.flags[i] = (t.flags[i]! | EMITTED) & ~CHANGED;
+        if (policy.retracts && emittedBefore) ctx.emit(t.keys[i]!, slot.start, slot.end, before as R, 'retract');
+        ctx.emit(t.keys[i]!, slot.start, slot.end, aggregate.result(acc), policy.kindOf(emittedBefore));
       }
-      save(g);
+      t.changed(i, cache);
     },
 
     advance(wm) {
@@ -269,8 +230,8 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       const mk = keyPartId(key);
       const open: OpenWindow<unknown>[] = [];
       for (const slot of slots.values()) {
-        const g = slot.groups.get(mk);
-        if (g !== undefined) open.push({ start: slot.start, end: slot.end, result: aggregate.result(g.acc), fired: slot.fired });
+        const i = slot.groups.index.get(mk);
+        if (i !== undefined) open.push({ start: slot.start, end: slot.end, result: aggregate.result(slot.groups.accs[i]!), fired: slot.fired });
       }
       return open;
     },

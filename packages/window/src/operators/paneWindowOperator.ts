@@ -13,28 +13,15 @@ import type { Window } from '../Window';
 import type { WindowAssigner } from '../assigners/WindowAssigner';
 import { floorMod } from '../assigners/floorMod';
 import { WindowError } from '../WindowError';
-import { Scratch, groupValue, readGroups } from './windowState';
-import { StateCache } from './StateCache';
+import { readGroups } from './windowState';
+import { GroupTable, groupCache } from './GroupTable';
 import { EmitPolicy, STEP_FIRE, STEP_PURGE } from './emitPolicy';
 import { TIMER_FIRED, TimerIndex } from './TimerIndex';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowOperator, type Engine, type EngineContext } from './windowHarness';
+import { aggregateFailed } from './windowFailure';
 import type { OpenWindow } from './windowQuery';
-
-interface Group<K, A> {
-  readonly key: K;
-  readonly mapKey: unknown;
-  acc: A;
-  readonly seq: number;
-  /** Built on the first write (with a cache, most groups never reach the store); set iff stored. */
-  storeKey: Uint8Array | undefined;
-  readonly paneStart: number;
-  readonly paneEnd: number;
-  /** Changed since last written to the store (held in the write-back cache). */
-  dirty: boolean;
-  cacheSlot: number;
-}
 
 interface Pane<K, A> {
   readonly start: number;
@@ -45,7 +32,9 @@ interface Pane<K, A> {
   readonly lastEnd: number;
   /** When the last window containing the pane is purged. */
   readonly purgeAt: number;
-  readonly groups: Map<unknown, Group<K, A>>;
+  /** From which watermark on a change may be answered at once (see EmitPolicy.emitsOnChange). */
+  readonly answersFrom: number;
+  readonly groups: GroupTable<K, A>;
 }
 
 /** A window holding data, and its timer (a window always has exactly one). */
@@ -90,9 +79,10 @@ function paneEngine<T, K extends GroupKey, A, R>(
   const { store, aggregate } = o;
   const codec = aggregate.codec;
   const policy = new EmitPolicy(o);
-  const scratch = new Scratch();
   const timers = new TimerIndex(store, keys);
   const panes = new Map<number, Pane<K, A>>(); // by pane end
+  /** The pane of the last record (a purged pane is never current). */
+  let current: Pane<K, A> | undefined;
   const windows = new Map<number, Tracked>(); // windows holding data, by end
   /** The earliest timer's due time (a lower bound while timers are added). */
   let nextDue = Number.POSITIVE_INFINITY;
@@ -100,7 +90,10 @@ function paneEngine<T, K extends GroupKey, A, R>(
   const openPane = (start: number, inWindows: readonly Window[]): Pane<K, A> => {
     let lastEnd = start + paneSize;
     for (const w of inWindows) if (w.end > lastEnd) lastEnd = w.end;
-    const pane: Pane<K, A> = { start, end: start + paneSize, windows: inWindows, lastEnd, purgeAt: policy.purgeTime(lastEnd), groups: new Map() };
+    let firstEnd = lastEnd;
+    for (const w of inWindows) if (w.end < firstEnd) firstEnd = w.end;
+    const answersFrom = policy.retracts ? Number.NEGATIVE_INFINITY : policy.mode === 'watermark' ? firstEnd - 1 : Number.POSITIVE_INFINITY;
+    const pane: Pane<K, A> = { start, end: start + paneSize, windows: inWindows, lastEnd, purgeAt: policy.purgeTime(lastEnd), answersFrom, groups: new GroupTable<K, A>(start, start + paneSize) };
     panes.set(pane.end, pane);
     return pane;
   };
@@ -132,25 +125,13 @@ function paneEngine<T, K extends GroupKey, A, R>(
     for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
       const pane = panes.get(e);
       if (pane === undefined || pane.lastEnd !== w.end) continue;
-      for (const g of pane.groups.values()) {
-        cache.drop(g);
-        if (g.storeKey !== undefined) store.delete(g.storeKey);
-      }
+      pane.groups.purge(cache, store);
       panes.delete(e);
+      if (current === pane) current = undefined;
     }
   };
 
-  const valueOf = (g: Group<K, A>): Uint8Array => groupValue(scratch, g.seq, 0, codec.encode(g.acc));
-  const cache = new StateCache<Group<K, A>>(store, keys, o.cacheSize, {
-    write(g) {
-      const value = valueOf(g);
-      g.storeKey ??= keys.group(g.paneEnd, g.paneStart, g.key);
-      store.put(g.storeKey, value);
-    },
-    keyView: (g) => g.storeKey ?? keys.groupView(g.paneEnd, g.paneStart, g.key),
-    valueView: valueOf,
-  });
-  const save = (g: Group<K, A>): void => cache.changed(g);
+  const cache = groupCache<K, A>(store, keys, o.cacheSize, codec);
 
   // merge(a, b) may mutate `a` and may return `b`: never let a pane's accumulator become `a`. A
   // primitive (a count, a sum) cannot be mutated: only an object returned as is needs a copy.
@@ -163,34 +144,53 @@ function paneEngine<T, K extends GroupKey, A, R>(
   const resultOf = (w: Window, mapKey: unknown): { found: boolean; value: R | undefined } => {
     let acc: A | undefined;
     for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
-      const g = panes.get(e)?.groups.get(mapKey);
-      if (g !== undefined) acc = mergeInto(acc ?? aggregate.create(), g.acc);
+      const t = panes.get(e)?.groups;
+      const i = t?.index.get(mapKey);
+      if (i !== undefined) acc = mergeInto(acc ?? aggregate.create(), t!.accs[i]!);
     }
     return acc === undefined ? { found: false, value: undefined } : { found: true, value: aggregate.result(acc) };
   };
 
   const fireWindow = (w: Window): void => {
     counters.windowsFired++;
-    const byKey = new Map<unknown, { key: K; acc: A; seq: number }>();
-    let contributing = 0;
+    // The window's keys, column by column: key identity -> index.
+    const byKey = new Map<unknown, number>();
+    const outKeys: K[] = [];
+    const outAccs: A[] = [];
+    const outSeqs: number[] = [];
+    // Whether the keys were met in creation order (then no sort is needed): true for input in
+    // time order, where a later pane's new keys were created after an earlier pane's.
+    let ordered = true;
     for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
-      const pane = panes.get(e);
-      if (pane === undefined || pane.groups.size === 0) continue;
-      contributing++;
-      for (const g of pane.groups.values()) {
-        const entry = byKey.get(g.mapKey);
-        if (entry === undefined) byKey.set(g.mapKey, { key: g.key, acc: mergeInto(aggregate.create(), g.acc), seq: g.seq });
-        else {
-          entry.acc = mergeInto(entry.acc, g.acc);
-          if (g.seq < entry.seq) entry.seq = g.seq;
+      const t = panes.get(e)?.groups;
+      if (t === undefined) continue;
+      for (const [mapKey, i] of t.index) {
+        const seq = t.seqs[i]!;
+        const at = byKey.get(mapKey);
+        if (at === undefined) {
+          if (outSeqs.length > 0 && seq < outSeqs[outSeqs.length - 1]!) ordered = false;
+          byKey.set(mapKey, outKeys.length);
+          outKeys.push(t.keys[i]!);
+          outAccs.push(mergeInto(aggregate.create(), t.accs[i]!));
+          outSeqs.push(seq);
+        } else {
+          outAccs[at] = mergeInto(outAccs[at]!, t.accs[i]!);
+          if (seq < outSeqs[at]!) {
+            outSeqs[at] = seq;
+            ordered = false;
+          }
         }
       }
     }
     // Keys in the order of their first record in the window (creation numbers are persisted,
     // so a restored operator orders them the same way).
-    const entries = [...byKey.values()];
-    if (contributing > 1) entries.sort((a, b) => a.seq - b.seq);
-    for (const { key, acc } of entries) ctx.emit(key, w.start, w.end, aggregate.result(acc), 'insert');
+    const n = outKeys.length;
+    if (ordered) {
+      for (let j = 0; j < n; j++) ctx.emit(outKeys[j]!, w.start, w.end, aggregate.result(outAccs[j]!), 'insert');
+      return;
+    }
+    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => outSeqs[a]! - outSeqs[b]!);
+    for (const j of order) ctx.emit(outKeys[j]!, w.start, w.end, aggregate.result(outAccs[j]!), 'insert');
   };
 
   return {
@@ -201,10 +201,9 @@ function paneEngine<T, K extends GroupKey, A, R>(
         const pane = panes.get(end) ?? openPane(start, assigner.assign(start));
         for (const e of stored) {
           const key = e.key as K;
-          const g: Group<K, A> = { key, mapKey: keyPartId(key), acc: codec.decode(e.acc), seq: e.seq, storeKey: e.stored ? e.storeKey : undefined, paneStart: start, paneEnd: end, dirty: false, cacheSlot: -1 };
-          pane.groups.set(g.mapKey, g);
+          const i = pane.groups.add(keyPartId(key), key, codec.decode(e.acc), e.seq, 0, e.stored ? e.storeKey : undefined);
           // what came from the barrier log is newer than the store's entry: changed until written
-          if (e.logged) save(g);
+          if (e.logged) pane.groups.changed(i, cache);
         }
         if (!windows.has(pane.lastEnd)) {
           throw new StateError('CORRUPTION', `${where}: the store holds accumulators of the pane ending at ${end} but no timer for its last window`);
@@ -225,57 +224,60 @@ function paneEngine<T, K extends GroupKey, A, R>(
         return;
       }
       const wm = ctx.watermark();
-      const start = ts - floorMod(ts - offset, paneSize);
-      let pane = panes.get(start + paneSize);
-      if (pane === undefined) {
-        const windows = assigner.assign(start);
-        if (windows.length === 0) return; // in a gap between hopping windows: belongs to no window
-        let lastEnd = start;
-        for (const w of windows) if (w.end > lastEnd) lastEnd = w.end;
-        if (policy.isLate(lastEnd, wm)) {
-          ctx.late(el);
-          return;
+      // The pane of the last record, if it holds this one too (records come mostly in time order).
+      let pane = current;
+      if (pane === undefined || ts < pane.start || ts >= pane.end) {
+        const start = ts - floorMod(ts - offset, paneSize);
+        pane = panes.get(start + paneSize);
+        if (pane === undefined) {
+          const windows = assigner.assign(start);
+          if (windows.length === 0) return; // in a gap between hopping windows: belongs to no window
+          let lastEnd = start;
+          for (const w of windows) if (w.end > lastEnd) lastEnd = w.end;
+          if (policy.isLate(lastEnd, wm)) {
+            ctx.late(el);
+            return;
+          }
+          pane = openPane(start, windows);
         }
-        pane = openPane(start, windows);
-      } else if (pane.purgeAt <= wm) {
+        current = pane;
+      }
+      if (pane.purgeAt <= wm) {
         ctx.late(el);
         return;
       }
+      const t = pane.groups;
       const mk = keyPartId(key);
       // The live windows that answer this record at once (see EmitPolicy.emitsOnChange).
       let immediate: Window[] | undefined;
-      for (const w of pane.windows) if (!policy.isLate(w.end, wm) && policy.emitsOnChange(w.end, wm)) (immediate ??= []).push(w);
+      if (wm >= pane.answersFrom) for (const w of pane.windows) if (!policy.isLate(w.end, wm) && policy.emitsOnChange(w.end, wm)) (immediate ??= []).push(w);
       const before = immediate?.map((w) => resultOf(w, mk));
-      let g = pane.groups.get(mk);
-      const isNew = g === undefined;
-      if (g === undefined) {
-        g = {
-          key: (key instanceof Uint8Array ? key.slice() : key) as K,
-          mapKey: mk,
-          acc: aggregate.create(),
-          seq: ctx.nextSeq(),
-          storeKey: undefined,
-          paneStart: pane.start,
-          paneEnd: pane.end,
-          dirty: false,
-          cacheSlot: -1,
-        };
-      }
-      if (!ctx.fold(g, isNew, el)) {
-        if (pane.groups.size === 0) panes.delete(pane.end); // opened for this record alone
+      let i = t.index.get(mk);
+      let acc: A;
+      try {
+        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs[i]!, el.value, ts);
+      } catch (err) {
+        if (i !== undefined) t.accs[i] = t.reloaded(i, store, codec);
+        else if (t.size === 0) {
+          // opened for this record alone
+          panes.delete(pane.end);
+          current = undefined;
+        }
+        ctx.invalid(el, aggregateFailed(where, aggregate.name, el, err));
         return;
       }
-      if (isNew) {
-        pane.groups.set(mk, g);
-        if (pane.groups.size === 1) track(pane, wm);
-      }
-      save(g);
+      if (i === undefined) {
+        i = t.add(mk, (key instanceof Uint8Array ? key.slice() : key) as K, acc, ctx.nextSeq(), 0, undefined);
+        if (t.size === 1) track(pane, wm);
+      } else t.accs[i] = acc;
+      t.changed(i, cache);
       if (immediate !== undefined) {
-        immediate.forEach((w, i) => {
-          const prior = before![i]!;
+        const k = t.keys[i]!;
+        immediate.forEach((w, j) => {
+          const prior = before![j]!;
           const after = resultOf(w, mk).value as R;
-          if (policy.retracts && prior.found) ctx.emit(g.key, w.start, w.end, prior.value as R, 'retract');
-          ctx.emit(g.key, w.start, w.end, after, policy.kindOf(prior.found));
+          if (policy.retracts && prior.found) ctx.emit(k, w.start, w.end, prior.value as R, 'retract');
+          ctx.emit(k, w.start, w.end, after, policy.kindOf(prior.found));
         });
       }
     },

@@ -103,7 +103,8 @@ export function windowOperator<T, K extends GroupKey, A, R>(
           } catch (err) {
             throw callbackFailed(where, 'key', el, err);
           }
-          return normaliseGroupKey(where, raw) as K & GroupKey;
+          // The common case without a call: a string needs no normalising (see normaliseGroupKey).
+          return (typeof raw === 'string' ? raw : normaliseGroupKey(where, raw)) as K & GroupKey;
         },
         emit(key, start, end, value, kind) {
           counters.resultsEmitted++;
@@ -153,8 +154,8 @@ export function windowOperator<T, K extends GroupKey, A, R>(
           }
         },
         late: onLate,
-        onRecord: (el) => engine.onRecord(el),
-        advance: (wm, previous) => engine.advance(wm, previous),
+        onRecord: engine.onRecord,
+        advance: engine.advance,
         // A window kept for late records emits results stamped down to wm - lateness + 1, which
         // must not be late for the next operator.
         outputWatermark: (wm) => wm - lateness,
