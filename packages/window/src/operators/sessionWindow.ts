@@ -47,6 +47,8 @@ interface Session<K, A> {
   /** Changed since last written to the store (held in the write-back cache). */
   dirty: boolean;
   cacheSlot: number;
+  /** The key's next session by start (a key's sessions form a chain from its entry in byKey). */
+  next: Session<K, A> | undefined;
 }
 
 const NO_SESSIONS: readonly never[] = [];
@@ -98,7 +100,9 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   const codec = aggregate.codec;
   const policy = new EmitPolicy(o);
   const scratch = new Scratch();
-  const byKey = new Map<unknown, Array<Session<K, A>>>(); // sessions of a key, by start
+  // The first session of each key; the rest follow by start through `next` (a key has one session
+  // but while a late record is pending, so a record reaches its session with one lookup).
+  const byKey = new Map<unknown, Session<K, A>>();
   const timers = new SessionTimers<Session<K, A>>();
   /** The merge of a record into one session, without allocating (see onRecord). */
   const single: Array<Session<K, A>> = [];
@@ -151,16 +155,47 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   });
   const save = (s: Session<K, A>): void => cache.changed(s);
 
+  /** The sessions of the chain starting at `first`, in start order (a fresh array). */
+  const chain = (first: Session<K, A> | undefined): Array<Session<K, A>> => {
+    const out: Array<Session<K, A>> = [];
+    for (let x = first; x !== undefined; x = x.next) out.push(x);
+    return out;
+  };
+
+  /** Links `s` into its key's chain, before the first session starting at or after it. */
+  const link = (mk: unknown, s: Session<K, A>): void => {
+    const head = byKey.get(mk);
+    if (head === undefined || head.start >= s.start) {
+      s.next = head;
+      byKey.set(mk, s);
+      return;
+    }
+    let p = head;
+    while (p.next !== undefined && p.next.start < s.start) p = p.next;
+    s.next = p.next;
+    p.next = s;
+  };
+
+  /** Unlinks `s` from its key's chain. */
+  const unlink = (mk: unknown, s: Session<K, A>): void => {
+    const head = byKey.get(mk);
+    if (head === s) {
+      if (s.next === undefined) byKey.delete(mk);
+      else byKey.set(mk, s.next);
+    } else {
+      let p = head;
+      while (p !== undefined && p.next !== s) p = p.next;
+      if (p !== undefined) p.next = s.next;
+    }
+    s.next = undefined;
+  };
+
   const remove = (s: Session<K, A>): void => {
     s.alive = false;
     live--;
     cache.drop(s);
     if (s.storeKey !== undefined) store.delete(s.storeKey);
-    const list = byKey.get(keyPartId(s.key));
-    if (list === undefined) return;
-    const i = list.indexOf(s);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) byKey.delete(keyPartId(s.key));
+    unlink(keyPartId(s.key), s);
   };
 
   const load = (): void => {
@@ -189,11 +224,9 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmittedBytes: emittedBytes,
         dirty: false,
         cacheSlot: -1,
+        next: undefined,
       };
-      const mk = keyPartId(key);
-      let list = byKey.get(mk);
-      if (list === undefined) byKey.set(mk, (list = []));
-      list.push(s); // the scan yields one key's sessions in start order
+      link(keyPartId(key), s);
       live++;
       schedule(s);
       if (fromLog) logged.push(s);
@@ -215,7 +248,37 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       return;
     }
     const mk = keyPartId(key);
-    const list = byKey.get(mk);
+    const first = byKey.get(mk);
+    // The common case, a record inside its key's only session that has not emitted (so its window
+    // may grow without a retraction): what the general path below does, without its bookkeeping.
+    if (first !== undefined && first.next === undefined && first.start <= t && t < first.end && !first.emitted && !policy.retracts) {
+      const end = t + gap > first.end ? t + gap : first.end;
+      if (policy.isLate(end, watermark)) {
+        ctx.late(el);
+        return;
+      }
+      let acc: A;
+      try {
+        acc = aggregate.add(first.acc, el.value, t);
+      } catch (err) {
+        // the accumulator may be half-updated: reload it from the store
+        if (first.storeKey !== undefined && !first.dirty) first.acc = codec.decode(accBytesOf(store.get(first.storeKey)!));
+        ctx.invalid(el, err);
+        return;
+      }
+      first.end = end;
+      first.acc = acc;
+      first.changed = true;
+      if (policy.emitsOnChange(end, watermark)) {
+        emitResult(first, aggregate.result(acc), policy.kindOf(false));
+        first.emitted = true;
+        first.changed = false;
+      }
+      save(first);
+      schedule(first);
+      return;
+    }
+    const list = first === undefined ? undefined : chain(first);
     // The key's sessions that merge with the record's window [t, t + gap), in start order, and the
     // merged window. The common case, a record inside the key's only session, needs no search:
     // it merges with that session alone.
@@ -288,12 +351,9 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         lastEmittedBytes: undefined,
         dirty: false,
         cacheSlot: -1,
+        next: undefined,
       };
-      const current = byKey.get(mk) ?? [];
-      let i = 0;
-      while (i < current.length && current[i]!.start < start) i++;
-      current.splice(i, 0, session);
-      byKey.set(mk, current);
+      link(mk, session);
       live++;
     }
     if (merging.length > 1 || session !== target) session.emitted = false;
@@ -341,7 +401,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   const openWindows = (key: GroupKey): OpenWindow<unknown>[] => {
     const wm = ctx.watermark();
     const open: OpenWindow<unknown>[] = [];
-    for (const x of byKey.get(keyPartId(key)) ?? NO_SESSIONS) {
+    for (let x = byKey.get(keyPartId(key)); x !== undefined; x = x.next) {
       if (x.alive) open.push({ start: x.start, end: x.end, result: aggregate.result(x.acc), fired: fired(x, wm) });
     }
     return open;
