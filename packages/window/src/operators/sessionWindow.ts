@@ -49,6 +49,11 @@ interface Session<K, A> {
   cacheSlot: number;
   /** The key's next session by start (a key's sessions form a chain from its entry in byKey). */
   next: Session<K, A> | undefined;
+  /**
+   * The session's store key once built (at its first barrier while waiting, or its first write):
+   * a session lives across many barriers, and each one logs it again under this key.
+   */
+  keyBytes: Uint8Array | undefined;
 }
 
 const NO_SESSIONS: readonly never[] = [];
@@ -57,6 +62,16 @@ const NO_SESSIONS: readonly never[] = [];
 // the last emitted result (msgpack), present when the EMITTED flag is set.
 const END_BYTES = 8;
 const ACC_AT = HEADER_BYTES + END_BYTES + 4;
+
+// The session's end as a big-endian double (what DataView.setFloat64 writes), without a DataView.
+const endScratch = new Float64Array(1);
+const endBytes = new Uint8Array(endScratch.buffer);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+function writeEnd(out: Uint8Array, end: number): void {
+  endScratch[0] = end;
+  for (let i = 0; i < END_BYTES; i++) out[HEADER_BYTES + i] = endBytes[LITTLE_ENDIAN ? END_BYTES - 1 - i : i]!;
+}
 
 function accBytesOf(v: Uint8Array): Uint8Array {
   const n = new DataView(v.buffer, v.byteOffset, v.byteLength).getUint32(HEADER_BYTES + END_BYTES);
@@ -136,9 +151,12 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     const emitted = s.emitted ? s.lastEmittedBytes : undefined;
     const out = scratch.take(ACC_AT + acc.length + (emitted?.length ?? 0));
     writeHeader(out, s.seq, (s.emitted ? FLAG_EMITTED : 0) | (s.changed ? FLAG_CHANGED : 0));
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    view.setFloat64(HEADER_BYTES, s.end);
-    view.setUint32(HEADER_BYTES + END_BYTES, acc.length);
+    writeEnd(out, s.end);
+    const n = acc.length;
+    out[HEADER_BYTES + END_BYTES] = n >>> 24;
+    out[HEADER_BYTES + END_BYTES + 1] = (n >>> 16) & 0xff;
+    out[HEADER_BYTES + END_BYTES + 2] = (n >>> 8) & 0xff;
+    out[HEADER_BYTES + END_BYTES + 3] = n & 0xff;
     out.set(acc, ACC_AT);
     if (emitted !== undefined) out.set(emitted, ACC_AT + acc.length);
     return out;
@@ -147,10 +165,10 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
   const cache = new StateCache<Session<K, A>>(store, keys, o.cacheSize, {
     write(s) {
       const value = valueOf(s);
-      s.storeKey ??= keys.session(s.key, s.start);
+      s.storeKey ??= s.keyBytes ??= keys.session(s.key, s.start);
       store.put(s.storeKey, value);
     },
-    keyView: (s) => s.storeKey ?? keys.sessionView(s.key, s.start),
+    keyView: (s) => s.storeKey ?? (s.keyBytes ??= keys.session(s.key, s.start)),
     valueView: valueOf,
   });
   const save = (s: Session<K, A>): void => cache.changed(s);
@@ -225,6 +243,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         dirty: false,
         cacheSlot: -1,
         next: undefined,
+        keyBytes: undefined,
       };
       link(keyPartId(key), s);
       live++;
@@ -352,6 +371,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         dirty: false,
         cacheSlot: -1,
         next: undefined,
+        keyBytes: undefined,
       };
       link(mk, session);
       live++;
