@@ -27,6 +27,6 @@ export { checkOptionKeys, optionKeys } from './checkOptionKeys';
 export type { OptionKeyList } from './checkOptionKeys';
 export { keyGroupOf, checkKeyGroups, DEFAULT_KEY_GROUPS, MAX_KEY_GROUPS } from './keyGroupOf';
 export { KeyGroupRange, keyGroupRangeOf } from './KeyGroupRange';
-export { sliceKeyGroups, restoreFromSlices } from './sliceKeyGroups';
+export { sliceKeyGroups, restoreFromSlices, mergeKeyGroupSlices } from './sliceKeyGroups';
 export type { OperatorScopeMerge, RestoreFromSlicesOptions } from './sliceKeyGroups';
 export { OPERATOR_SCOPE } from './OperatorKeys';

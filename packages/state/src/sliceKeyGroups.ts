@@ -127,7 +127,25 @@ function stringEnd(key: Uint8Array, at: number): number | undefined {
  * ```
  */
 export function restoreFromSlices(store: StateStore, slices: readonly StateSnapshot[], options: RestoreFromSlicesOptions): void {
-  const where = 'restoreFromSlices';
+  store.restore(mergeSlices(slices, options, 'restoreFromSlices'));
+}
+
+/**
+ * The snapshot {@link restoreFromSlices} restores, without a store: the union of the slices
+ * with their operator-scoped entries merged, checked the same way. For a rescale that writes the
+ * merged state to a checkpoint (encode it) instead of into a live store, which saves building
+ * the store's tree and index. Cost: O(n log n) for n entries in all.
+ *
+ * @example
+ * ```ts
+ * const bytes = mergeKeyGroupSlices(slices, { range, mergeOperatorScope }).encode();
+ * ```
+ */
+export function mergeKeyGroupSlices(slices: readonly StateSnapshot[], options: RestoreFromSlicesOptions): StateSnapshot {
+  return mergeSlices(slices, options, 'mergeKeyGroupSlices');
+}
+
+function mergeSlices(slices: readonly StateSnapshot[], options: RestoreFromSlicesOptions, where: string): StateSnapshot {
   const { range, mergeOperatorScope } = options ?? ({} as RestoreFromSlicesOptions);
   if (!(range instanceof KeyGroupRange)) throw new StateError('INVALID_ARGUMENT', `${where}: options.range must be a KeyGroupRange, got ${describeValue(range)}`);
   if (!Array.isArray(slices)) throw new StateError('INVALID_ARGUMENT', `${where}: slices must be an array of StateSnapshot, got ${describeValue(slices)}`);
@@ -171,5 +189,5 @@ export function restoreFromSlices(store: StateStore, slices: readonly StateSnaps
     }
     merged.push(...first);
   }
-  store.restore(StateSnapshot.fromEntries(merged));
+  return StateSnapshot.fromEntries(merged);
 }
