@@ -55,6 +55,13 @@ export interface RepartitionStreams {
    */
   inputsOf(partitions: Iterable<number>): JetStreamInput[];
   /**
+   * The logical partition of a `jetStreamSource` partition name made by {@link inputsOf}
+   * (`<stream>_W<i>/<subject>.w<i>.<p>` -> `p`), `undefined` for any other name: what a rescale
+   * needs to hand a downstream worker's offsets (one per writer of each partition) to the
+   * partitions' new owners. O(name length).
+   */
+  partitionOfInput(name: string): number | undefined;
+  /**
    * Creates every writer's stream (subjects `<subject>.w<i>.>`) that does not exist yet; an
    * existing one must take those subjects (else `INVALID_ARGUMENT`). A request or two per writer.
    */
@@ -124,6 +131,17 @@ export function repartitionStreams(options: RepartitionStreamsOptions): Repartit
       }
       if (out.length === 0) throw bad('inputsOf needs at least one partition', owned);
       return out;
+    },
+    partitionOfInput(name: string): number | undefined {
+      if (typeof name !== 'string') return undefined;
+      const slash = name.indexOf('/');
+      const streamPart = name.slice(0, slash);
+      const m = /^w(\d+)\.(\d+)$/.exec(name.slice(slash + 1 + subject.length + 1));
+      if (slash < 0 || m === null || !name.startsWith(`${subject}.`, slash + 1)) return undefined;
+      const w = Number(m[1]);
+      const p = Number(m[2]);
+      if (String(w) !== m[1] || String(p) !== m[2] || w >= writers || p >= partitions || streamPart !== `${stream}_W${w}`) return undefined;
+      return p;
     },
     async create(connection: NatsConnection, createOptions: RepartitionStreamsCreateOptions = {}): Promise<void> {
       checkNatsOptionKeys(`${kind}: create`, createOptions, CREATE_KEYS);

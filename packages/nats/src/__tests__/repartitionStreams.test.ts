@@ -56,6 +56,11 @@ describe('repartitionStreams', () => {
       { stream: 'MID_W0', subject: 'mid.by-user.w0.0' },
       { stream: 'MID_W1', subject: 'mid.by-user.w1.0' },
     ]);
+    // names back to partitions: every input of inputsOf, and nothing else
+    for (const p of [0, 1, 2, 3]) for (const input of mid.inputsOf([p])) expect(mid.partitionOfInput(`${input.stream}/${input.subject}`)).toBe(p);
+    for (const other of ['MID_W0/mid.by-user.w0.4', 'MID_W2/mid.by-user.w2.0', 'MID_W1/mid.by-user.w0.1', 'MID_W0/mid.by-user.w0.01', 'MID_W0/other.w0.1', 'MID_W0', 'mid.by-user.w0.1', 'MID_W0/mid.by-user.w0.1.2']) {
+      expect(mid.partitionOfInput(other)).toBeUndefined();
+    }
     const bad = (f: () => unknown): string => {
       try {
         f();
