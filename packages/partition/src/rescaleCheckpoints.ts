@@ -1,4 +1,4 @@
-import { InMemoryStore, StateSnapshot, describeValue, messageOf, optionKeys, restoreFromSlices, sliceKeyGroups, type KeyGroupRange, type OperatorScopeMerge } from '@weir/state';
+import { StateSnapshot, describeValue, mergeKeyGroupSlices, messageOf, optionKeys, sliceKeyGroups, type KeyGroupRange, type OperatorScopeMerge } from '@weir/state';
 import { loadLatestCheckpoint, type CheckpointData, type CheckpointStorage, type Json, type Sink, type SourceCheckpoint, type SourcePartitionCheckpoint } from '@weir/checkpoint';
 import { checkPartitionOptionKeys } from './checkPartitionOptionKeys';
 import { PartitionError } from './PartitionError';
@@ -61,7 +61,7 @@ export interface RescaleReport {
  *    worker i must lie in what `ownershipOf(i, N, layout)` gives it, else `LAYOUT_MISMATCH` (the
  *    checkpoints were written with another number of workers, partitions or key groups).
  * 2. For each new worker j: every store is the union of the key-group slices it now owns, taken
- *    from the old workers holding them (`sliceKeyGroups`, `restoreFromSlices` with
+ *    from the old workers holding them (`sliceKeyGroups`, `mergeKeyGroupSlices` with
  *    `mergeOperatorScope`); every source's offset joins the positions of the partitions it owns,
  *    taken from their old owners, with their per-partition watermark state; the source's
  *    watermark is the minimum of those old owners' (never ahead of any input it now reads). The
@@ -150,14 +150,14 @@ export async function rescaleCheckpoints(options: RescaleCheckpointsOptions): Pr
     let bytes = 0;
     for (const name of storeNames) {
       const slices = donors.filter((i) => snapshots[i]!.has(name)).map((i) => sliceKeyGroups(snapshots[i]!.get(name)!, own.keyGroups));
-      const store = new InMemoryStore();
+      let merged: StateSnapshot;
       try {
-        restoreFromSlices(store, slices, { range: own.keyGroups, ...(options.mergeOperatorScope !== undefined ? { mergeOperatorScope: options.mergeOperatorScope } : {}) });
+        merged = mergeKeyGroupSlices(slices, { range: own.keyGroups, ...(options.mergeOperatorScope !== undefined ? { mergeOperatorScope: options.mergeOperatorScope } : {}) });
       } catch (err) {
         throw new PartitionError('LAYOUT_MISMATCH', `${where}: store '${name}' for new worker ${j} (key groups ${own.keyGroups}) cannot be merged from old workers ${donors.join(', ')}: ${messageOf(err)}`, { cause: err });
       }
-      const encoded = store.snapshot().encode();
-      entries += store.len();
+      const encoded = merged.encode();
+      entries += merged.len();
       bytes += encoded.length;
       stores[name] = encoded;
     }
