@@ -1,5 +1,6 @@
 // The partitioned window job over NATS (examples/src/partitioned-job; issue 17 items 5 and 7):
-// run end to end as `npm start` runs it, and its workers under faults: worker 0 killed with
+// run end to end as `npm start` runs it (runPartitioned starting the workers), and its workers,
+// started here one by one as a supervisor would, under faults: worker 0 killed with
 // SIGKILL repeatedly and restarted, while worker 1's first instance is frozen (SIGSTOP) after a
 // checkpoint, a second instance of worker 1 takes over and finishes, and the first, thawed, is
 // fenced off; every worker's committed counts together must equal a plain count of the clicks.
@@ -11,7 +12,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, readJetStreamSinkOutput } from '@weir/nats';
 import { startNatsServer, type NatsServerHandle } from '@weir/nats/testing';
 import { compareViews, expectedViews, type PageViews } from '../nats-job/expected';
-import { MAX_OUT_OF_ORDERNESS, outputStreams } from '../partitioned-job/layout';
+import { createPartitionedJob, FENCED_EXIT_CODE } from '@weir/partition';
+import { LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from '../partitioned-job/layout';
 import { createStreams, publishPartitioned } from '../partitioned-job/publish';
 import { rng, seededClicks } from './natsJobHarness';
 import { transpileChild, type TranspiledChild } from './transpiledChild';
@@ -34,9 +36,10 @@ interface Worker {
   readonly done: Promise<Outcome>;
 }
 
-/** Starts worker `i` of 2 (the example's worker mode); `onLine` sees each line it prints. */
-function startWorker(program: TranspiledChild, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined): Worker {
-  const child = spawn(process.execPath, [program.entry, '--worker', String(i), '--workers', '2', '--server', url, '--checkpoint-every', '250'], { env: program.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts worker `i` of the job in `dir` (the example's worker mode, as a supervisor would); `onLine` sees each line it prints. */
+function startWorker(program: TranspiledChild, dir: string, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined): Worker {
+  const env = { ...program.env, WEIR_PARTITION_DIR: dir, WEIR_WORKER: String(i), WEIR_NATS_URL: url, WEIR_CHECKPOINT_EVERY: '250' };
+  const child = spawn(process.execPath, [program.entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('close', () => children.delete(child));
   let stdout = '';
@@ -73,6 +76,7 @@ describe('the partitioned job over NATS', () => {
   let program: TranspiledChild | undefined;
   let server: NatsServerHandle | undefined;
   let nc: NatsConnection | undefined;
+  let jobDir: string | undefined;
 
   beforeAll(async () => {
     program = await transpileChild(join(__dirname, '..', 'partitioned-job', 'main.ts'));
@@ -82,6 +86,7 @@ describe('the partitioned job over NATS', () => {
     await nc?.close();
     await server?.stop();
     if (program !== undefined) await rm(program.dir, { recursive: true, force: true });
+    if (jobDir !== undefined) await rm(jobDir, { recursive: true, force: true });
   });
 
   it('runs end to end with 2 worker processes, as npm start runs it, and checks its results', async () => {
@@ -90,7 +95,7 @@ describe('the partitioned job over NATS', () => {
       const r = spawnSync(process.execPath, [program!.entry, '--events', '20k', '--dir', dir], { env: program!.env, encoding: 'utf8', timeout: 120_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/ran 2 workers: 20,000 clicks/);
+      expect(r.stdout).toMatch(/ran 2 worker processes \(runPartitioned, [^)]*\): 20,000 clicks/);
       expect(r.stdout).toMatch(/^\s+0\s+0 1 2 3\s+\[0, 64\)/m);
       expect(r.stdout).toMatch(/^\s+1\s+4 5 6 7\s+\[64, 128\)/m);
       expect(r.stdout).toMatch(/checked: all [\d,]+ page-minute counts, from 2 workers' streams, equal a plain count/);
@@ -106,11 +111,14 @@ describe('the partitioned job over NATS', () => {
     await createStreams(nc, 2);
     await publishPartitioned(nc, clicks);
     const url = server.url;
+    jobDir = await mkdtemp(join(tmpdir(), 'weir-partitioned-job-'));
+    await createPartitionedJob(jobDir, { ...LAYOUT, workers: 2 });
+    const dir = jobDir;
 
     // worker 1, first instance: frozen right after its first checkpoint
     let frozen: () => void = () => undefined;
     const frozenNow = new Promise<void>((resolve) => (frozen = resolve));
-    const zombie = startWorker(program!, url, 1, (line, child) => {
+    const zombie = startWorker(program!, dir, url, 1, (line, child) => {
       if (line === 'checkpoint 1') {
         child.kill('SIGSTOP');
         frozen();
@@ -127,7 +135,7 @@ describe('the partitioned job over NATS', () => {
       const at = 1 + Math.floor(rand() * 2);
       const delay = Math.floor(rand() * 20);
       let seen = 0;
-      const run = startWorker(program!, url, 0, (line, child) => {
+      const run = startWorker(program!, dir, url, 0, (line, child) => {
         if (line.startsWith('started ')) starts.push(line);
         if (kills < KILLS && line.startsWith('checkpoint ') && ++seen === at) setTimeout(() => child.kill('SIGKILL'), delay);
       });
@@ -142,7 +150,7 @@ describe('the partitioned job over NATS', () => {
     for (const s of starts.slice(1)) expect(s).toMatch(/^started [1-9]\d*$/); // each restart resumed from a checkpoint
 
     // worker 1, second instance: takes over from the frozen one's checkpoint and finishes
-    const successor = await startWorker(program!, url, 1).done;
+    const successor = await startWorker(program!, dir, url, 1).done;
     expect(successor.stderr).toBe('');
     expect(successor.code).toBe(0);
     expect(successor.stdout).toMatch(/^started [1-9]\d*$/m);
@@ -151,8 +159,8 @@ describe('the partitioned job over NATS', () => {
     // thawed, the first instance is fenced off and writes nothing more
     zombie.child.kill('SIGCONT');
     const fenced = await zombie.done;
-    expect(fenced.code).toBe(1);
-    expect(fenced.stderr).toMatch(/NatsError FENCED/);
+    expect(fenced.code).toBe(FENCED_EXIT_CODE);
+    expect(fenced.stderr).toMatch(/(NatsError|PartitionError) FENCED/);
     expect(await committedViews(nc)).toEqual(committed);
 
     const expected = expectedViews(clicks, MAX_OUT_OF_ORDERNESS);

@@ -24,8 +24,3 @@ export function inputSubject(p: number): string {
 export function outputStreams(workers: number): RepartitionStreams {
   return repartitionStreams({ stream: 'PAGE_VIEWS', subject: 'page-views', writers: workers, partitions: LAYOUT.partitions });
 }
-
-/** Worker `i`'s checkpoint bucket (object store and KV bucket). */
-export function checkpointBucket(worker: number): string {
-  return `partitioned-job-w${worker}`;
-}

@@ -1,15 +1,18 @@
 // `node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]`
 // The window job spread over worker processes (issue 17; docs/scale-out.md): starts its own
 // nats-server (loopback, a free port, a temporary directory), publishes generated clicks to 8
-// partitions by their page's key group, starts the workers (this same script with --worker I),
-// each owning a contiguous range of partitions and so of key groups, with checkpoints and an
-// output stream of its own; then reads every worker's committed counts back, checks them against
-// a plain count of the clicks, and stops the server. Without nats-server it prints the command
-// that installs it and exits 0, so `npm start` goes on with the other jobs.
-import { spawn } from 'node:child_process';
+// partitions by their page's key group, and runs the job with runPartitioned (@weir/partition):
+// one process per worker (this same script, which sees WEIR_PARTITION_DIR and WEIR_WORKER in its
+// environment), each owning a contiguous range of partitions and so of key groups, with its
+// checkpoints under its lease in the job's shared directory and an output stream of its own, a
+// worker that dies restarted from its latest checkpoint. Then it reads every worker's committed
+// counts back, checks them against a plain count of the clicks, and stops the server. Without
+// nats-server it prints the command that installs it and exits 0, so `npm start` goes on.
+import { rm } from 'node:fs/promises';
 import { parseArgs as parseCommandLine } from 'node:util';
-import { connectNats, readJetStreamSinkOutput } from '@weir/nats';
+import { connectNats, NatsError, readJetStreamSinkOutput } from '@weir/nats';
 import { findNatsServer, INSTALL_NATS_SERVER, startNatsServer } from '@weir/nats/testing';
+import { createPartitionedJob, FENCED_EXIT_CODE, isFenced, runPartitioned, workerFromEnv } from '@weir/partition';
 import { parseCount } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { runMain } from '../common/runMain';
@@ -27,42 +30,24 @@ const DEFAULT_WORKERS = 2;
 const USAGE = `usage: node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]
   --events N    clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 20k, 200k)
   --workers N   worker processes, 1 .. ${LAYOUT.partitions} (default ${DEFAULT_WORKERS})
-  --dir PATH    where the generated clicks go (default examples/output/partitioned-job)
+  --dir PATH    where the generated clicks and the job's shared directory go (default examples/output/partitioned-job)
 Each run starts its own nats-server on a free loopback port with a new temporary store, and stops it at the end.
-(A worker is this script with --worker I --workers N --server URL [--checkpoint-every N]: it prints
-'started <checkpoint restored or ->', 'checkpoint <id>' after each, and 'summary <json>' at its end.)`;
+(A worker is this script with WEIR_PARTITION_DIR, WEIR_WORKER and WEIR_NATS_URL [and WEIR_CHECKPOINT_EVERY]
+in its environment; started without IPC, it prints 'started <checkpoint restored or ->', 'checkpoint <id>'
+after each, and 'summary <json>' at its end.)`;
 
-type Command =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly events: number | undefined; readonly workers: number; readonly dir: string }
-  | { readonly kind: 'worker'; readonly worker: number; readonly workers: number; readonly server: string; readonly checkpointEvery: number | undefined };
+type Command = { readonly kind: 'help' } | { readonly kind: 'run'; readonly events: number | undefined; readonly workers: number; readonly dir: string };
 
 function readCommand(): Command {
   try {
     const { values } = parseCommandLine({
       args: process.argv.slice(2),
-      options: {
-        events: { type: 'string' },
-        workers: { type: 'string' },
-        dir: { type: 'string' },
-        worker: { type: 'string' },
-        server: { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { events: { type: 'string' }, workers: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });
     if (values.help === true) return { kind: 'help' };
     const workers = values.workers === undefined ? DEFAULT_WORKERS : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1 || workers > LAYOUT.partitions) throw new Error(`--workers: expected an integer 1 .. ${LAYOUT.partitions}, got ${values.workers}`);
-    if (values.worker !== undefined) {
-      const worker = Number(values.worker);
-      if (!Number.isInteger(worker) || worker < 0 || worker >= workers) throw new Error(`--worker: expected an integer 0 .. ${workers - 1}, got ${values.worker}`);
-      if (values.server === undefined) throw new Error('--worker needs --server URL');
-      const every = values['checkpoint-every'] === undefined ? undefined : parseCount(values['checkpoint-every']);
-      if (values['checkpoint-every'] !== undefined && every === undefined) throw new Error(`--checkpoint-every: expected a positive number, got ${values['checkpoint-every']}`);
-      return { kind: 'worker', worker, workers, server: values.server, checkpointEvery: every };
-    }
     const events = values.events === undefined ? undefined : parseCount(values.events);
     if (values.events !== undefined && events === undefined) throw new Error(`--events: expected a positive number such as 5000, 200k or 1M, got ${values.events}`);
     return { kind: 'run', events, workers, dir: values.dir ?? defaultJobDir('partitioned-job') };
@@ -73,51 +58,41 @@ function readCommand(): Command {
 }
 
 /**
- * Worker mode: runs one worker and prints its progress and summary on stdout; a failure goes to
- * stderr as `<error name> <code>: <stack>` (e.g. `NatsError FENCED: ...`), exit code 1.
+ * Worker mode (WEIR_PARTITION_DIR set): runs one worker. Under the launcher (an IPC channel) it
+ * sends its summary to it; alone, it prints its progress and summary on stdout. A failure goes to
+ * stderr as `<error name> <code>: <stack>`; a fenced worker exits with FENCED_EXIT_CODE (the
+ * launcher does not restart it), any other failure with 1.
  */
-async function worker(c: Extract<Command, { kind: 'worker' }>): Promise<void> {
+async function worker(): Promise<void> {
   try {
-    await runWorker(c);
+    await runWorker();
   } catch (err) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? ` ${String((err as { code: unknown }).code)}` : '';
     process.stderr.write(`${err instanceof Error ? err.name : 'Error'}${code}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    process.exit(isFenced(err) || (err instanceof NatsError && err.code === 'FENCED') ? FENCED_EXIT_CODE : 1);
   }
 }
 
-async function runWorker(c: Extract<Command, { kind: 'worker' }>): Promise<void> {
-  const connection = await connectNats({ servers: c.server });
+async function runWorker(): Promise<void> {
+  const url = process.env['WEIR_NATS_URL'];
+  if (url === undefined || url === '') throw new Error('partitioned job worker: WEIR_NATS_URL must name the nats-server');
+  const every = process.env['WEIR_CHECKPOINT_EVERY'] === undefined ? undefined : parseCount(process.env['WEIR_CHECKPOINT_EVERY']);
+  const print = process.send === undefined ? (line: string): void => void process.stdout.write(`${line}\n`) : (): void => undefined;
+  const w = await workerFromEnv();
+  const connection = await connectNats({ servers: url });
   try {
     const summary = await runPartitionedWorker({
       connection,
-      worker: c.worker,
-      workers: c.workers,
-      ...(c.checkpointEvery === undefined ? {} : { checkpointEvery: c.checkpointEvery }),
-      onStart: (from) => process.stdout.write(`started ${from ?? '-'}\n`),
-      onCheckpoint: (id) => process.stdout.write(`checkpoint ${id}\n`),
+      worker: w,
+      ...(every === undefined ? {} : { checkpointEvery: every }),
+      onStart: (from) => print(`started ${from ?? '-'}`),
+      onCheckpoint: (id) => print(`checkpoint ${id}`),
     });
-    process.stdout.write(`summary ${JSON.stringify(summary)}\n`);
+    print(`summary ${JSON.stringify(summary)}`);
+    if (process.send !== undefined) await new Promise<void>((resolve, reject) => process.send!(summary, (err: Error | null) => (err === null ? resolve() : reject(err))));
   } finally {
     await connection.close();
   }
-}
-
-/** Starts worker `i` of `n` as a process (this script in worker mode) and resolves to its summary; fails when it fails. */
-function launch(i: number, n: number, server: string): Promise<PartitionedWorkerSummary> {
-  const child = spawn(process.execPath, [__filename, '--worker', String(i), '--workers', String(n), '--server', server], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const line = /^summary (.*)$/m.exec(stdout);
-      if (code === 0 && line !== null) resolve(JSON.parse(line[1]!) as PartitionedWorkerSummary);
-      else reject(new Error(`worker ${i} (pid ${child.pid}) ended with ${signal ?? `exit code ${code}`}: ${stderr.trim() || stdout.trim() || 'no output'}`));
-    });
-  });
 }
 
 async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
@@ -140,14 +115,27 @@ async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
     const perPartition = await publishPartitioned(nc, clicks);
     console.log(`  published ${clicks.length.toLocaleString('en-US')} clicks (${shortPath(data.file)}) to stream ${INPUT.stream}, each on ${INPUT.subject}.<the partition of its page's key group> (${LAYOUT.keyGroups} key groups), in ${formatDuration(Date.now() - t)}`);
 
+    // the job's shared directory: its layout, the workers' leases and checkpoints (a fresh one: the server is new)
+    const jobDir = paths.checkpoints;
+    await rm(jobDir, { recursive: true, force: true });
+    await createPartitionedJob(jobDir, { ...LAYOUT, workers: c.workers });
     t = Date.now();
-    const summaries = await Promise.all(Array.from({ length: c.workers }, (_, i) => launch(i, c.workers, server.url)));
+    const summaries: PartitionedWorkerSummary[] = [];
+    const run = runPartitioned({
+      dir: jobDir,
+      entry: __filename,
+      env: { WEIR_NATS_URL: server.url },
+      onStart: (i, child) => child.on('message', (m) => (summaries[i] = m as PartitionedWorkerSummary)),
+      log: (m) => console.log(`  ${m}`),
+    });
+    const report = await run.done;
     const elapsed = Date.now() - t;
+    if (summaries.length !== c.workers || summaries.includes(undefined as never)) throw new Error(`partitioned job: ${summaries.filter((x) => x !== undefined).length} of ${c.workers} workers reported`);
     const read = summaries.reduce((s, w) => s + w.clicksRead, 0);
-    console.log(`  ran ${c.workers} workers: ${read.toLocaleString('en-US')} clicks in ${formatDuration(elapsed)} (${formatCount((read * 1000) / elapsed)} clicks/s in all, processes started included)\n`);
+    console.log(`  ran ${c.workers} worker processes (runPartitioned, checkpoints and leases in ${shortPath(jobDir)}): ${read.toLocaleString('en-US')} clicks in ${formatDuration(elapsed)} (${formatCount((read * 1000) / elapsed)} clicks/s in all, processes started included)\n`);
     console.log(
       table(
-        ['worker', 'partitions', 'key groups', 'clicks', 'share', 'ran', 'clicks/s', 'checkpoints'],
+        ['worker', 'partitions', 'key groups', 'clicks', 'share', 'ran', 'clicks/s', 'checkpoints', 'restarts'],
         summaries.map((w) => [
           w.worker,
           w.partitions.join(' '),
@@ -157,6 +145,7 @@ async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
           formatDuration(w.ms),
           formatCount((w.clicksRead * 1000) / w.ms),
           w.lastCheckpoint ?? 0,
+          report.restarts[w.worker] ?? 0,
         ]),
       ),
     );
@@ -194,9 +183,9 @@ async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.env['WEIR_PARTITION_DIR'] !== undefined) return worker();
   const command = readCommand();
   if (command.kind === 'help') console.log(USAGE);
-  else if (command.kind === 'worker') await worker(command);
   else await run(command);
 }
 

@@ -1,23 +1,23 @@
-// One worker of the partitioned window job: it owns a contiguous range of the input partitions
-// (so of key groups), reads them from JetStream, counts page views per page per minute in a
-// tumbling window whose state holds only its key groups, checkpoints to a bucket of its own, and
-// commits its counts exactly once to a stream of its own (docs/scale-out.md).
+// One worker of the partitioned window job, a process started by runPartitioned (@weir/partition):
+// it owns a contiguous range of the input partitions (so of key groups), reads them from
+// JetStream, counts page views per page per minute in a tumbling window whose state holds only
+// its key groups, checkpoints to the job's shared directory under its lease, and commits its
+// counts exactly once to a stream of its own (docs/scale-out.md).
 import type { NatsConnection } from '@nats-io/nats-core';
 import { CheckpointCoordinator } from '@weir/checkpoint';
-import { JetStreamCheckpointStorage, jetStreamSink, jetStreamSource } from '@weir/nats';
-import { ownershipOf, partitionOfKey } from '@weir/partition';
+import { jetStreamSink, jetStreamSource } from '@weir/nats';
+import { partitionOfKey, type PartitionedWorker } from '@weir/partition';
 import { mapRecords } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
 import type { PageViews } from '../nats-job/expected';
 import type { Click } from '../window-job/generate';
-import { checkpointBucket, INPUT, inputSubject, LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from './layout';
+import { INPUT, inputSubject, LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from './layout';
 
 /** Options of {@link runPartitionedWorker}. */
 export interface PartitionedWorkerOptions {
   readonly connection: NatsConnection;
-  /** This worker's index, in [0, workers). */
-  readonly worker: number;
-  readonly workers: number;
+  /** This worker as the launcher started it (`workerFromEnv()`): its ownership, lease and fenced checkpoint storage. */
+  readonly worker: PartitionedWorker;
   /** Checkpoint every this many clicks; default 10,000 (and always at the end). */
   readonly checkpointEvery?: number;
   /** Called once the job has opened (restored its checkpoint, if any) and starts reading. */
@@ -44,9 +44,13 @@ export interface PartitionedWorkerSummary {
 export async function runPartitionedWorker(o: PartitionedWorkerOptions): Promise<PartitionedWorkerSummary> {
   const nc = o.connection;
   const t0 = performance.now();
-  const mine = ownershipOf(o.worker, o.workers, LAYOUT);
+  const w = o.worker;
+  const mine = w.ownership;
+  if (w.layout.partitions !== LAYOUT.partitions || w.layout.keyGroups !== LAYOUT.keyGroups) {
+    throw new Error(`partitioned job: the job directory ${w.dir} has ${w.layout.partitions} partitions and ${w.layout.keyGroups} key groups; this job reads ${LAYOUT.partitions} and ${LAYOUT.keyGroups}`);
+  }
   const job = await CheckpointCoordinator.open({
-    storage: new JetStreamCheckpointStorage({ connection: nc, bucket: checkpointBucket(o.worker) }),
+    storage: w.storage,
     interval: { events: o.checkpointEvery ?? 10_000 },
     ...(o.onCheckpoint === undefined ? {} : { onCheckpoint: (r: { id: number }) => o.onCheckpoint?.(r.id) }),
   });
@@ -60,7 +64,8 @@ export async function runPartitionedWorker(o: PartitionedWorkerOptions): Promise
     checkpoint: job,
   });
   const source = jetStreamSource<Click>({ connection: nc, stream: INPUT.stream, subjects: mine.partitions.map(inputSubject), eventTime: { field: 'ts' }, stopAt: 'latest' });
-  const sink = jetStreamSink<PageViews>({ connection: nc, ...outputStreams(o.workers).sinkTarget(o.worker), partitionOf: (r) => partitionOfKey(r.page, LAYOUT) });
+  // the sink fences itself (an epoch on its stream), and the lease fences it too
+  const sink = w.fence(jetStreamSink<PageViews>({ connection: nc, ...outputStreams(w.layout.workers).sinkTarget(mine.worker), partitionOf: (r) => partitionOfKey(r.page, LAYOUT) }));
   o.onStart?.(job.restoredFrom);
   const summary = await job.run(
     job.source('clicks', source, { maxOutOfOrderness: MAX_OUT_OF_ORDERNESS }).pipe(
@@ -70,7 +75,7 @@ export async function runPartitionedWorker(o: PartitionedWorkerOptions): Promise
     ),
   );
   return {
-    worker: o.worker,
+    worker: mine.worker,
     partitions: mine.partitions,
     keyGroups: mine.keyGroups.toString(),
     restoredFrom: summary.restoredFrom,
