@@ -31,6 +31,8 @@ export interface JobStatus {
   readonly operators: readonly OperatorStatus[];
   /** Every store the job claimed (`job.store(name)`), in the order it did. */
   readonly stores: readonly StoreStatus[];
+  /** Every operator offering a key query (served as `/query/<name>?key=…`), in the order they first registered. */
+  readonly queries: readonly QueryStatus[];
   /** The coordinator's checkpoints. */
   readonly checkpoints: CheckpointsStatus;
   /** The process the job runs in. */
@@ -100,6 +102,14 @@ export interface StoreStatus {
   readonly entries: number;
   /** Approximate live bytes (`store.sizeBytes()`). */
   readonly bytes: number;
+}
+
+/** An operator offering a key query, in a {@link JobStatus}. */
+export interface QueryStatus {
+  /** The operator's name: ask it at `/query/<name>?key=…`. */
+  readonly name: string;
+  /** What it answers: `'windows'` (a key's open windows), `'row'` (a key's current table row). */
+  readonly kind: string;
 }
 
 /** The checkpoints of a {@link JobStatus} (from `job.metrics`). */

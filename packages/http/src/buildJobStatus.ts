@@ -15,7 +15,7 @@ function lag(max: number, wm: number): number | null {
 
 /**
  * Internal: the {@link JobStatus} of the job behind `view`, now. O(sources + partitions +
- * operators + stores); reads live figures only (`store.len()` and `store.sizeBytes()` are O(1)).
+ * operators + stores + queries); reads live figures only (`store.len()` and `store.sizeBytes()` are O(1)).
  */
 export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobStatus {
   const now = view.now();
@@ -52,6 +52,7 @@ export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobSt
     const store = view.store(storeName);
     return store === undefined ? [] : [{ name: storeName, entries: store.len(), bytes: store.sizeBytes() }];
   });
+  const queries = [...view.queries()].map(([queryName, q]) => ({ name: queryName, kind: q.kind }));
   const m = view.metrics;
   const recent: CheckpointStatus[] = view.recentCheckpoints().map((c) => ({
     id: c.id,
@@ -73,6 +74,7 @@ export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobSt
     sources,
     operators,
     stores,
+    queries,
     checkpoints: {
       triggered: m.checkpointsTriggered,
       completed: m.checkpointsCompleted,

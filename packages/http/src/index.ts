@@ -4,7 +4,7 @@ export { serveJob } from './serveJob';
 export type { ServeJobOptions, JobServer, ServableJob } from './serveJob';
 export { queryStore, StoreQuery, toJsonSafe, DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './StoreQuery';
 export type { DecodedEntry } from './StoreQuery';
-export type { JobStatus, SourceStatus, PartitionStatus, OperatorStatus, StoreStatus, CheckpointsStatus, CheckpointStatus, ProcessStatus } from './JobStatus';
+export type { JobStatus, SourceStatus, PartitionStatus, OperatorStatus, StoreStatus, QueryStatus, CheckpointsStatus, CheckpointStatus, ProcessStatus } from './JobStatus';
 export { livePage } from './page/livePage';
 export { chartData } from './page/chartData';
 export type { ChartData, ChartSeries } from './page/chartData';

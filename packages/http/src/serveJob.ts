@@ -8,6 +8,7 @@ import { HttpError } from './HttpError';
 import { jobRegistry } from './jobRegistry';
 import { buildJobStatus } from './buildJobStatus';
 import { livePage } from './page/livePage';
+import { handleOperatorQueryRequest } from './operatorQueryRequest';
 import { handleStateRequest } from './stateRequest';
 
 /** Options of {@link serveJob}. */
@@ -51,15 +52,20 @@ export interface ServableJob {
  *   and Node.js metrics (heap, RSS, GC pauses);
  * - `/status`: the same as one {@link JobStatus} JSON document;
  * - `/state`: the stores; `/state/<store>?key=…`, `?prefix=…`, `?from=…&to=…`, `&limit=`: entries of a store, decoded
- *   (see {@link queryStore}).
+ *   (see {@link queryStore});
+ * - `/query`: the operators offering a key query; `/query/<operator>?key=…`: that operator's answer for one key (a
+ *   window operator's open windows of the key with their bounds, running results and whether they fired; a lookup or
+ *   temporal join's current row), read live through the operator's write-back cache. The key is a string (`home`), an
+ *   integer (`7`), a quoted string (`"7"`) or hex bytes (`0x0a0b`).
  *
- * Answers 400 with a message for a malformed query, 404 naming an unknown store or path, 401
+ * Answers 400 with a message for a malformed query, 404 naming an unknown store, operator or path, 401
  * without the bearer token when one is set (for everything but the page at `/`, which holds no
  * job data: it sends the token from its `#token=` fragment with each request), 405 for any
  * method but GET. Every request is
  * answered on the event loop between two record batches (the job's record path is synchronous):
  * a request costs the job the time to build its answer, O(sources + operators + stores) for
- * `/status` and `/metrics`, O(log n + limit) for a store query.
+ * `/status` and `/metrics`, O(log n + limit) for a store query, the operator's query for a key query (O(open windows
+ * of the key) for a window, O(1) for a lookup join).
  *
  * @throws HttpError `INVALID_ARGUMENT` for a bad option (an unknown key included), `LISTEN` when the port cannot be bound
  *
@@ -112,8 +118,11 @@ export async function serveJob(job: ServableJob, options: ServeJobOptions): Prom
     } else if (path === '/state' || path.startsWith('/state/')) {
       const answer = handleStateRequest(view, path, url.searchParams);
       send(res, answer.status, answer.body);
+    } else if (path === '/query' || path.startsWith('/query/')) {
+      const answer = handleOperatorQueryRequest(view, path, url.searchParams);
+      send(res, answer.status, answer.body);
     } else {
-      send(res, 404, { error: `no such path ${JSON.stringify(path)} (paths: /, /metrics, /status, /state, /state/<store>)` });
+      send(res, 404, { error: `no such path ${JSON.stringify(path)} (paths: /, /metrics, /status, /state, /state/<store>, /query, /query/<operator>)` });
     }
   }
 

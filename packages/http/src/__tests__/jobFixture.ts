@@ -6,7 +6,7 @@ import { Observable, tap } from 'rxjs';
 import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink, type Source } from '@weir/checkpoint';
 import { encodeTuple, encodeValue, decodeValue, type StateStore } from '@weir/state';
 import { OperatorCounters, statefulOperator, type StreamElement } from '@weir/stream';
-import { count, tumblingWindow } from '@weir/window';
+import { count, tumblingWindow, type WindowResult } from '@weir/window';
 
 export interface Click {
   readonly page: string;
@@ -87,12 +87,15 @@ export function pausingSource<T>(values: readonly T[], pauses: readonly number[]
   return { source, at };
 }
 
-/** The job: source 'clicks' -> runningTotals 'totals' -> tumblingWindow 'views' -> sink 'out'. `lastTotal` is what the output said last per page. */
+/**
+ * The job: source 'clicks' -> runningTotals 'totals' -> tumblingWindow 'views' (1 s windows of each page's totals, counted) -> sink 'out'.
+ * `lastTotal` is what the output said last per page; `sink` holds the windows' results.
+ */
 export async function clickJob(input: readonly Click[], pauses: readonly number[]) {
   const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage(), interval: { events: 500 }, batchSize: 100 });
   const { source, at } = pausingSource(input, pauses);
   const lastTotal = new Map<string, number>();
-  const sink = collectingSink<unknown>();
+  const sink = collectingSink<WindowResult<string, number>>();
   const out$ = job
     .source('clicks', source, { timestamp: (c) => c.ts, maxOutOfOrderness: 200 })
     .pipe(
@@ -103,5 +106,5 @@ export async function clickJob(input: readonly Click[], pauses: readonly number[
       tumblingWindow({ size: 1_000, key: (t: Total) => t.page, aggregate: count(), store: job.store('views'), name: 'views', checkpoint: job }),
       job.sink('out', sink),
     );
-  return { job, at, lastTotal, run: () => job.run(out$) };
+  return { job, at, lastTotal, sink, run: () => job.run(out$) };
 }

@@ -76,6 +76,7 @@ export function sampleJobStatus(step = 0): JobStatus {
       },
     ],
     stores: [{ name: 'views', entries, bytes }],
+    queries: [{ name: 'views', kind: 'windows' }],
     checkpoints: {
       triggered: completed + 1,
       completed,
