@@ -1,9 +1,9 @@
 // Internal: where InMemoryStore keeps each entry's key and value bytes, by entry id.
 //
-// Ids are grouped in pages of 512; a page holds one byte buffer with the key and value of each of
-// its ids written side by side, and one Int32Array of [offset, key length, value length,
-// capacity] per id. So a million entries are about two thousand pages: a few thousand objects for
-// the garbage collector to trace instead of several per entry.
+// Ids are grouped in pages of 512; a page is ONE ArrayBuffer holding an Int32Array of [offset,
+// key length, value length, capacity] per id followed by the key and value bytes of each of its
+// ids written side by side. So a million entries are about two thousand buffers: a few thousand
+// objects for the garbage collector to trace and sweep instead of several per entry.
 //
 // Copy on write: every page records the version it was made in. A store writes only pages of its
 // own current version and copies any other page first (compacting it on the way); a snapshot
@@ -27,12 +27,21 @@ export function nextVersion(): number {
   return ++lastVersion;
 }
 
-/** One page: the records of 512 ids. */
+/** Bytes of a page's metadata, before its records. */
+const META_BYTES = PAGE_IDS * META * 4;
+
+/** A page buffer with room for `bytes` record bytes; returns its two views. */
+function pageBuffer(bytes: number): { meta: Int32Array; bytes: Uint8Array } {
+  const buf = new ArrayBuffer(META_BYTES + bytes);
+  return { meta: new Int32Array(buf, 0, PAGE_IDS * META), bytes: new Uint8Array(buf, META_BYTES) };
+}
+
+/** One page: the records of 512 ids (`meta` and `bytes` are views of one buffer, replaced together). */
 export class Page {
   constructor(
     /** The version this page was made in; only a store of that version may write it. */
     readonly v: number,
-    readonly meta: Int32Array,
+    public meta: Int32Array,
     public bytes: Uint8Array,
     /** Bytes of `bytes` in use (records live or dead). */
     public used: number,
@@ -42,34 +51,50 @@ export class Page {
 
   /** An empty page for version `v`, every id free. */
   static empty(v: number, bytes = MIN_PAGE_BYTES): Page {
-    const meta = new Int32Array(PAGE_IDS * META);
+    const b = pageBuffer(bytes);
+    const meta = b.meta;
     for (let s = 0; s < PAGE_IDS; s++) meta[s * META] = -1;
-    return new Page(v, meta, new Uint8Array(bytes), 0, 0);
+    return new Page(v, meta, b.bytes, 0, 0);
   }
 
   /** A copy of this page for version `v`, its live records packed into a buffer with room for `extra` more bytes. */
   copy(v: number, extra: number): Page {
-    const page = new Page(v, this.meta.slice(), this.bytes, this.used, this.live);
+    const page = new Page(v, this.meta, this.bytes, this.used, this.live);
     page.repack(extra);
     return page;
   }
 
-  /** Packs the live records into a fresh buffer with room for `extra` more bytes (then some). */
+  /** Moves the records to a buffer of `size` record bytes (at least `used`), as they are. */
+  resize(size: number): void {
+    const b = pageBuffer(size);
+    b.meta.set(this.meta);
+    b.bytes.set(this.bytes.subarray(0, this.used));
+    this.meta = b.meta;
+    this.bytes = b.bytes;
+  }
+
+  /**
+   * Packs the live records into a fresh buffer with room for `extra` more bytes (then an eighth
+   * more): the buffer this page had is never written again, so a copy may start from a shared one.
+   */
   repack(extra: number): void {
     const want = this.live + extra;
-    const size = Math.max(MIN_PAGE_BYTES, want + (want >> 2));
-    const out = new Uint8Array(size);
+    const b = pageBuffer(Math.max(MIN_PAGE_BYTES, want + (want >> 3)));
+    const out = b.bytes;
     const src = this.bytes;
-    const meta = this.meta;
+    const from = this.meta;
+    const meta = b.meta;
+    meta.set(from);
     let pos = 0;
     for (let m = 0; m < PAGE_IDS * META; m += META) {
-      const off = meta[m]!;
+      const off = from[m]!;
       if (off < 0) continue;
-      const len = meta[m + 1]! + meta[m + 2]!;
+      const len = from[m + 1]! + from[m + 2]!;
       out.set(src.subarray(off, off + len), pos);
       meta[m] = pos;
-      pos += meta[m + 3]!;
+      pos += from[m + 3]!;
     }
+    this.meta = meta;
     this.bytes = out;
     this.used = pos;
   }
@@ -168,10 +193,7 @@ export class EntryPages {
     // of those so far (not a doubling: up to half of every page would stay unused).
     const wanted = page.used + need;
     const estimate = Math.ceil(((wanted / (slot + 1)) * PAGE_IDS * 17) / 16);
-    const size = Math.max(wanted, Math.min(page.bytes.length * 2, slot + 1 < PAGE_IDS ? estimate : wanted + (wanted >> 3)));
-    const out = new Uint8Array(size);
-    out.set(page.bytes.subarray(0, page.used));
-    page.bytes = out;
+    page.resize(Math.max(wanted, Math.min(page.bytes.length * 2, slot + 1 < PAGE_IDS ? estimate : wanted + (wanted >> 3))));
   }
 
   /** Packs every page this store owns that is mostly dead space (after mass deletes). O(bytes). */
@@ -222,16 +244,18 @@ export class EntryPages {
       return oldLen;
     }
     this.room(page, need, PAGE_IDS - 1);
+    // repacking or growing moves the record and the metadata to a new buffer
     const bytes = page.bytes;
-    const from = meta[m]!; // repacking may have moved the record
+    const moved = page.meta;
+    const from = moved[m]!;
     const at = page.used;
     bytes.copyWithin(at, from, from + keyLen);
     bytes.set(value, at + keyLen);
     page.used += need;
-    page.live += need - meta[m + 3]!;
-    meta[m] = at;
-    meta[m + 2] = value.length;
-    meta[m + 3] = need;
+    page.live += need - moved[m + 3]!;
+    moved[m] = at;
+    moved[m + 2] = value.length;
+    moved[m + 3] = need;
     return oldLen;
   }
 

@@ -1,10 +1,13 @@
 // Internal: the ordered index of InMemoryStore: a copy-on-write B+ tree from key bytes to entry id.
 //
-// A leaf holds up to 64 keys as bytes in one buffer (`kb`, keys in order, back to back) and one
-// Int32Array with each key's entry id and start offset: three objects for up to 64 entries
-// instead of objects per entry, and a binary search within a leaf reads one contiguous buffer. A
-// branch holds its children and, per child, a lower bound of its keys (`keys[i]`, used for
-// routing from i = 1; `keys[0]` is what the parent routes by).
+// A leaf holds up to 128 keys as bytes back to back and, per key, its entry id and start offset,
+// all in ONE ArrayBuffer (an Int32Array view for the ids and offsets, a Uint8Array view for the
+// key bytes): a leaf is one buffer and three small objects for up to 128 entries, and a binary
+// search within a leaf reads one contiguous buffer. A branch holds its children and, per child, a
+// lower bound of its keys, the separators, packed the same way into one key list (a Leaf whose
+// ids are unused): `seps[i]` routes from i = 1, `seps[0]` is what the parent routes by. So a
+// million keys are about 12k buffers for the garbage collector to trace and sweep (two per leaf
+// and one per separator before: ~70k).
 //
 // Copy on write: every node records the version it was made in, and a tree writes only nodes of
 // its own version, copying the path from the root down to the node it changes otherwise.
@@ -13,28 +16,66 @@
 
 import { nextVersion } from './EntryPages';
 
-export const LEAF_MAX = 64;
+/** Entries per leaf at most. */
+export const LEAF_MAX = 128;
+/** Children per branch at most (its separator list holds one more before the branch splits). */
 const BRANCH_MAX = 64;
 /** Entries per leaf, and children per branch, when a tree is built from sorted input. */
-export const BUILD_FILL = 56;
+export const BUILD_FILL = 112;
+/** Children per branch when a tree is built from sorted input. */
+export const BUILD_BRANCH_FILL = 56;
 /** A leaf this small is merged into a neighbour when they fit together in BUILD_FILL entries. */
 const LEAF_MIN = LEAF_MAX >> 2;
+/** Int32s before the key bytes: LEAF_MAX ids, then LEAF_MAX + 1 offsets. */
+const INTS = LEAF_MAX * 2 + 1;
+/** Bytes of the Int32 part, rounded up to 8 (the key bytes follow). */
+const INTS_BYTES = (INTS * 4 + 7) & ~7;
+const MIN_KEY_BYTES = 64;
 
-/** A leaf: `ints[0..LEAF_MAX)` are entry ids, `ints[LEAF_MAX + i]` is where key i starts in `kb` (`ints[LEAF_MAX + n]` its end). */
+/**
+ * A leaf: `ints[0..LEAF_MAX)` are entry ids, `ints[LEAF_MAX + i]` is where key i starts in `kb`
+ * (`ints[LEAF_MAX + n]` its end). `ints` and `kb` are views of one buffer, replaced together when
+ * the key bytes outgrow it ({@link reserve}). A branch's separators are a Leaf too (ids unused).
+ */
 export class Leaf {
   constructor(
     readonly v: number,
     public n: number,
-    readonly ints: Int32Array,
+    public ints: Int32Array,
     public kb: Uint8Array,
   ) {}
 
   static empty(v: number, keyBytes: number): Leaf {
-    return new Leaf(v, 0, new Int32Array(LEAF_MAX * 2 + 1), new Uint8Array(Math.max(64, keyBytes)));
+    const buf = new ArrayBuffer(INTS_BYTES + Math.max(MIN_KEY_BYTES, keyBytes));
+    return new Leaf(v, 0, new Int32Array(buf, 0, INTS), new Uint8Array(buf, INTS_BYTES));
+  }
+
+  /** A leaf of the keys, in order (ids 0): a branch's separators. */
+  static ofKeys(v: number, keys: readonly Uint8Array[]): Leaf {
+    let bytes = 0;
+    for (const k of keys) bytes += k.length;
+    const leaf = Leaf.empty(v, bytes);
+    for (const k of keys) leafInsert(leaf, leaf.n, k, 0);
+    return leaf;
   }
 
   copy(v: number): Leaf {
-    return new Leaf(v, this.n, this.ints.slice(), this.kb.slice());
+    const buf = (this.ints.buffer as ArrayBuffer).slice(0);
+    return new Leaf(v, this.n, new Int32Array(buf, 0, INTS), new Uint8Array(buf, INTS_BYTES));
+  }
+
+  /** Makes room for `keyBytes` bytes of keys in all (moving to a larger buffer if need be). */
+  reserve(keyBytes: number): void {
+    if (keyBytes <= this.kb.length) return;
+    const used = this.ints[LEAF_MAX + this.n]!;
+    const size = Math.max(keyBytes, this.kb.length + (this.kb.length >> 1));
+    const buf = new ArrayBuffer(INTS_BYTES + size);
+    const ints = new Int32Array(buf, 0, INTS);
+    const kb = new Uint8Array(buf, INTS_BYTES);
+    ints.set(this.ints);
+    kb.set(this.kb.subarray(0, used));
+    this.ints = ints;
+    this.kb = kb;
   }
 
   /** A copy of key i. */
@@ -46,12 +87,18 @@ export class Leaf {
 export class Branch {
   constructor(
     readonly v: number,
-    readonly keys: Uint8Array[],
+    /** The separators: key i is a lower bound of child i's keys (see the file comment). */
+    readonly seps: Leaf,
     readonly children: TreeNode[],
   ) {}
 
+  /** A branch of `children` whose separators are `keys`. */
+  static of(v: number, keys: readonly Uint8Array[], children: TreeNode[]): Branch {
+    return new Branch(v, Leaf.ofKeys(v, keys), children);
+  }
+
   copy(v: number): Branch {
-    return new Branch(v, this.keys.slice(), this.children.slice());
+    return new Branch(v, this.seps.copy(v), this.children.slice());
   }
 }
 
@@ -84,34 +131,31 @@ export function lowerBound(leaf: Leaf, key: Uint8Array): number {
   return lo;
 }
 
-/** The child of `branch` whose keys may include `key`. */
+/** The child of `branch` whose keys may include `key`: the last separator <= `key` from 1 on, else 0. */
 export function route(branch: Branch, key: Uint8Array): number {
-  const keys = branch.keys;
+  const seps = branch.seps;
+  const ints = seps.ints;
+  const kb = seps.kb;
   let lo = 1;
-  let hi = keys.length;
+  let hi = seps.n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const sep = keys[mid]!;
-    if (compareAt(key, sep, 0, sep.length) >= 0) lo = mid + 1;
+    if (compareAt(key, kb, ints[LEAF_MAX + mid]!, ints[LEAF_MAX + mid + 1]!) >= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
 }
 
 function firstKey(node: TreeNode): Uint8Array {
-  return node instanceof Leaf ? node.key(0) : node.keys[0]!;
+  return node instanceof Leaf ? node.key(0) : node.seps.key(0);
 }
 
 function leafInsert(leaf: Leaf, i: number, key: Uint8Array, id: number): void {
-  const ints = leaf.ints;
   const n = leaf.n;
   const len = key.length;
-  const end = ints[LEAF_MAX + n]!;
-  if (end + len > leaf.kb.length) {
-    const kb = new Uint8Array(Math.max(end + len, leaf.kb.length + (leaf.kb.length >> 1)));
-    kb.set(leaf.kb.subarray(0, end));
-    leaf.kb = kb;
-  }
+  const end = leaf.ints[LEAF_MAX + n]!;
+  leaf.reserve(end + len);
+  const ints = leaf.ints;
   const kb = leaf.kb;
   const at = ints[LEAF_MAX + i]!;
   kb.copyWithin(at + len, at, end);
@@ -153,17 +197,13 @@ function splitLeaf(leaf: Leaf, s: number, v: number): Leaf {
   return right;
 }
 
-/** Appends every entry of `right` to `left` (which has room). */
+/** Appends every entry of `right` to `left` (which has room for that many entries). */
 function mergeLeaves(left: Leaf, right: Leaf): void {
+  const lend = left.ints[LEAF_MAX + left.n]!;
+  const rend = right.ints[LEAF_MAX + right.n]!;
+  left.reserve(lend + rend);
   const li = left.ints;
   const ri = right.ints;
-  const lend = li[LEAF_MAX + left.n]!;
-  const rend = ri[LEAF_MAX + right.n]!;
-  if (lend + rend > left.kb.length) {
-    const kb = new Uint8Array(lend + rend + ((lend + rend) >> 2));
-    kb.set(left.kb.subarray(0, lend));
-    left.kb = kb;
-  }
   left.kb.set(right.kb.subarray(0, rend), lend);
   for (let j = 0; j < right.n; j++) {
     li[left.n + j] = ri[j]!;
@@ -208,7 +248,7 @@ export class KeyTree {
   insert(key: Uint8Array, id: number): void {
     const root = this.own(this.root);
     const right = this.insertInto(root, key, id);
-    this.root = right === undefined ? root : new Branch(this.ver, [new Uint8Array(0), firstKey(right)], [root, right]);
+    this.root = right === undefined ? root : Branch.of(this.ver, [new Uint8Array(0), firstKey(right)], [root, right]);
     this.size++;
   }
 
@@ -234,11 +274,10 @@ export class KeyTree {
     const split = this.insertInto(child, key, id);
     if (split === undefined) return undefined;
     node.children.splice(ci + 1, 0, split);
-    node.keys.splice(ci + 1, 0, firstKey(split));
+    leafInsert(node.seps, ci + 1, firstKey(split), 0);
     if (node.children.length <= BRANCH_MAX) return undefined;
     const half = node.children.length >> 1;
-    const right = new Branch(this.ver, node.keys.splice(half), node.children.splice(half));
-    return right;
+    return new Branch(this.ver, splitLeaf(node.seps, half, this.ver), node.children.splice(half));
   }
 
   /** Removes `key` (known to be present). O(log n). */
@@ -266,13 +305,13 @@ export class KeyTree {
     if (child instanceof Leaf) {
       if (child.n === 0) {
         node.children.splice(ci, 1);
-        node.keys.splice(ci, 1);
+        leafRemove(node.seps, ci);
       } else if (child.n < LEAF_MIN) {
         this.mergeNeighbour(node, ci, child);
       }
     } else if (child.children.length === 0) {
       node.children.splice(ci, 1);
-      node.keys.splice(ci, 1);
+      leafRemove(node.seps, ci);
     }
   }
 
@@ -284,7 +323,7 @@ export class KeyTree {
       if (child.n + right.n <= BUILD_FILL) {
         mergeLeaves(child, right);
         children.splice(ci + 1, 1);
-        node.keys.splice(ci + 1, 1);
+        leafRemove(node.seps, ci + 1);
         return;
       }
     }
@@ -295,7 +334,7 @@ export class KeyTree {
         children[ci - 1] = owned;
         mergeLeaves(owned, child);
         children.splice(ci, 1);
-        node.keys.splice(ci, 1);
+        leafRemove(node.seps, ci);
       }
     }
   }

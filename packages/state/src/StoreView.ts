@@ -1,7 +1,7 @@
 // Internal: a frozen point-in-time view of an InMemoryStore's entries (what a StateSnapshot holds),
 // and the builder that makes one from entries in key order (decoding, restoring a source).
 import { PAGE_IDS, Page, type PageTable, nextVersion } from './EntryPages';
-import { BUILD_FILL, Branch, LEAF_MAX, Leaf, type TreeNode } from './KeyTree';
+import { BUILD_BRANCH_FILL, BUILD_FILL, Branch, LEAF_MAX, Leaf, type TreeNode } from './KeyTree';
 import { hashRange } from './HashIndex';
 
 /**
@@ -45,11 +45,7 @@ export class ViewBuilder {
       this.pages.push(page);
     }
     page = page!;
-    if (page.used + need > page.bytes.length) {
-      const out = new Uint8Array(Math.max(page.used + need, page.bytes.length + (page.bytes.length >> 1)));
-      out.set(page.bytes.subarray(0, page.used));
-      page.bytes = out;
-    }
+    if (page.used + need > page.bytes.length) page.resize(Math.max(page.used + need, page.bytes.length + (page.bytes.length >> 1)));
     const off = page.used;
     page.bytes.set(keySrc.subarray(keyAt, keyAt + keyLen), off);
     page.bytes.set(valueSrc.subarray(valueAt, valueAt + valueLen), off + keyLen);
@@ -63,16 +59,12 @@ export class ViewBuilder {
     // the key in the tree
     let leaf = this.leaf;
     if (leaf === undefined || leaf.n === BUILD_FILL) {
-      leaf = this.leaf = Leaf.empty(this.v, Math.ceil(keyLen * LEAF_MAX * 1.1));
+      leaf = this.leaf = Leaf.empty(this.v, Math.ceil(keyLen * BUILD_FILL * 1.1));
       this.leaves.push(leaf);
     }
+    const end = leaf.ints[LEAF_MAX + leaf.n]!;
+    if (end + keyLen > leaf.kb.length) leaf.reserve(Math.max(end + keyLen, leaf.kb.length * 2));
     const ints = leaf.ints;
-    const end = ints[LEAF_MAX + leaf.n]!;
-    if (end + keyLen > leaf.kb.length) {
-      const kb = new Uint8Array(Math.max(end + keyLen, leaf.kb.length * 2));
-      kb.set(leaf.kb.subarray(0, end));
-      leaf.kb = kb;
-    }
     leaf.kb.set(keySrc.subarray(keyAt, keyAt + keyLen), end);
     ints[leaf.n] = id;
     ints[LEAF_MAX + leaf.n + 1] = end + keyLen;
@@ -86,9 +78,9 @@ export class ViewBuilder {
     let level: TreeNode[] = this.leaves;
     while (level.length > 1) {
       const up: TreeNode[] = [];
-      for (let i = 0; i < level.length; i += BUILD_FILL) {
-        const children = level.slice(i, i + BUILD_FILL);
-        up.push(new Branch(this.v, children.map(firstKeyOf), children));
+      for (let i = 0; i < level.length; i += BUILD_BRANCH_FILL) {
+        const children = level.slice(i, i + BUILD_BRANCH_FILL);
+        up.push(Branch.of(this.v, children.map(firstKeyOf), children));
       }
       level = up;
     }
@@ -98,10 +90,10 @@ export class ViewBuilder {
 }
 
 function firstKeyOf(node: TreeNode): Uint8Array {
-  return node instanceof Leaf ? node.key(0) : node.keys[0]!;
+  return node instanceof Leaf ? node.key(0) : node.seps.key(0);
 }
 
 /** Gives a finished page's unused tail back when it is large. */
 function trimPage(page: Page): void {
-  if (page.bytes.length - page.used > page.used >> 3) page.bytes = page.bytes.slice(0, page.used);
+  if (page.bytes.length - page.used > page.used >> 3) page.resize(page.used);
 }
