@@ -29,6 +29,17 @@ export interface JoinOptions<L, R> extends CheckpointOptions {
    */
   readonly cacheSize?: number;
   /**
+   * The job's number of key groups (an integer in [1, 32768]); default 128. Every row is filed
+   * under the key group of its join key (docs/architecture.md §4.3), so one key group is one
+   * contiguous byte range of the store and a rescale moves state by key-group ranges
+   * (`sliceKeyGroups` / `restoreFromSlices` of `@weir/state` with `mergeJoinOperatorScope`).
+   * Recorded in the meta entry at each barrier; a restore with another number fails with a
+   * {@link JoinError} `INVALID_ARGUMENT` naming both: it is fixed for the life of a job's
+   * checkpoints. Cost: one hash of the join key per row written or deleted, and one seek per key
+   * group on restore.
+   */
+  readonly keyGroups?: number;
+  /**
    * How far behind the watermark (ms of event time) a record is still joined; default 0. The
    * lateness rule of every operator (docs/concepts/event-time.md): a record at `ts <= W -
    * allowedLateness`, `W` being the join's input watermark when it arrives, is late: not joined,

@@ -269,7 +269,7 @@ export class SideBuffer<V> {
 
   /**
    * Rebuilds the buffer from the store's rows of this section. Rows come back queued for expiry
-   * when `expiring`. O(n log n).
+   * when `expiring`. O(n log n), plus one seek per key group.
    */
   load(): void {
     this.byKey.clear();
@@ -278,9 +278,10 @@ export class SideBuffer<V> {
     this.dirty = [];
     this.size = 0;
     this.empty = 0;
-    const prefixLength = this.keys.prefix.length + 1;
-    for (const [k, v] of this.store.prefixScan(this.keys.section(this.section))) {
-      const [key, ts, seq] = decodeTuple(k, prefixLength) as [KeyPart, number, number];
+    const componentsAt = this.keys.componentsAt;
+    // one prefix scan per key group: a key's rows are in one group, in (ts, seq) order
+    for (const [k, v] of this.keys.scanRows(this.store, this.section)) {
+      const [key, ts, seq] = decodeTuple(k, componentsAt) as [KeyPart, number, number];
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
       if (!this.indexed) {

@@ -12,6 +12,7 @@ export const JOIN_OPTION_KEYS: OptionKeyList<JoinOptions<unknown, unknown>> = {
   store: true,
   name: true,
   cacheSize: true,
+  keyGroups: true,
   allowedLateness: true,
   onLateLeft: true,
   onLateRight: true,

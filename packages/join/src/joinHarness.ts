@@ -10,7 +10,7 @@ import { JoinError, type JoinSide } from './JoinError';
 import { JoinCounters, type JoinMetrics } from './JoinMetrics';
 import type { JoinOperator } from './JoinOperator';
 import type { ResolvedJoinOptions } from './resolveJoinOptions';
-import { JoinKeys } from './joinState';
+import { JoinKeys, checkStoredKeyGroups } from './joinState';
 import { callbackFailed } from './joinFailure';
 import { SideBuffer } from './SideBuffer';
 
@@ -77,11 +77,11 @@ export function joinOperator<L, R, O>(
   }
   const counters = new JoinCounters(o.store);
   const where = o.where;
-  const config = { name: o.name, where, store: o.store, checkpoint: o.checkpoint, allowedLateness: o.allowedLateness, counters, typed: (err: unknown) => err };
+  const keys = new JoinKeys(o.name, o.keyGroups);
+  const config = { name: o.name, keys, where, store: o.store, checkpoint: o.checkpoint, allowedLateness: o.allowedLateness, counters, typed: (err: unknown) => err };
 
   const op = (left$: Observable<StreamElement<L>>): Observable<StreamElement<O>> =>
     statefulOperator<TaggedValue<L, R>, O>(config, (harness) => {
-      const keys = new JoinKeys(o.name);
       // Each input's watermark, after alignment: checkpointed so that the merged watermark resumes
       // after a restore exactly where it was, whatever the inputs re-send.
       const seen: [number, number] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
@@ -138,6 +138,7 @@ export function joinOperator<L, R, O>(
 
       return {
         load(meta) {
+          checkStoredKeyGroups(o, meta);
           const inputs = meta?.['inputs'];
           if (Array.isArray(inputs) && typeof inputs[0] === 'number' && typeof inputs[1] === 'number') {
             seen[0] = inputs[0];
@@ -184,7 +185,7 @@ export function joinOperator<L, R, O>(
         advance: (wm, previous) => engine.advance(wm, previous),
         outputWatermark: (wm) => engine.outputWatermark(wm),
         flush: () => engine.flush(),
-        save: () => ({ inputs: [seen[0], seen[1]] }),
+        save: () => ({ inputs: [seen[0], seen[1]], keyGroups: o.keyGroups }),
         ...(engine.query === undefined ? {} : { query: engine.query }),
       };
     });

@@ -1,5 +1,5 @@
 // Internal: validates the options every join shares, once, at operator creation.
-import { describeValue, isStateStore, type StateStore } from '@weir/state';
+import { DEFAULT_KEY_GROUPS, MAX_KEY_GROUPS, describeValue, isStateStore, type StateStore } from '@weir/state';
 import type { CheckpointHook, StreamRecord } from '@weir/stream';
 import { JoinError } from './JoinError';
 import type { JoinOptions } from './JoinOptions';
@@ -17,6 +17,7 @@ export interface ResolvedJoinOptions<L, R> {
   readonly where: string;
   readonly store: StateStore;
   readonly cacheSize: number;
+  readonly keyGroups: number;
   readonly allowedLateness: number;
   readonly onLateLeft: ((record: StreamRecord<L>) => void) | undefined;
   readonly onLateRight: ((record: StreamRecord<R>) => void) | undefined;
@@ -59,6 +60,10 @@ export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
     throw badOption(kind, 'option `cacheSize` must be a non-negative integer (changed rows held before writing)', cacheSize);
   }
+  const keyGroups = options.keyGroups ?? DEFAULT_KEY_GROUPS;
+  if (typeof keyGroups !== 'number' || !Number.isInteger(keyGroups) || keyGroups < 1 || keyGroups > MAX_KEY_GROUPS) {
+    throw badOption(kind, `option \`keyGroups\` must be an integer in [1, ${MAX_KEY_GROUPS}] (the job's number of key groups)`, keyGroups);
+  }
   const allowedLateness = nonNegativeMs(kind, 'allowedLateness', options.allowedLateness ?? 0);
   for (const cb of ['onLateLeft', 'onLateRight', 'onInvalid'] as const) {
     if (options[cb] !== undefined && typeof options[cb] !== 'function') throw badOption(kind, `option \`${cb}\` must be a function`, options[cb]);
@@ -69,6 +74,7 @@ export function resolveJoinOptions<L, R>(kind: string, options: JoinOptions<L, R
     where: `${kind} '${name}'`,
     store: options.store,
     cacheSize,
+    keyGroups,
     allowedLateness,
     onLateLeft: options.onLateLeft,
     onLateRight: options.onLateRight,

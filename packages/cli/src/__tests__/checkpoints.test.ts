@@ -28,7 +28,7 @@ describe('weir checkpoints', () => {
     expect(r.out).toBe(expected);
     // pinned, so a change of the fixture or of the layout is seen
     expect(r.out.split('\n')[1]).toBe(
-      '2   2024-01-02T03:04:07.000Z  941 B  windows: 450 B, joins: 491 B  {"views":{"file":"views.jsonl","line":5},"orders":3,"payments":null}  ok',
+      '2   2024-01-02T03:04:07.000Z  963 B  windows: 450 B, joins: 513 B  {"views":{"file":"views.jsonl","line":5},"orders":3,"payments":null}  ok',
     );
   });
 
@@ -84,7 +84,7 @@ describe('weir checkpoints', () => {
       const [one] = runJob();
       await new FileCheckpointStorage(other, { fsync: false }).save({ ...one!, stores: { 'my store, 1': one!.stores.windows!, '': one!.stores.joins! } });
       const r = await capture((io) => checkpointsCommand({ dir: other }, io));
-      expect(r.out).toContain(`"my store, 1": 398 B, "": 422 B`);
+      expect(r.out).toContain(`"my store, 1": 398 B, "": 442 B`);
     } finally {
       await removeDir(other);
     }

@@ -5,7 +5,7 @@ import { StateSnapshot, decodeValue, encodeTuple } from '@weir/state';
 import { inspectCommand, type InspectOptions } from '../index';
 import { capture, chkDir, entryCount, flipByte, makeCheckpointDir, makeTempDir, removeDir, runJob } from './fixtures';
 
-const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (941 B)
+const HEADER_2 = `checkpoint 2  time 2024-01-02T03:04:07.000Z  stores 2 (963 B)
 sources:
   SOURCE    OFFSET                           MAX TIMESTAMP  WATERMARK  SINCE WATERMARK
   views     {"file":"views.jsonl","line":5}  62000          60000      0
@@ -26,12 +26,12 @@ const WINDOWS_2 = `store windows: 7 entries, 450 B
   [op] ("views", 0x04, 119999, 120000, 60000)    0
 `;
 
-const JOINS_2 = `store joins: 5 entries, 491 B
-  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRig…
-  ("payments", 0x01, 1, 1000, 0)  flags=1 {orderId: 1, amount: 10}
-  ("payments", 0x01, 2, 2000, 1)  flags=0 {orderId: 2, amount: 25}
-  ("payments", 0x01, 3, 4000, 3)  flags=0 {orderId: 3, amount: 7.5}
-  ("payments", 0x02, 1, 5000, 2)  flags=1 {orderId: 1, paid: 10}
+const JOINS_2 = `store joins: 5 entries, 513 B
+  [23] ("payments", 0x01, 3, 4000, 3)   flags=0 {orderId: 3, amount: 7.5}
+  [83] ("payments", 0x01, 1, 1000, 0)   flags=1 {orderId: 1, amount: 10}
+  [83] ("payments", 0x02, 1, 5000, 2)   flags=1 {orderId: 1, paid: 10}
+  [100] ("payments", 0x01, 2, 2000, 1)  flags=0 {orderId: 2, amount: 25}
+  [op] ("payments", 0x00)               {inputs: [-Infinity, -Infinity], keyGroups: 128, watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, late…
 `;
 
 /** Hex of the keys of key group 34 (the key "home") in the "views" operator's GROUP section (0x02): 00 22 02 "views" 00 02. */
@@ -55,6 +55,7 @@ describe('weir inspect', () => {
     // the join's meta entry is cut short on screen: its whole value
     expect(metaOf(two!.stores.joins, 'payments')).toEqual({
       inputs: [-Infinity, -Infinity],
+      keyGroups: 128,
       watermark: -Infinity,
       nextSeq: 4,
       counters: { recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRight: 0, matchesEmitted: 1, unmatchedEmitted: 0 },
@@ -64,10 +65,10 @@ describe('weir inspect', () => {
   it('shows checkpoint id when asked', async () => {
     const r = await inspect({ id: 1 });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(820 B\)\n/);
+    expect(r.out).toMatch(/^checkpoint 1 {2}time 2024-01-02T03:04:06\.000Z {2}stores 2 \(840 B\)\n/);
     expect(r.out).toContain('  out   {"pending":["part-1"],"committed":0}\n');
     expect(r.out).toContain('store windows: 6 entries, 398 B\n');
-    expect(r.out).toContain('store joins: 4 entries, 422 B\n');
+    expect(r.out).toContain('store joins: 4 entries, 442 B\n');
     expect(r.out).not.toContain('orderId: 3');
   });
 
@@ -88,7 +89,7 @@ store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
     );
     const none = await inspect({ prefix: Uint8Array.from([0xfe]) }); // FF FF holds the window's meta and timers
     expect(none.out).toContain(`store windows: 7 entries, 450 B, 0 with prefix x'fe'\n  (none)\n`);
-    expect(none.out).toContain(`store joins: 5 entries, 491 B, 0 with prefix x'fe'\n  (none)\n`);
+    expect(none.out).toContain(`store joins: 5 entries, 513 B, 0 with prefix x'fe'\n  (none)\n`);
   });
 
   it('--limit caps the entries per store and counts the rest', async () => {
@@ -99,12 +100,12 @@ store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
   [34] ("views", 0x02, 120000, 60000, "home")  x'00000000000202000000000000f03f'
   … 5 more
 `);
-    expect(r.out).toContain(`store joins: 5 entries, 491 B
-  ("payments", 0x00)              {inputs: [-Infinity, -Infinity], watermark: -Infinity, nextSeq: 4, counters: {recordsIn: 4, recordsOut: 1, lateRecords: 0, invalidRecords: 0, leftRecordsIn: 3, rightRecordsIn: 1, lateLeft: 0, lateRig…
-  ("payments", 0x01, 1, 1000, 0)  flags=1 {orderId: 1, amount: 10}
+    expect(r.out).toContain(`store joins: 5 entries, 513 B
+  [23] ("payments", 0x01, 3, 4000, 3)  flags=0 {orderId: 3, amount: 7.5}
+  [83] ("payments", 0x01, 1, 1000, 0)  flags=1 {orderId: 1, amount: 10}
   … 3 more
 `);
-    expect((await inspect({ limit: 0, store: 'joins' })).out).toBe(`${HEADER_2}\nstore joins: 5 entries, 491 B\n  … 5 more\n`);
+    expect((await inspect({ limit: 0, store: 'joins' })).out).toBe(`${HEADER_2}\nstore joins: 5 entries, 513 B\n  … 5 more\n`);
     expect((await inspect({ limit: 5, store: 'joins' })).out).toBe(`${HEADER_2}\n${JOINS_2}`); // exactly all: no "more" line
     const both = await inspect({ limit: 1, store: 'windows', prefix: Buffer.from(VIEWS_GROUPS, 'hex') });
     expect(both.out.slice(HEADER_2.length)).toBe(`
@@ -162,7 +163,7 @@ store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
       const lines = r.err.trimEnd().split('\n');
       expect(lines).toHaveLength(3);
       expect(lines[0]).toMatch(/^weir: skipping checkpoint 2: store-0\.state: checksum mismatch/);
-      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.state: truncated: 9 bytes, the manifest says 422 (store "joins")');
+      expect(lines[1]).toBe('weir: skipping checkpoint 1: store-1.state: truncated: 9 bytes, the manifest says 442 (store "joins")');
       expect(lines[2]).toBe(`weir: no valid checkpoint in ${dir}: all 2 are invalid (see \`weir checkpoints ${dir}\`)`);
     });
   });
@@ -175,7 +176,7 @@ store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
       const r = await capture((io) => inspectCommand({ dir: other }, io));
       expect(r.code).toBe(1);
       expect(r.out).toContain('\nstore bad: 21 B, cannot decode: StateSnapshot.decode: not a weir state snapshot (bad magic bytes) (21 bytes)\n');
-      expect(r.out).toContain('\nstore joins: 4 entries, 422 B\n');
+      expect(r.out).toContain('\nstore joins: 4 entries, 442 B\n');
       expect(r.err).toBe('weir: checkpoint 1: store bad cannot be decoded: StateSnapshot.decode: not a weir state snapshot (bad magic bytes) (21 bytes)\n');
     } finally {
       await removeDir(other);
@@ -214,10 +215,10 @@ store windows: 7 entries, 450 B, 2 with prefix x'${VIEWS_GROUPS}'
   });
 });
 
-/** The decoded meta entry (section 0x00) of operator `name` in an encoded store. */
+/** The decoded meta entry (operator-scoped, FF FF P 00) of operator `name` in an encoded store. */
 function metaOf(bytes: Uint8Array | undefined, name: string): unknown {
   if (bytes === undefined) throw new Error('no such store');
-  const key = Buffer.concat([encodeTuple([name]), Buffer.from([0x00])]);
+  const key = Buffer.concat([Buffer.from([0xff, 0xff]), encodeTuple([name]), Buffer.from([0x00])]);
   for (const [k, v] of StateSnapshot.decode(bytes).entries()) if (Buffer.from(k).equals(key)) return decodeValue(v);
   throw new Error(`no meta entry of ${name}`);
 }

@@ -34,8 +34,8 @@ const both = (t: number): Step<Order, Rate>[] => [onLeft(watermark(t)), onRight(
 /** `orderId@t:rate` per output record (`-` for no rate). */
 const summary = (out: readonly StreamElement<{ left: Order; right: Rate | undefined }>[]): string[] =>
   (out).filter(isRecord).map((r) => `${r.value.left.orderId}@${r.timestamp}:${r.value.right?.rate ?? '-'}`);
-const pendingLeftRows = (store: StateStore, name: string): number => [...store.prefixScan(new JoinKeys(name).section(LEFT))].length;
-const versionRows = (store: StateStore, name: string): number => [...store.prefixScan(new JoinKeys(name).section(RIGHT))].length;
+const pendingLeftRows = (store: StateStore, name: string): number => [...new JoinKeys(name).scanRows(store, LEFT)].length;
+const versionRows = (store: StateStore, name: string): number => [...new JoinKeys(name).scanRows(store, RIGHT)].length;
 
 describe('temporalJoin: orders converted with the exchange rate valid at order time', () => {
   const steps: Step<Order, Rate>[] = [
@@ -151,7 +151,7 @@ describe('temporalJoin: state stays bounded', () => {
       d.push(onLeft(watermark(i - 5)));
       d.push(onRight(watermark(i - 5)));
       if (i > 100) maxLen = Math.max(maxLen, store.len());
-      maxHeld = Math.max(maxHeld, [...store.prefixScan(new JoinKeys('fx').section(LEFT))].length);
+      maxHeld = Math.max(maxHeld, [...new JoinKeys('fx').scanRows(store, LEFT)].length);
     }
     expect(d.error).toBeUndefined();
     // versions later than W - retention (15 ms of them), one older per key, 5 ms of waiting orders
