@@ -6,7 +6,8 @@
 //
 // Throughput: records of all workers / the job's time, from the first worker's start of reading
 // to the last worker's end (each worker reports its own start and duration; process start-up
-// (ts-node, ~2-5 s here) is excluded and reported apart).
+// (ts-node, ~2-5 s here) is excluded and reported apart), and records per CPU-second of the
+// workers, which other processes on the machine do not change.
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ interface Round {
   readonly jobMs: number;
   readonly wallMs: number;
   readonly perWorkerMs: number[];
+  /** CPU time (user + system) of each worker's run, ms. */
+  readonly perWorkerCpuMs: number[];
 }
 
 async function throughputRound(root: string, workers: number, round: number): Promise<Round> {
@@ -58,11 +61,11 @@ async function throughputRound(root: string, workers: number, round: number): Pr
   await fs.writeFile(gate, '');
   await run.done;
   const wallMs = Date.now() - t0;
-  const reports = readdirSync(report).map((f) => JSON.parse(readFileSync(join(report, f), 'utf8')) as { records: number; ms: number; startedAt: number });
+  const reports = readdirSync(report).map((f) => JSON.parse(readFileSync(join(report, f), 'utf8')) as { records: number; ms: number; cpuMs: number; startedAt: number });
   const start = Math.min(...reports.map((r) => r.startedAt));
   const end = Math.max(...reports.map((r) => r.startedAt + r.ms));
   await fs.rm(dir, { recursive: true, force: true });
-  return { workers, records: reports.reduce((a, r) => a + r.records, 0), jobMs: end - start, wallMs, perWorkerMs: reports.map((r) => r.ms) };
+  return { workers, records: reports.reduce((a, r) => a + r.records, 0), jobMs: end - start, wallMs, perWorkerMs: reports.map((r) => r.ms), perWorkerCpuMs: reports.map((r) => r.cpuMs) };
 }
 
 /** A 1-worker checkpoint with ~KEYS keys in one open window, rescaled to 2; the new workers' restore timed. */
@@ -85,10 +88,11 @@ async function rescaleResume(root: string): Promise<Record<string, number>> {
   }).catch((err: unknown) => {
     if (!String(err).includes('simulated crash')) throw err;
   });
+  // the old worker's restore, for comparison (its store dropped before the rescale runs)
   const t1 = performance.now();
-  const restoreOld = await CheckpointCoordinator.open({ storage });
+  const oldEntries = (await CheckpointCoordinator.open({ storage })).store('views').len();
   const oldRestoreMs = performance.now() - t1;
-  const oldEntries = restoreOld.store('views').len();
+  (globalThis as { gc?: () => void }).gc?.();
   const t2 = performance.now();
   const report = await rescaleJob({ dir, to: 2, mergeOperatorScope: mergeWindowOperatorScope });
   const rescaleMs = performance.now() - t2;
@@ -98,6 +102,7 @@ async function rescaleResume(root: string): Promise<Record<string, number>> {
     const job = await CheckpointCoordinator.open({ storage: new FileCheckpointStorage(join(dir, 'gen-1', `worker-${w}`, 'checkpoints'), { fsync: false }) });
     restoreMs.push(performance.now() - t);
     job.store('views');
+    (globalThis as { gc?: () => void }).gc?.();
   }
   await fs.rm(dir, { recursive: true, force: true });
   return {
@@ -123,6 +128,9 @@ async function main(): Promise<void> {
     const one = rounds.filter((x) => x.workers === 1);
     const two = rounds.filter((x) => x.workers === 2);
     const speedup = median(two.map(rate)) / median(one.map(rate));
+    // records per CPU-second of the workers: how much work partitioning adds, whatever the load
+    const perCpu = (x: Round): number => x.records / (x.perWorkerCpuMs.reduce((a, b) => a + b, 0) / 1000);
+    const efficiency = median(two.map(perCpu)) / median(one.map(perCpu));
     const rescale = await rescaleResume(root);
     const loadAfter = loadavg();
     printTable(
@@ -130,7 +138,10 @@ async function main(): Promise<void> {
       [
         ['1 worker, records/s', median(one.map(rate)).toFixed(0), one.map((x) => rate(x).toFixed(0)).join(' ')],
         ['2 workers, records/s', median(two.map(rate)).toFixed(0), two.map((x) => rate(x).toFixed(0)).join(' ')],
-        ['speed-up 2 / 1', speedup.toFixed(2), ''],
+        ['speed-up 2 / 1 (wall clock: needs 2 idle cores)', speedup.toFixed(2), ''],
+        ['1 worker, records per CPU-second', median(one.map(perCpu)).toFixed(0), one.map((x) => perCpu(x).toFixed(0)).join(' ')],
+        ['2 workers, records per CPU-second (both)', median(two.map(perCpu)).toFixed(0), two.map((x) => perCpu(x).toFixed(0)).join(' ')],
+        ['CPU efficiency 2 / 1 (x 2 = the speed-up if each worker had a core of its own)', efficiency.toFixed(2), ''],
         ['wall time incl. process start, 1 worker, ms', median(one.map((x) => x.wallMs)).toFixed(0), ''],
         ['wall time incl. process start, 2 workers, ms', median(two.map((x) => x.wallMs)).toFixed(0), ''],
         [`restore 1 worker (${rescale.entriesBefore} entries), ms`, rescale.oldRestoreMs!.toFixed(0), ''],
@@ -149,6 +160,8 @@ async function main(): Promise<void> {
       rounds,
       medianRecordsPerSecond: { one: median(one.map(rate)), two: median(two.map(rate)) },
       speedup,
+      recordsPerCpuSecond: { one: median(one.map(perCpu)), two: median(two.map(perCpu)) },
+      cpuEfficiency: efficiency,
       rescale: { keys: KEYS, ...rescale },
     });
     console.log(`wrote ${file}`);

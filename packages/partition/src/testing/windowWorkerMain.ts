@@ -2,7 +2,7 @@
 // window job, opened from WEIR_PARTITION_DIR / WEIR_WORKER. Input: WEIR_TEST_INPUT (a directory of
 // clicks-<p>.jsonl) or WEIR_TEST_GENERATED ("<per partition>,<pages>"); WEIR_TEST_DELAY_MS slows
 // every read; WEIR_TEST_CHECKPOINT_EVERY and WEIR_TEST_BATCH set the coordinator's pace. Prints
-// one JSON line { worker, pid, records, ms } on stdout when done (or into the directory
+// one JSON line { worker, pid, records, ms, cpuMs } on stdout when done (or into the directory
 // WEIR_TEST_REPORT). With WEIR_TEST_GATE=<path> it writes <path>.ready-<worker> once open and waits
 // for <path> to exist before reading.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 2));
   }
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const summary = await runWindowWorker({
     worker: w.ownership.worker,
     workers: w.layout.workers,
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     checkpointEvery: Number(env['WEIR_TEST_CHECKPOINT_EVERY'] ?? 2_000),
     batchSize: Number(env['WEIR_TEST_BATCH'] ?? 1_000),
   });
-  const line = JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0, startedAt: performance.timeOrigin + t0 });
+  const cpu = process.cpuUsage(cpu0);
+  const line = JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, startedAt: performance.timeOrigin + t0 });
   const reportDir = env['WEIR_TEST_REPORT'];
   if (reportDir !== undefined) writeFileSync(join(reportDir, `worker-${w.ownership.worker}-${process.pid}.json`), line);
   else process.stdout.write(`${line}\n`);
