@@ -27,6 +27,11 @@ function workerDir(dir: string, generation: number, worker: number): string {
 /**
  * The layout recorded in `dir/layout.json`, or `undefined` when there is none.
  * @throws PartitionError `IO` for an unreadable or foreign file
+ *
+ * @example
+ * ```ts
+ * const layout = await readJobLayout('shared'); // { partitions: 8, keyGroups: 128, workers: 2, generation: 1 }
+ * ```
  */
 export async function readJobLayout(dir: string): Promise<JobLayout | undefined> {
   const path = join(dir, 'layout.json');

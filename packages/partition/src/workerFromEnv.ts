@@ -1,4 +1,5 @@
 import { describeValue } from '@weir/state';
+import { checkPartitionOptionKeys } from './checkPartitionOptionKeys';
 import { PartitionError } from './PartitionError';
 import { openWorker, type PartitionedWorker } from './PartitionedJobDir';
 
@@ -15,6 +16,7 @@ import { openWorker, type PartitionedWorker } from './PartitionedJobDir';
  * ```
  */
 export async function workerFromEnv(env: NodeJS.ProcessEnv = process.env, options: { readonly fsync?: boolean } = {}): Promise<PartitionedWorker> {
+  checkPartitionOptionKeys('workerFromEnv', options, ['fsync']);
   const dir = env['WEIR_PARTITION_DIR'];
   const worker = Number(env['WEIR_WORKER']);
   if (dir === undefined || dir === '' || env['WEIR_WORKER'] === undefined || !Number.isSafeInteger(worker) || worker < 0) {
