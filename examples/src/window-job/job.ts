@@ -7,7 +7,7 @@
 // that stops (or crashes) resumes from its last checkpoint, and every result is written once.
 import { join } from 'node:path';
 import { share } from 'rxjs';
-import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource } from '@weir/checkpoint';
+import { CheckpointCoordinator, FileCheckpointStorage, jsonLinesSink, jsonLinesSource, type Source } from '@weir/checkpoint';
 import { filterRecords, mapRecords, mergeIndexedEventStreams } from '@weir/stream';
 import { calendarWindow, count, sessionWindow, tumblingWindow } from '@weir/window';
 import { servingWhileRunning, type HttpEndpoint } from '../common/httpEndpoint';
@@ -63,6 +63,8 @@ export interface WindowJobOptions {
   readonly log?: (message: string) => void;
   /** Serve /metrics, /status, the live page and the stores here while the job runs (`--http`). */
   readonly http?: HttpEndpoint;
+  /** Wraps the source of the clicks (tests: one that stops at a chosen click until told to go on). */
+  readonly wrapSource?: (source: Source<Click>) => Source<Click>;
 }
 
 export interface WindowJobSummary {
@@ -98,7 +100,7 @@ export async function runWindowJob(options: WindowJobOptions): Promise<WindowJob
   // (Shared branches see each record in turn, so they see checkpoint barriers at the same point.)
   const meter = new InputMeter();
   const clicks$ = job
-    .source('clicks', jsonLinesSource<Click>(options.input), { timestamp: (c) => c.ts, maxOutOfOrderness: MAX_OUT_OF_ORDERNESS })
+    .source('clicks', (options.wrapSource ?? ((s) => s))(jsonLinesSource<Click>(options.input)), { timestamp: (c) => c.ts, maxOutOfOrderness: MAX_OUT_OF_ORDERNESS })
     .pipe(meter.count(), share());
 
   // 1. Page views per page per minute. A click at or below the watermark when it arrives is late
