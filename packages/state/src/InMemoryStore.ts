@@ -22,13 +22,14 @@ const EAGER_SCAN = 128;
  * has little to trace), an ordered copy-on-write B+ tree for scans and snapshots, and a hash
  * index for point operations.
  *
- * - Entry records: each entry has an id; ids come in pages of 512 whose one byte buffer holds
- *   their keys and values side by side, with an Int32Array of offsets and lengths.
- * - Order: a B+ tree whose leaves hold up to 64 keys as bytes in one buffer plus their ids.
+ * - Entry records: each entry has an id; ids come in pages of 512, each page one buffer holding
+ *   the offsets and lengths of its ids and then their keys and values side by side.
+ * - Order: a B+ tree whose leaves hold up to 128 keys, their bytes, ids and offsets in one
+ *   buffer; a branch's separators are packed the same way.
  * - Lookups: an open-addressing table of [hash, id] pairs in one Int32Array.
- * About 100 bytes of bookkeeping per entry beyond its key and value bytes (95-103 measured at
- * 100k-1M entries of 20-byte keys and 24-byte values: `npm run bench:memory -w @weir/state`),
- * and a few objects per 50 entries.
+ * About 80 bytes of bookkeeping per entry beyond its key and value bytes (81-82 measured at 1M
+ * entries of 20-byte keys and 24-byte values: `npm run bench:memory -w @weir/state`), and about
+ * one buffer per 75 entries for the garbage collector to trace and sweep.
  *
  * Costs (n entries, k results): `get` / `contains` O(1) expected (`get` copies the value out);
  * `put` of a new key O(log n); `put` over an existing key O(1) expected (in place when the new
