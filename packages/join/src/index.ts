@@ -17,3 +17,4 @@ export type { AsofDirection, AsofMatch } from './asofMatch';
 export { asofJoin } from './asofJoin';
 export type { AsofJoinBaseOptions, AsofJoinOptions, AsofJoinResult, AsofJoinSharedKey, AsofJoinSideKeys, AsofJoinType } from './asofJoin';
 export type { TableRowState } from './tableQuery';
+export { mergeJoinOperatorScope } from './mergeJoinOperatorScope';
