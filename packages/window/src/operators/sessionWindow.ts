@@ -228,6 +228,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       const emittedBytes = emitted ? v.subarray(accBytes.byteOffset - v.byteOffset + accBytes.length) : undefined;
       const s: Session<K, A> = {
         key,
+        next: undefined,
+        dirty: false,
         start,
         end,
         acc: codec.decode(accBytes),
@@ -240,9 +242,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: emittedBytes === undefined ? undefined : decodeValue(emittedBytes, where),
         lastEmittedBytes: emittedBytes,
-        dirty: false,
         cacheSlot: -1,
-        next: undefined,
         keyBytes: undefined,
       };
       link(keyPartId(key), s);
@@ -356,6 +356,8 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
       for (const s of merging) remove(s);
       session = {
         key: (key instanceof Uint8Array ? key.slice() : key) as K,
+        next: undefined,
+        dirty: false,
         start,
         end,
         acc,
@@ -368,9 +370,7 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
         timerDue: Number.POSITIVE_INFINITY,
         lastEmitted: undefined,
         lastEmittedBytes: undefined,
-        dirty: false,
         cacheSlot: -1,
-        next: undefined,
         keyBytes: undefined,
       };
       link(mk, session);
