@@ -28,5 +28,6 @@ export type { OptionKeyList } from './checkOptionKeys';
 export { keyGroupOf, checkKeyGroups, DEFAULT_KEY_GROUPS, MAX_KEY_GROUPS } from './keyGroupOf';
 export { KeyGroupRange, keyGroupRangeOf } from './KeyGroupRange';
 export { sliceKeyGroups, restoreFromSlices, mergeKeyGroupSlices } from './sliceKeyGroups';
+export { mergeOperatorScopes } from './mergeOperatorScopes';
 export type { OperatorScopeMerge, RestoreFromSlicesOptions } from './sliceKeyGroups';
 export { OPERATOR_SCOPE } from './OperatorKeys';
