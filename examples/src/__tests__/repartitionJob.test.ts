@@ -26,9 +26,14 @@ interface Outcome {
   readonly stderr: string;
 }
 
-/** Runs stage-1 worker `w` as a process; with `killAtCheckpoint`, SIGKILLs it as soon as it reports that many checkpoints. */
+/**
+ * Runs stage-1 worker `w` as a process; with `killAtCheckpoint`, the worker freezes mid-stream on
+ * the turn after that many checkpoints and is SIGKILLed as soon as it reports them (a kill that
+ * raced the worker's end made this test fail on a fast run).
+ */
 function stage1(program: TranspiledChild, url: string, w: number, killAtCheckpoint?: number): Promise<Outcome> {
-  const child = spawn(process.execPath, [program.entry, url, String(w), String(CHECKPOINT_EVERY)], { env: program.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [program.entry, url, String(w), String(CHECKPOINT_EVERY), ...(killAtCheckpoint !== undefined ? [String(killAtCheckpoint)] : [])];
+  const child = spawn(process.execPath, args, { env: program.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
