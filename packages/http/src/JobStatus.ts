@@ -37,6 +37,20 @@ export interface JobStatus {
   readonly checkpoints: CheckpointsStatus;
   /** The process the job runs in. */
   readonly process: ProcessStatus;
+  /** What this worker owns, when `serveJob` was given the `partition` option; absent otherwise. */
+  readonly worker?: WorkerStatus;
+}
+
+/** The worker of a partitioned job in a {@link JobStatus}: a key query for a key group outside `keyGroups` answers 421. */
+export interface WorkerStatus {
+  /** Its index, in [0, workers). */
+  readonly index: number;
+  /** How many workers share the job. */
+  readonly workers: number;
+  /** The input partitions it reads, ascending. */
+  readonly partitions: readonly number[];
+  /** The key groups it owns: `[start, end)`. */
+  readonly keyGroups: { readonly start: number; readonly end: number };
 }
 
 /** One source in a {@link JobStatus}. */

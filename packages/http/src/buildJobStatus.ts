@@ -1,4 +1,5 @@
 import type { JobView } from '@weir/checkpoint';
+import type { Ownership } from '@weir/partition';
 import type { CheckpointStatus, JobStatus, OperatorStatus, SourceStatus } from './JobStatus';
 import type { GcPauses } from './GcPauses';
 
@@ -17,7 +18,7 @@ function lag(max: number, wm: number): number | null {
  * Internal: the {@link JobStatus} of the job behind `view`, now. O(sources + partitions +
  * operators + stores + queries); reads live figures only (`store.len()` and `store.sizeBytes()` are O(1)).
  */
-export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobStatus {
+export function buildJobStatus(view: JobView, name: string, gc: GcPauses, own?: Ownership): JobStatus {
   const now = view.now();
   const sources: SourceStatus[] = view.sources().map((s) => {
     const base = {
@@ -65,6 +66,7 @@ export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobSt
     sizeBytes: c.sizeBytes,
   }));
   const mem = process.memoryUsage();
+  const worker = own === undefined ? {} : { worker: { index: own.worker, workers: own.workers, partitions: own.partitions, keyGroups: { start: own.keyGroups.start, end: own.keyGroups.end } } };
   return {
     schema: 1,
     job: name,
@@ -96,5 +98,6 @@ export function buildJobStatus(view: JobView, name: string, gc: GcPauses): JobSt
       gcPauseMaxMs: gc.maxMs,
       gcPauseTotalMs: gc.totalMs,
     },
+    ...worker,
   };
 }

@@ -2,6 +2,7 @@ import type { JobView } from '@weir/checkpoint';
 import { asKeyPart, type KeyPart } from '@weir/state';
 import type { OperatorQuery } from '@weir/stream';
 import { HttpError } from './HttpError';
+import type { PartitionRouting } from './PartitionRouting';
 import { toJsonSafe } from './StoreQuery';
 
 /** An answer of the `/query` endpoints: an HTTP status and a JSON body. */
@@ -20,8 +21,14 @@ interface Answer {
  * syntax see {@link parseOperatorKey}. 400 for a missing or malformed key, or a key the operator
  * refuses (its error's code `INVALID_KEY`); 404 naming an unknown operator and listing the
  * queryable ones. Cost: the operator's query (see `OperatorQuery`), plus O(answer) to encode it.
+ *
+ * With `routing` (a worker of a partitioned job, docs/architecture.md §10): a key whose group this
+ * worker owns is answered as above plus its `keyGroup` and this `worker`; any other key is
+ * answered 421 (Misdirected Request) with `{ error, operator, key, keyGroup, owner: { worker, url? } }`
+ * without asking the operator (this worker holds no state of that group). Plus O(key length) to
+ * hash the key.
  */
-export function handleOperatorQueryRequest(view: JobView, path: string, params: URLSearchParams): Answer {
+export function handleOperatorQueryRequest(view: JobView, path: string, params: URLSearchParams, routing?: PartitionRouting): Answer {
   if (path === '/query' || path === '/query/') {
     return { status: 200, body: { operators: [...view.queries()].map(([name, q]) => ({ name, kind: q.kind })) } };
   }
@@ -34,7 +41,7 @@ export function handleOperatorQueryRequest(view: JobView, path: string, params: 
   const query = view.query(name);
   if (query === undefined) return { status: 404, body: { error: unknownOperator(view, name) } };
   try {
-    return { status: 200, body: answer(view, name, query, params) };
+    return answer(view, name, query, params, routing);
   } catch (err) {
     if (err instanceof HttpError && err.code === 'BAD_QUERY') return bad(err.message);
     // the operator's own typed error (WindowError, JoinError) for a key it cannot hold
@@ -43,7 +50,7 @@ export function handleOperatorQueryRequest(view: JobView, path: string, params: 
   }
 }
 
-function answer(view: JobView, operator: string, query: OperatorQuery, params: URLSearchParams): unknown {
+function answer(view: JobView, operator: string, query: OperatorQuery, params: URLSearchParams, routing: PartitionRouting | undefined): Answer {
   for (const p of params.keys()) {
     if (p !== 'key') throw badQuery(`unknown parameter ${JSON.stringify(p)} (parameters: key)`);
   }
@@ -52,10 +59,22 @@ function answer(view: JobView, operator: string, query: OperatorQuery, params: U
   if (texts.length > 1) throw badQuery('parameter "key" given more than once');
   const text = texts[0]!;
   const key = parseOperatorKey(text);
+  let placement: { readonly keyGroup: number; readonly worker: number } | undefined;
+  if (routing !== undefined) {
+    const keyGroup = routing.keyGroupOf(key);
+    if (!routing.owns(keyGroup)) {
+      const owner = routing.ownerOf(keyGroup);
+      const where = owner.url === undefined ? `worker ${owner.worker}` : `worker ${owner.worker} at ${owner.url}`;
+      const error = `key ${text} is in key group ${keyGroup}, which ${where} owns; this is worker ${routing.own.worker} (key groups [${routing.own.keyGroups.start}, ${routing.own.keyGroups.end}))`;
+      return { status: 421, body: { error, operator, key: text, keyGroup, owner } };
+    }
+    placement = { keyGroup, worker: routing.own.worker };
+  }
   // read live, between record batches (the record path is synchronous): when, and the last checkpoint by then
   const time = view.now();
   const lastCheckpoint = view.metrics.lastCompletedId ?? null;
-  return { operator, kind: query.kind, time, lastCheckpoint, query: { key: text }, answer: toJsonSafe(query.query(key)) };
+  const body = { operator, kind: query.kind, time, lastCheckpoint, query: { key: text }, answer: toJsonSafe(query.query(key)) };
+  return { status: 200, body: placement === undefined ? body : { ...body, ...placement } };
 }
 
 /**

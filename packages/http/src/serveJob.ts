@@ -10,6 +10,7 @@ import { buildJobStatus } from './buildJobStatus';
 import { livePage } from './page/livePage';
 import { handleOperatorQueryRequest } from './operatorQueryRequest';
 import { handleStateRequest } from './stateRequest';
+import { PartitionRouting, type ServePartitionOptions } from './PartitionRouting';
 
 /** Options of {@link serveJob}. */
 export interface ServeJobOptions {
@@ -21,9 +22,15 @@ export interface ServeJobOptions {
   readonly token?: string;
   /** The job's name in `/status` and `weir_job_info`; default `'weir-job'`. */
   readonly name?: string;
+  /**
+   * When the job is one worker of a partitioned job (`@weir/partition`): which worker, so that a
+   * key query for a key group another worker owns answers 421 naming that worker (see
+   * {@link ServePartitionOptions}), and `/status` says what this worker owns.
+   */
+  readonly partition?: ServePartitionOptions;
 }
 
-const KEYS = optionKeys<ServeJobOptions>({ port: true, host: true, token: true, name: true });
+const KEYS = optionKeys<ServeJobOptions>({ port: true, host: true, token: true, name: true, partition: true });
 
 /** A running {@link serveJob} server. */
 export interface JobServer {
@@ -56,7 +63,9 @@ export interface ServableJob {
  * - `/query`: the operators offering a key query; `/query/<operator>?key=…`: that operator's answer for one key (a
  *   window operator's open windows of the key with their bounds, running results and whether they fired; a lookup or
  *   temporal join's current row), read live through the operator's write-back cache. The key is a string (`home`), an
- *   integer (`7`), a quoted string (`"7"`) or hex bytes (`0x0a0b`).
+ *   integer (`7`), a quoted string (`"7"`) or hex bytes (`0x0a0b`). With the `partition` option, a key whose group this
+ *   worker owns is answered with its `keyGroup` and `worker` too, and any other key with 421 (Misdirected Request)
+ *   `{ error, operator, key, keyGroup, owner: { worker, url? } }`.
  *
  * Answers 400 with a message for a malformed query, 404 naming an unknown store, operator or path, 401
  * without the bearer token when one is set (for everything but the page at `/`, which holds no
@@ -82,6 +91,7 @@ export interface ServableJob {
  */
 export async function serveJob(job: ServableJob, options: ServeJobOptions): Promise<JobServer> {
   checkOptions(job, options);
+  const routing = options.partition === undefined ? undefined : PartitionRouting.of(options.partition);
   const view = job.view();
   const name = options.name ?? 'weir-job';
   const host = options.host ?? '127.0.0.1';
@@ -114,12 +124,12 @@ export async function serveJob(job: ServableJob, options: ServeJobOptions): Prom
       const text = await registry.metrics();
       res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(text);
     } else if (path === '/status') {
-      send(res, 200, buildJobStatus(view, name, gc));
+      send(res, 200, buildJobStatus(view, name, gc, routing?.own));
     } else if (path === '/state' || path.startsWith('/state/')) {
       const answer = handleStateRequest(view, path, url.searchParams);
       send(res, answer.status, answer.body);
     } else if (path === '/query' || path.startsWith('/query/')) {
-      const answer = handleOperatorQueryRequest(view, path, url.searchParams);
+      const answer = handleOperatorQueryRequest(view, path, url.searchParams, routing);
       send(res, answer.status, answer.body);
     } else {
       send(res, 404, { error: `no such path ${JSON.stringify(path)} (paths: /, /metrics, /status, /state, /state/<store>, /query, /query/<operator>)` });
