@@ -37,8 +37,9 @@ interface Worker {
 }
 
 /** Starts worker `i` of the job in `dir` (the example's worker mode, as a supervisor would); `onLine` sees each line it prints. */
-function startWorker(program: TranspiledChild, dir: string, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined): Worker {
-  const env = { ...program.env, WEIR_PARTITION_DIR: dir, WEIR_WORKER: String(i), WEIR_NATS_URL: url, WEIR_CHECKPOINT_EVERY: '250' };
+function startWorker(program: TranspiledChild, dir: string, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined, freezeAt?: number): Worker {
+  // freezeAt: the worker freezes itself on the turn after that checkpoint, so a kill meant for it never races its end
+  const env = { ...program.env, WEIR_PARTITION_DIR: dir, WEIR_WORKER: String(i), WEIR_NATS_URL: url, WEIR_CHECKPOINT_EVERY: '250', ...(freezeAt === undefined ? {} : { WEIR_TEST_FREEZE_AT_CHECKPOINT: String(freezeAt) }) };
   const child = spawn(process.execPath, [program.entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('close', () => children.delete(child));
@@ -138,7 +139,7 @@ describe('the partitioned job over NATS', () => {
       const run = startWorker(program!, dir, url, 0, (line, child) => {
         if (line.startsWith('started ')) starts.push(line);
         if (kills < KILLS && line.startsWith('checkpoint ') && ++seen === at) setTimeout(() => child.kill('SIGKILL'), delay);
-      });
+      }, kills < KILLS ? at : undefined);
       outcome = await run.done;
       if (outcome.signal !== 'SIGKILL') break;
       kills++;

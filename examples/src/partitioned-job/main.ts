@@ -77,6 +77,8 @@ async function runWorker(): Promise<void> {
   const url = process.env['WEIR_NATS_URL'];
   if (url === undefined || url === '') throw new Error('partitioned job worker: WEIR_NATS_URL must name the nats-server');
   const every = process.env['WEIR_CHECKPOINT_EVERY'] === undefined ? undefined : parseCount(process.env['WEIR_CHECKPOINT_EVERY']);
+  const freezeAt = process.env['WEIR_TEST_FREEZE_AT_CHECKPOINT'] === undefined ? undefined : Number(process.env['WEIR_TEST_FREEZE_AT_CHECKPOINT']);
+  let checkpoints = 0;
   const print = process.send === undefined ? (line: string): void => void process.stdout.write(`${line}\n`) : (): void => undefined;
   const w = await workerFromEnv();
   const connection = await connectNats({ servers: url });
@@ -86,7 +88,12 @@ async function runWorker(): Promise<void> {
       worker: w,
       ...(every === undefined ? {} : { checkpointEvery: every }),
       onStart: (from) => print(`started ${from ?? '-'}`),
-      onCheckpoint: (id) => print(`checkpoint ${id}`),
+      onCheckpoint: (id) => {
+        print(`checkpoint ${id}`);
+        // for the kill test: freeze (the thread blocked, nothing more read or written) on the turn
+        // after the n-th checkpoint of this run, so its SIGKILL never races the worker's end
+        if (++checkpoints === freezeAt) setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000));
+      },
     });
     print(`summary ${JSON.stringify(summary)}`);
     if (process.send !== undefined) await new Promise<void>((resolve, reject) => process.send!(summary, (err: Error | null) => (err === null ? resolve() : reject(err))));
