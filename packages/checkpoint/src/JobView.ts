@@ -13,6 +13,8 @@ export interface PartitionView {
   readonly maxTimestamp: number;
   /** Whether it is idle (not holding the source's watermark back). */
   readonly idle: boolean;
+  /** Records it delivered in this run (not counted across restarts; from 0 again if the reader stopped and then resumed listing it). */
+  readonly recordsRead: number;
 }
 
 /** One source of a running job, as {@link JobView.sources} reads it. */
@@ -88,13 +90,14 @@ export class JobView {
   sources(): SourceView[] {
     return this.#src.sources().map((s) => {
       const parts = s.partitionStates();
+      const counts = parts === undefined ? undefined : s.partitionRecordsRead();
       return {
         name: s.name,
         recordsRead: s.recordsRead,
         watermark: s.watermark,
         maxTimestamp: s.maxTimestamp,
         exhausted: s.exhausted,
-        partitions: parts === undefined ? undefined : Object.entries(parts).map(([partition, p]) => ({ partition, ...p })),
+        partitions: parts === undefined ? undefined : Object.entries(parts).map(([partition, p]) => ({ partition, ...p, recordsRead: counts?.[partition] ?? 0 })),
       };
     });
   }

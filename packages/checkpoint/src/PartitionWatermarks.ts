@@ -11,6 +11,8 @@ interface Partition {
   seen: boolean;
   /** When a value last arrived (as of the idleness check after it), on the coordinator's clock. */
   lastActive: number;
+  /** Values it delivered in this run (not saved in a checkpoint; 0 after a restore). */
+  records: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export class PartitionWatermarks {
   observe(partition: string, timestamp: number): void {
     const p = this.#parts.get(partition) ?? this.#add(partition, Number.NEGATIVE_INFINITY);
     p.wm.observe(timestamp);
+    p.records++;
     p.seen = true;
     p.idle = false;
   }
@@ -104,8 +107,15 @@ export class PartitionWatermarks {
     return out;
   }
 
+  /** Values each partition delivered in this run (since it was last listed). O(partitions). */
+  recordsRead(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, p] of this.#parts) out[name] = p.records;
+    return out;
+  }
+
   #add(name: string, now: number): Partition {
-    const p: Partition = { wm: new BoundedOutOfOrdernessWatermarks(this.maxOutOfOrderness), idle: false, seen: false, lastActive: now };
+    const p: Partition = { wm: new BoundedOutOfOrdernessWatermarks(this.maxOutOfOrderness), idle: false, seen: false, lastActive: now, records: 0 };
     this.#parts.set(name, p);
     return p;
   }

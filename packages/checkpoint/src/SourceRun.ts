@@ -77,6 +77,11 @@ export class SourceRun<T> {
     return this.#partitions?.state();
   }
 
+  /** Values each partition delivered in this run, once the reader named partitions; `undefined` otherwise. O(partitions). */
+  partitionRecordsRead(): Record<string, number> | undefined {
+    return this.#partitions?.recordsRead();
+  }
+
   async open(): Promise<void> {
     try {
       this.reader = await this.source.open(this.restored?.offset);

@@ -85,6 +85,8 @@ export interface PartitionStatus {
   readonly watermarkLagMs: number | null;
   /** Whether the partition is idle (not holding the source's watermark back). */
   readonly idle: boolean;
+  /** Records the partition delivered in this run (not counted across restarts). */
+  readonly recordsRead: number;
 }
 
 /** One stateful operator in a {@link JobStatus} (from its `operator.metrics`). */

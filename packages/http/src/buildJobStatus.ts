@@ -32,7 +32,7 @@ export function buildJobStatus(view: JobView, name: string, gc: GcPauses, own?: 
     if (s.partitions === undefined) return base;
     return {
       ...base,
-      partitions: s.partitions.map((p) => ({ partition: p.partition, watermark: finite(p.watermark), maxTimestamp: finite(p.maxTimestamp), watermarkLagMs: lag(p.maxTimestamp, p.watermark), idle: p.idle })),
+      partitions: s.partitions.map((p) => ({ partition: p.partition, watermark: finite(p.watermark), maxTimestamp: finite(p.maxTimestamp), watermarkLagMs: lag(p.maxTimestamp, p.watermark), idle: p.idle, recordsRead: p.recordsRead })),
     };
   });
   const operators: OperatorStatus[] = [];

@@ -48,6 +48,18 @@ export function jobRegistry(view: JobView, job: string): Registry {
       for (const s of view.sources()) this.inc({ source: s.name }, s.recordsRead);
     },
   });
+  new Counter({
+    name: 'weir_partition_records_total',
+    help: 'Records a partition of a partitioned source delivered in this run.',
+    labelNames: ['source', 'partition'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of view.sources()) {
+        for (const p of s.partitions ?? []) this.inc({ source: s.name, partition: p.partition }, p.recordsRead);
+      }
+    },
+  });
   new Gauge({
     name: 'weir_watermark_lag_seconds',
     help: "Event-time lag of a source's watermark behind the largest timestamp it has seen (per partition once partitioned).",

@@ -53,7 +53,7 @@ export interface ServableJob {
  * - `/`: the live page (charts of records/s and watermark lag, stores, checkpoints);
  * - `/metrics`: Prometheus text (prom-client, a registry of this server's own): `weir_records_in_total{operator}`,
  *   `weir_records_out_total`, `weir_records_late_total`, `weir_records_invalid_total`, `weir_source_records_total{source}`,
- *   `weir_watermark_lag_seconds{source,partition}`, `weir_store_entries{store}`, `weir_store_bytes{store}`,
+ *   `weir_partition_records_total{source,partition}`, `weir_watermark_lag_seconds{source,partition}`, `weir_store_entries{store}`, `weir_store_bytes{store}`,
  *   `weir_checkpoints_completed_total`, `weir_checkpoints_failed_total`, `weir_checkpoint_duration_seconds`,
  *   `weir_checkpoint_size_bytes`, `weir_checkpoint_age_seconds`, `weir_checkpoint_stall_seconds`, and the default process
  *   and Node.js metrics (heap, RSS, GC pauses);

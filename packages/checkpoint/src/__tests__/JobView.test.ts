@@ -83,11 +83,13 @@ describe('JobView (job.view())', () => {
     );
     await job.run(out$);
     expect(mid[0]!.partitions).toEqual([
-      { partition: 'a', watermark: expect.any(Number), maxTimestamp: expect.any(Number), idle: false },
-      { partition: 'b', watermark: expect.any(Number), maxTimestamp: expect.any(Number), idle: false },
+      { partition: 'a', watermark: expect.any(Number), maxTimestamp: expect.any(Number), idle: false, recordsRead: expect.any(Number) },
+      { partition: 'b', watermark: expect.any(Number), maxTimestamp: expect.any(Number), idle: false, recordsRead: expect.any(Number) },
     ]);
     const after = job.view().sources()[0]!;
     expect(after.recordsRead).toBe(8);
     expect(after.partitions!.map((p) => [p.partition, p.maxTimestamp])).toEqual([['a', 400], ['b', 40]]);
+    // each partition's count of records delivered, adding up to the source's
+    expect(after.partitions!.map((p) => p.recordsRead)).toEqual([4, 4]);
   });
 });

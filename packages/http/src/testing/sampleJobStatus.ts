@@ -56,9 +56,9 @@ export function sampleJobStatus(step = 0): JobStatus {
         watermarkLagMs: maxTs - wm,
         ended: false,
         partitions: [
-          { partition: 'clicks.0', watermark: wm, maxTimestamp: maxTs - 1_000, watermarkLagMs: maxTs - 1_000 - wm, idle: false },
-          { partition: 'clicks.1', watermark: wm + 4_000, maxTimestamp: maxTs, watermarkLagMs: maxTs - wm - 4_000, idle: false },
-          { partition: 'clicks.2', watermark: wm - 60_000, maxTimestamp: maxTs - 90_000, watermarkLagMs: maxTs - 90_000 - (wm - 60_000), idle: true },
+          { partition: 'clicks.0', watermark: wm, maxTimestamp: maxTs - 1_000, watermarkLagMs: maxTs - 1_000 - wm, idle: false, recordsRead: Math.floor(read / 2) },
+          { partition: 'clicks.1', watermark: wm + 4_000, maxTimestamp: maxTs, watermarkLagMs: maxTs - wm - 4_000, idle: false, recordsRead: read - Math.floor(read / 2) - Math.floor(read / 100) },
+          { partition: 'clicks.2', watermark: wm - 60_000, maxTimestamp: maxTs - 90_000, watermarkLagMs: maxTs - 90_000 - (wm - 60_000), idle: true, recordsRead: Math.floor(read / 100) },
         ],
       },
     ],
