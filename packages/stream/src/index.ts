@@ -34,3 +34,5 @@ export type { StatefulOperatorConfig } from './statefulOperator';
 export type { StatefulContext, StatefulEngine } from './StatefulEngine';
 export { OperatorCounters } from './OperatorCounters';
 export type { OperatorMetrics, OperatorMetricsSnapshot } from './OperatorMetrics';
+export { insertRow, retractRow, applyChanges } from './Change';
+export type { Change, ChangeKind } from './Change';
