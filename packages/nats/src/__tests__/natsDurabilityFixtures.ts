@@ -54,10 +54,11 @@ export async function waitForNodes(nodes: readonly NatsServerHandle[], stream: s
 
 /** The current leader of `stream` (server name), asking the cluster through `nc`; retries while there is none. */
 export async function streamLeader(nc: NatsConnection, stream: string, timeoutMs = 30_000): Promise<string> {
-  const jsm = await jetstreamManager(nc);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
+      // made afresh each try: its account-info request times out too while the meta leader moves
+      const jsm = await jetstreamManager(nc, { timeout: 2_000 });
       const leader = (await jsm.streams.info(stream)).cluster?.leader;
       if (leader !== undefined && leader !== '') return leader;
     } catch (e) {
