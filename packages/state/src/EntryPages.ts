@@ -117,6 +117,18 @@ export function valueLength(pages: PageTable, id: number): number {
   return pages[id >>> PAGE_BITS]!.meta[(id & PAGE_MASK) * META + 2]!;
 }
 
+/** The bytes of the page holding `id`'s record (its value starts at {@link valueStart}). */
+export function pageBytesOf(pages: PageTable, id: number): Uint8Array {
+  return pages[id >>> PAGE_BITS]!.bytes;
+}
+
+/** Where `id`'s value starts in {@link pageBytesOf}'s bytes. */
+export function valueStart(pages: PageTable, id: number): number {
+  const meta = pages[id >>> PAGE_BITS]!.meta;
+  const m = (id & PAGE_MASK) * META;
+  return meta[m]! + meta[m + 1]!;
+}
+
 /** The page bytes and the offset of `id`'s value in them (for encoders that copy straight out). */
 export function valueAt(pages: PageTable, id: number): { bytes: Uint8Array; start: number; length: number } {
   const page = pages[id >>> PAGE_BITS]!;

@@ -11,6 +11,7 @@ import { describeValue } from './describeValue';
 import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeView, encodeViewChunks } from './encodeSnapshot';
 
 let viewOfSnapshot: (snapshot: StateSnapshot) => StoreView;
+let heldViewOf: (snapshot: StateSnapshot) => StoreView | undefined;
 let makeSnapshot: (view: StoreView) => StateSnapshot;
 
 /**
@@ -48,6 +49,7 @@ export class StateSnapshot {
 
   static {
     viewOfSnapshot = (snapshot) => snapshot.#view ?? snapshot.#viewFromSource();
+    heldViewOf = (snapshot) => snapshot.#view;
     makeSnapshot = (view) => new StateSnapshot(view, undefined, view.len, view.sizeBytes);
   }
 
@@ -267,6 +269,11 @@ export function decodeForRestore(bytes: Uint8Array): DecodedSnapshot {
 /** Internal: the view behind a snapshot (for O(1) restore into an InMemoryStore). */
 export function snapshotView(snapshot: StateSnapshot): StoreView {
   return viewOfSnapshot(snapshot);
+}
+
+/** Internal: the view a snapshot holds, `undefined` for a lazily-backed one (nothing is built). */
+export function heldSnapshotView(snapshot: StateSnapshot): StoreView | undefined {
+  return heldViewOf(snapshot);
 }
 
 /** Internal: wraps a frozen store view as a snapshot. */

@@ -3,8 +3,10 @@ import { describeValue } from './describeValue';
 import type { Entry } from './Entry';
 import { KeyGroupRange } from './KeyGroupRange';
 import { StateError } from './StateError';
-import { StateSnapshot } from './StateSnapshot';
+import { StateSnapshot, heldSnapshotView, snapshotOfView, snapshotView } from './StateSnapshot';
 import type { StateStore } from './StateStore';
+import { ViewBuilder } from './StoreView';
+import { ViewRun, compareRanges } from './ViewRun';
 
 /** The first key of group `kg` (`kg` ≤ 0xFFFF): its two bytes. */
 const groupStart = (kg: number): Uint8Array => Uint8Array.of(kg >>> 8, kg & 0xff);
@@ -35,8 +37,9 @@ function* range(source: StateStore | StateSnapshot, from: Uint8Array, to: Uint8A
  * belong to no group: {@link restoreFromSlices} merges them. Entries of keys that belong to
  * neither (an operator without key groups) are left out.
  *
- * Cost: O(log n + k) from a store (two range scans); O(position of the range's end + scoped
- * entries) from a snapshot, which is read in key order.
+ * Cost: O(log n + k) from a store (two range scans) or from an in-memory snapshot (two seeks,
+ * then one copy of each entry's bytes into the new snapshot: no object per entry, no sort);
+ * O(position of the range's end + scoped entries) from a lazily-backed snapshot, read in order.
  *
  * @param source - a store (read through its scans: a stable view) or a snapshot of one
  * @param range - the key groups to take
@@ -53,6 +56,15 @@ function* range(source: StateStore | StateSnapshot, from: Uint8Array, to: Uint8A
 export function sliceKeyGroups(source: StateStore | StateSnapshot, range: KeyGroupRange): StateSnapshot {
   if (!(range instanceof KeyGroupRange)) throw new StateError('INVALID_ARGUMENT', `sliceKeyGroups: range must be a KeyGroupRange, got ${describeValue(range)}`);
   if (range.end > 0xffff) throw new StateError('INVALID_ARGUMENT', `sliceKeyGroups: the range ${range} reaches the operator scope FF FF`);
+  const view = isSnapshot(source) ? heldSnapshotView(source) : undefined;
+  if (view !== undefined) {
+    // straight from the snapshot's leaves and pages: one copy per entry, no sort
+    const builder = new ViewBuilder(0, false);
+    const runs = range.size > 0 ? [new ViewRun(view, groupStart(range.start), groupStart(range.end))] : [];
+    runs.push(new ViewRun(view, SCOPE, undefined));
+    for (const run of runs) for (; !run.done; run.next()) run.addTo(builder);
+    return snapshotOfView(builder.finish());
+  }
   const entries: Entry[] = [];
   if (range.size > 0) for (const e of rangeOf(source, range.start, range.end)) entries.push(e);
   for (const e of rangeOf(source, 0xffff, undefined)) entries.push(e);
@@ -118,7 +130,8 @@ function stringEnd(key: Uint8Array, at: number): number | undefined {
  * - Anything else in a slice is an error.
  *
  * Like `restore`, all or nothing: the merged snapshot is built first, then restored.
- * Cost: O(n log n) for n entries in all.
+ * Cost: O(n k) for n keyed entries from k slices (a k-way merge of their sorted runs, one copy
+ * of each entry's bytes, no sort) plus O(s log s) for s operator-scoped entries.
  *
  * @example
  * ```ts
@@ -134,7 +147,7 @@ export function restoreFromSlices(store: StateStore, slices: readonly StateSnaps
  * The snapshot {@link restoreFromSlices} restores, without a store: the union of the slices
  * with their operator-scoped entries merged, checked the same way. For a rescale that writes the
  * merged state to a checkpoint (encode it) instead of into a live store, which saves building
- * the store's tree and index. Cost: O(n log n) for n entries in all.
+ * the store's tree and index. Cost: as {@link restoreFromSlices}'s.
  *
  * @example
  * ```ts
@@ -149,37 +162,63 @@ function mergeSlices(slices: readonly StateSnapshot[], options: RestoreFromSlice
   const { range, mergeOperatorScope } = options ?? ({} as RestoreFromSlicesOptions);
   if (!(range instanceof KeyGroupRange)) throw new StateError('INVALID_ARGUMENT', `${where}: options.range must be a KeyGroupRange, got ${describeValue(range)}`);
   if (!Array.isArray(slices)) throw new StateError('INVALID_ARGUMENT', `${where}: slices must be an array of StateSnapshot, got ${describeValue(slices)}`);
-  const keyed: Entry[] = [];
-  const byOperator = new Map<string, { operator: Uint8Array; parts: Entry[][] }>();
   slices.forEach((slice, i) => {
     if (!isSnapshot(slice)) throw new StateError('INVALID_ARGUMENT', `${where}: slice ${i} must be a StateSnapshot, got ${describeValue(slice)}`);
-    for (const entry of slice.entries()) {
-      const key = entry[0];
-      assertBytes(key, 'key', where);
-      const group = key.length >= 2 ? (key[0]! << 8) | key[1]! : -1;
-      if (group === 0xffff) {
-        const end = stringEnd(key, 2);
-        if (end === undefined) throw new StateError('INVALID_ARGUMENT', `${where}: slice ${i} holds an operator-scoped key without an operator name: ${describeValue(key)}`);
-        const operator = key.subarray(2, end);
-        const id = Buffer.from(operator).toString('latin1');
-        let op = byOperator.get(id);
-        if (op === undefined) byOperator.set(id, (op = { operator, parts: slices.map(() => []) }));
-        op.parts[i]!.push(entry);
-      } else if (group >= 0 && range.contains(group)) {
-        keyed.push(entry);
-      } else {
-        throw new StateError('INVALID_ARGUMENT', `${where}: slice ${i} holds a key outside the key groups ${range}: ${describeValue(key)}`);
+  });
+  const views = slices.map(snapshotView);
+  const builder = new ViewBuilder(0, false);
+
+  // Keyed entries: a k-way merge of the slices' sorted runs (k is the number of old workers),
+  // copied once into the builder; a key in two slices or outside the range is refused.
+  const runs = views.map((view) => new ViewRun(view, undefined, SCOPE));
+  let prev: { kb: Uint8Array; start: number; end: number } | undefined;
+  for (;;) {
+    let min = -1;
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i]!;
+      if (r.done) continue;
+      if (min < 0) {
+        min = i;
+        continue;
       }
+      const m = runs[min]!;
+      if (compareRanges(r.kb, r.keyStart(), r.keyEnd(), m.kb, m.keyStart(), m.keyEnd()) < 0) min = i;
+    }
+    if (min < 0) break;
+    const run = runs[min]!;
+    const group = run.group();
+    if (group < 0 || !range.contains(group)) throw new StateError('INVALID_ARGUMENT', `${where}: slice ${min} holds a key outside the key groups ${range}: ${describeValue(run.key())}`);
+    if (prev !== undefined && compareRanges(prev.kb, prev.start, prev.end, run.kb, run.keyStart(), run.keyEnd()) === 0) {
+      throw new StateError('INVALID_ARGUMENT', `${where}: two slices hold the key ${describeValue(run.key())}: slices must not overlap`);
+    }
+    prev = { kb: run.kb, start: run.keyStart(), end: run.keyEnd() };
+    run.addTo(builder);
+    run.next();
+  }
+
+  // Operator-scoped entries (few: meta, timers, logs), grouped by operator and merged.
+  const byOperator = new Map<string, { operator: Uint8Array; parts: Entry[][] }>();
+  views.forEach((view, i) => {
+    for (const run = new ViewRun(view, SCOPE, undefined); !run.done; run.next()) {
+      const key = run.key();
+      const end = stringEnd(key, 2);
+      if (end === undefined) throw new StateError('INVALID_ARGUMENT', `${where}: slice ${i} holds an operator-scoped key without an operator name: ${describeValue(key)}`);
+      const operator = key.subarray(2, end);
+      const id = Buffer.from(operator).toString('latin1');
+      let op = byOperator.get(id);
+      if (op === undefined) byOperator.set(id, (op = { operator, parts: slices.map(() => []) }));
+      op.parts[i]!.push([key, run.value()]);
     }
   });
-  keyed.sort((a, b) => compareBytes(a[0], b[0]));
-  for (let i = 1; i < keyed.length; i++) {
-    if (compareBytes(keyed[i - 1]![0], keyed[i]![0]) === 0) throw new StateError('INVALID_ARGUMENT', `${where}: two slices hold the key ${describeValue(keyed[i]![0])}: slices must not overlap`);
-  }
-  const merged: Array<readonly [Uint8Array, Uint8Array]> = keyed;
+  const scoped: Array<readonly [Uint8Array, Uint8Array]> = [];
   for (const { operator, parts } of byOperator.values()) {
     if (mergeOperatorScope !== undefined) {
-      for (const e of mergeOperatorScope(operator, parts, range)) merged.push(e);
+      for (const e of mergeOperatorScope(operator, parts, range)) {
+        assertBytes(e[0], 'merged operator-scoped key', where);
+        assertBytes(e[1], 'merged operator-scoped value', where);
+        if (e[0].length < 2 || e[0][0] !== 0xff || e[0][1] !== 0xff) throw new StateError('INVALID_ARGUMENT', `${where}: mergeOperatorScope returned a key outside the operator scope FF FF: ${describeValue(e[0])}`);
+        scoped.push(e);
+      }
       continue;
     }
     const first = parts.find((p) => p.length > 0)!;
@@ -187,7 +226,15 @@ function mergeSlices(slices: readonly StateSnapshot[], options: RestoreFromSlice
     if (!parts.every((p) => p.length === 0 || same(p))) {
       throw new StateError('NOT_SUPPORTED', `${where}: the slices hold different operator-scoped entries of operator ${describeValue(operator)}: pass options.mergeOperatorScope`);
     }
-    merged.push(...first);
+    scoped.push(...first);
   }
-  return StateSnapshot.fromEntries(merged);
+  // after every keyed entry (FF FF sorts last); a stable sort keeps equal keys in merge order: the last wins
+  scoped.sort((x, y) => compareBytes(x[0], y[0]));
+  for (let i = 0; i < scoped.length; i++) {
+    const [key, value] = scoped[i]!;
+    const next = scoped[i + 1];
+    if (next !== undefined && compareBytes(key, next[0]) === 0) continue;
+    builder.add(key, 0, key.length, value, 0, value.length);
+  }
+  return snapshotOfView(builder.finish());
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InMemoryStore, KeyGroupRange, StateError, StateSnapshot, compareBytes, encodeString, keyGroupRangeOf, restoreFromSlices, sliceKeyGroups, type OperatorScopeMerge } from '@weir/state';
+import { InMemoryStore, KeyGroupRange, StateError, StateSnapshot, compareBytes, encodeString, keyGroupRangeOf, mergeKeyGroupSlices, restoreFromSlices, sliceKeyGroups, type OperatorScopeMerge } from '@weir/state';
 
 const KEY_GROUPS = 16;
 const keyed = (kg: number, rest: number[]): Uint8Array => Uint8Array.from([kg >> 8, kg & 0xff, ...encodeString('op'), 0x02, ...rest]);
@@ -80,5 +80,33 @@ describe('restoreFromSlices', () => {
     expect(store.len()).toBe(1);
     restoreFromSlices(store, [m1, m1], { range: new KeyGroupRange(0, 16) }); // identical: kept
     expect(compareBytes(store.get(scoped(0x00))!, Uint8Array.of(1))).toBe(0);
+  });
+
+  it('merges slices held in memory and lazily-backed ones alike: the sorted union, with a merge of each operator\'s scoped entries', () => {
+    // the k-way merge of sorted runs against a plain model: concatenate, sort, compare
+    const lazy = (snap: StateSnapshot): StateSnapshot => StateSnapshot.fromSource({ len: snap.len(), sizeBytes: snap.sizeBytes(), entries: () => snap.entries() });
+    fc.assert(
+      fc.property(entriesArb, fc.integer({ min: 1, max: 4 }), fc.boolean(), (entries, n, lazily) => {
+        const store = new InMemoryStore();
+        for (const [kg, rest, value] of entries) store.put(keyed(kg, rest), value);
+        const all = new KeyGroupRange(0, KEY_GROUPS);
+        const slices = Array.from({ length: n }, (_, w) => {
+          const slice = StateSnapshot.fromEntries([...sliceKeyGroups(store, keyGroupRangeOf(w, n, KEY_GROUPS)).entries(), [scoped(0x01, [w]), Uint8Array.of(w)]]);
+          return lazily ? lazy(slice) : slice;
+        });
+        const merge: OperatorScopeMerge = (_op, parts) => parts.flat().reverse(); // any order: the result is sorted
+        const merged = mergeKeyGroupSlices(slices, { range: all, mergeOperatorScope: merge });
+        const model = [...store.prefixScan(new Uint8Array(0))].concat(Array.from({ length: n }, (_, w) => [scoped(0x01, [w]), Uint8Array.of(w)] as [Uint8Array, Uint8Array]));
+        model.sort((x, y) => compareBytes(x[0], y[0]));
+        expect(hex(merged.entries())).toEqual(hex(model));
+        expect(merged.len()).toBe(model.length);
+      }),
+    );
+  });
+
+  it('refuses a merge of operator-scoped entries that returns a keyed entry', () => {
+    const s = StateSnapshot.fromEntries([[scoped(0x00), Uint8Array.of(1)]]);
+    const merge: OperatorScopeMerge = () => [[keyed(1, [1]), Uint8Array.of(1)]];
+    expect(() => mergeKeyGroupSlices([s], { range: new KeyGroupRange(0, 16), mergeOperatorScope: merge })).toThrow(/outside the operator scope FF FF/);
   });
 });
