@@ -3,6 +3,7 @@
 // rescale 1 -> 2 of a checkpoint holding 1M keys. Prints a table; writes bench/results/partition.json.
 //
 //   npm run bench -w @weir/partition [-- --events-per-partition N --rounds R --keys K]
+//   (--rounds 0: the rescale alone, written to bench/results/partition-rescale.json)
 //
 // Throughput: records of all workers / the job's time, from the first worker's start of reading
 // to the last worker's end (each worker reports its own start and duration; process start-up
@@ -133,9 +134,7 @@ async function main(): Promise<void> {
     const efficiency = median(two.map(perCpu)) / median(one.map(perCpu));
     const rescale = await rescaleResume(root);
     const loadAfter = loadavg();
-    printTable(
-      ['measure', 'median', 'rounds'],
-      [
+    const throughputRows: string[][] = ROUNDS === 0 ? [] : [
         ['1 worker, records/s', median(one.map(rate)).toFixed(0), one.map((x) => rate(x).toFixed(0)).join(' ')],
         ['2 workers, records/s', median(two.map(rate)).toFixed(0), two.map((x) => rate(x).toFixed(0)).join(' ')],
         ['speed-up 2 / 1 (wall clock: needs 2 idle cores)', speedup.toFixed(2), ''],
@@ -144,6 +143,11 @@ async function main(): Promise<void> {
         ['CPU efficiency 2 / 1 (x 2 = the speed-up if each worker had a core of its own)', efficiency.toFixed(2), ''],
         ['wall time incl. process start, 1 worker, ms', median(one.map((x) => x.wallMs)).toFixed(0), ''],
         ['wall time incl. process start, 2 workers, ms', median(two.map((x) => x.wallMs)).toFixed(0), ''],
+      ];
+    printTable(
+      ['measure', 'median', 'rounds'],
+      [
+        ...throughputRows,
         [`restore 1 worker (${rescale.entriesBefore} entries), ms`, rescale.oldRestoreMs!.toFixed(0), ''],
         ['rescale 1 -> 2 (read, slice, merge, write), ms', rescale.rescaleMs!.toFixed(0), ''],
         [`restore new worker 0 (${rescale.worker0Entries} entries), ms`, rescale.worker0RestoreMs!.toFixed(0), ''],
@@ -153,7 +157,8 @@ async function main(): Promise<void> {
     );
     const machine = machineInfo();
     console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
-    const file = writeResults('partition', {
+    // --rounds 0 times the rescale alone, into a file of its own (the throughput figures stay)
+    const file = writeResults(ROUNDS === 0 ? 'partition-rescale' : 'partition', {
       machine,
       loadAverage: { before: loadBefore, after: loadAfter },
       job: { partitions: PARTITIONS, eventsPerPartition: PER_PARTITION, pages: PAGES, window: 'tumbling 1 s count, default options', checkpointEvery: 100_000, source: 'generatorSource per partition', storage: 'FileCheckpointStorage without fsync' },
