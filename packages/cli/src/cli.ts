@@ -19,7 +19,8 @@ Commands:
                                tuples and values as msgpack where possible.
   top <url>                    Watch a running job that serves its status (serveJob, or an
                                example job's --http): sources (records/s, watermark lag),
-                               operators (in/out/late rates), stores, last checkpoints,
+                               their partitions, operators (in/out/late rates), stores,
+                               last checkpoints, and a worker's partitions and key groups,
                                redrawn every interval until Ctrl-C.
   help                         Show this help.
 

@@ -53,6 +53,22 @@ describe('weir top', () => {
     expect(got.out).toMatch(/^#1\s+1\.50 s\s+200 ms\s+1\.8 ms\s+196\.8 KiB$/m);
   });
 
+  it('shows a partitioned source per partition, with its rate, and what a worker of a partitioned job owns', () => {
+    const worker = { index: 1, workers: 2, partitions: [4, 5, 6, 7], keyGroups: { start: 64, end: 128 } };
+    const frame = topFrame(sampleJobStatus(0), { ...sampleJobStatus(1), worker }, url);
+    expect(frame.split('\n')[3]).toBe('worker 1 of 2: partitions 4-7, key groups [64, 128)');
+    expect(frame).toMatch(/^PARTITION\s+READ\s+READ\/S\s+WATERMARK\s+LAG\s+STATE$/m);
+    // clicks.0 read half the source's records: 60k at step 0, 113.5k a second later
+    expect(frame).toMatch(/^clicks clicks\.0\s+114k\s+53\.5k\s+2026-03-29 13:00:28\s+31\.0 s\s+active$/m);
+    expect(frame).toMatch(/^clicks clicks\.2\s+2\.27k\s+1\.07k\s+.*idle$/m);
+    // without the earlier status there is no rate; without partitions or a worker, neither section
+    expect(topFrame(undefined, sampleJobStatus(1), url)).toMatch(/^clicks clicks\.1\s+\S+\s+–\s/m);
+    const plain = sampleJobStatus(1);
+    const unpartitioned = { ...plain, sources: plain.sources.map(({ partitions: _, ...s }) => s) };
+    expect(topFrame(undefined, unpartitioned, url)).not.toMatch(/PARTITION|^worker /m);
+    expect(topFrame(sampleJobStatus(1), { ...sampleJobStatus(2), worker: { ...worker, partitions: [0, 2] } }, url)).toMatch(/^worker 1 of 2: partitions 0, 2, key groups/m);
+  });
+
   it('prints a frame per interval, the first without rates, until told to stop', async () => {
     const got = await capture((io) => topCommand({ url: `${url}/`, token: 't0ken', intervalMs: 20, frames: 3 }, io));
     expect(got.code).toBe(0);
