@@ -58,3 +58,7 @@ export { first } from './aggregates/first';
 export { last } from './aggregates/last';
 export { collect } from './aggregates/collect';
 export { mergeWindowOperatorScope } from './operators/mergeWindowOperatorScope';
+export { countDistinct } from './aggregates/countDistinct';
+export type { CountDistinctAccumulator, CountDistinctOptions } from './aggregates/countDistinct';
+export { overAggregate, MAX_OVER_ROWS } from './operators/overAggregate';
+export type { OverAggregateOptions, OverAggregateOperator, OverResult } from './operators/overAggregate';

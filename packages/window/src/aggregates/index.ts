@@ -14,3 +14,5 @@ export type { AvgAccumulator } from './avg';
 export { first } from './first';
 export { last } from './last';
 export { collect } from './collect';
+export { countDistinct } from './countDistinct';
+export type { CountDistinctAccumulator, CountDistinctOptions } from './countDistinct';
