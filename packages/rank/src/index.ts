@@ -1,0 +1,10 @@
+export { RankError } from './RankError';
+export type { RankErrorCode } from './RankError';
+export type { RankOptions } from './RankOptions';
+export type { RankMetrics, RankMetricsSnapshot } from './RankMetrics';
+export type { RankOperator } from './rankOperator';
+export { deduplicate } from './deduplicate';
+export type { DedupKeep, DeduplicateOptions } from './deduplicate';
+export { topN } from './topN';
+export type { TopNOptions } from './topN';
+export { mergeRankOperatorScope } from './mergeRankOperatorScope';
