@@ -18,3 +18,5 @@ export { asofJoin } from './asofJoin';
 export type { AsofJoinBaseOptions, AsofJoinOptions, AsofJoinResult, AsofJoinSharedKey, AsofJoinSideKeys, AsofJoinType } from './asofJoin';
 export type { TableRowState } from './tableQuery';
 export { mergeJoinOperatorScope } from './mergeJoinOperatorScope';
+export { regularJoin } from './regularJoin';
+export type { RegularJoinMetrics, RegularJoinMetricsSnapshot, RegularJoinOperator, RegularJoinOptions, RegularJoinRow, RegularJoinSide, RegularJoinType } from './regularJoin';
