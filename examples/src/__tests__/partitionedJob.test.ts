@@ -5,14 +5,16 @@
 // checkpoint, a second instance of worker 1 takes over and finishes, and the first, thawed, is
 // fenced off; every worker's committed counts together must equal a plain count of the clicks.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, readJetStreamSinkOutput } from '@weir/nats';
 import { startNatsServer, type NatsServerHandle } from '@weir/nats/testing';
 import { compareViews, expectedViews, type PageViews } from '../nats-job/expected';
-import { createPartitionedJob, FENCED_EXIT_CODE } from '@weir/partition';
+import { createPartitionedJob, FENCED_EXIT_CODE, partitionOfKey } from '@weir/partition';
 import { LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from '../partitioned-job/layout';
 import { createStreams, publishPartitioned } from '../partitioned-job/publish';
 import { rng, seededClicks } from './natsJobHarness';
@@ -37,9 +39,9 @@ interface Worker {
 }
 
 /** Starts worker `i` of the job in `dir` (the example's worker mode, as a supervisor would); `onLine` sees each line it prints. */
-function startWorker(program: TranspiledChild, dir: string, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined, freezeAt?: number): Worker {
+function startWorker(program: TranspiledChild, dir: string, url: string, i: number, onLine: (line: string, child: ChildProcess) => void = () => undefined, freezeAt?: number, extraEnv: Record<string, string> = {}): Worker {
   // freezeAt: the worker freezes itself on the turn after that checkpoint, so a kill meant for it never races its end
-  const env = { ...program.env, WEIR_PARTITION_DIR: dir, WEIR_WORKER: String(i), WEIR_NATS_URL: url, WEIR_CHECKPOINT_EVERY: '250', ...(freezeAt === undefined ? {} : { WEIR_TEST_FREEZE_AT_CHECKPOINT: String(freezeAt) }) };
+  const env = { ...program.env, WEIR_PARTITION_DIR: dir, WEIR_WORKER: String(i), WEIR_NATS_URL: url, WEIR_CHECKPOINT_EVERY: '250', ...(freezeAt === undefined ? {} : { WEIR_TEST_FREEZE_AT_CHECKPOINT: String(freezeAt) }), ...extraEnv };
   const child = spawn(process.execPath, [program.entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('close', () => children.delete(child));
@@ -59,6 +61,23 @@ function startWorker(program: TranspiledChild, dir: string, url: string, i: numb
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, done };
+}
+
+/** A loopback port p with p + 1 free too (the two workers' --http ports). */
+async function twoFreePorts(): Promise<number> {
+  const listen = (port: number): Promise<ReturnType<typeof createServer> | undefined> =>
+    new Promise((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(undefined));
+      srv.listen(port, '127.0.0.1', () => resolve(srv));
+    });
+  for (;;) {
+    const first = (await listen(0))!;
+    const port = (first.address() as { port: number }).port;
+    const second = port < 65_535 ? await listen(port + 1) : undefined;
+    await Promise.all([first, second].map((srv) => (srv === undefined ? undefined : new Promise((r) => srv.close(r)))));
+    if (second !== undefined) return port;
+  }
 }
 
 /** Every committed page-view count of the 2 workers' streams. */
@@ -168,4 +187,50 @@ describe('the partitioned job over NATS', () => {
     expect(expected.late).toBe(0);
     expect(compareViews(committed, expected)).toEqual({ missing: [], wrong: [], duplicated: [] });
   }, 240_000);
+
+  it('serves each worker over HTTP (--http): its status says what it owns, a key of the other worker answers 421 with its URL', async () => {
+    const clicks = await seededClicks(20_000, 5);
+    const own = await startNatsServer();
+    const conn = await connectNats({ servers: own.url });
+    const dir = await mkdtemp(join(tmpdir(), 'weir-partitioned-job-http-'));
+    try {
+      await createStreams(conn, 2);
+      await publishPartitioned(conn, clicks);
+      await createPartitionedJob(dir, { ...LAYOUT, workers: 2 });
+      const port = await twoFreePorts();
+      const gate = join(dir, 'gate');
+      const env = { WEIR_HTTP_PORT: String(port), WEIR_TEST_GATE: gate };
+      const workers = [0, 1].map((i) => startWorker(program!, dir, own.url, i, () => undefined, undefined, env));
+      // both open and serving, held before reading
+      while (![0, 1].every((i) => existsSync(`${gate}.ready-${i}`))) {
+        const ended = await Promise.race([Promise.all(workers.map((w) => w.done)), new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
+        if (ended !== undefined) throw new Error(`the workers ended before serving: ${ended.map((o) => o.stderr).join('\n')}`);
+      }
+      const base = (i: number): string => `http://127.0.0.1:${port + i}`;
+      for (const i of [0, 1]) {
+        const status = (await (await fetch(`${base(i)}/status`)).json()) as { job: string; worker: unknown };
+        expect(status.job).toBe(`partitioned-job worker ${i}`);
+        expect(status.worker).toEqual({ index: i, workers: 2, partitions: i === 0 ? [0, 1, 2, 3] : [4, 5, 6, 7], keyGroups: i === 0 ? { start: 0, end: 64 } : { start: 64, end: 128 } });
+      }
+      const page = clicks.map((c) => c.page).find((p) => partitionOfKey(p, LAYOUT) >= 4)!;
+      const misdirected = await fetch(`${base(0)}/query/page-views?key=${encodeURIComponent(JSON.stringify(page))}`);
+      expect(misdirected.status).toBe(421);
+      expect(((await misdirected.json()) as { owner: unknown }).owner).toEqual({ worker: 1, url: base(1) });
+      const answered = await fetch(`${base(1)}/query/page-views?key=${encodeURIComponent(JSON.stringify(page))}`);
+      expect(answered.status).toBe(200);
+
+      await writeFile(gate, '');
+      for (const w of workers) {
+        const o = await w.done;
+        expect(o.stderr).toBe('');
+        expect(o.code).toBe(0);
+        expect(o.stdout).toContain(`serving ${base(workers.indexOf(w))}/`);
+      }
+      expect(compareViews(await committedViews(conn), expectedViews(clicks, MAX_OUT_OF_ORDERNESS))).toEqual({ missing: [], wrong: [], duplicated: [] });
+    } finally {
+      await conn.close();
+      await own.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });

@@ -1,4 +1,4 @@
-// `node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]`
+// `node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH] [--http PORT [--http-host HOST]]`
 // The window job spread over worker processes (issue 17; docs/scale-out.md): starts its own
 // nats-server (loopback, a free port, a temporary directory), publishes generated clicks to 8
 // partitions by their page's key group, and runs the job with runPartitioned (@weir/partition):
@@ -8,41 +8,49 @@
 // worker that dies restarted from its latest checkpoint. Then it reads every worker's committed
 // counts back, checks them against a plain count of the clicks, and stops the server. Without
 // nats-server it prints the command that installs it and exits 0, so `npm start` goes on.
+import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { parseArgs as parseCommandLine } from 'node:util';
 import { connectNats, NatsError, readJetStreamSinkOutput } from '@weir/nats';
 import { findNatsServer, INSTALL_NATS_SERVER, startNatsServer } from '@weir/nats/testing';
+import type { Source } from '@weir/checkpoint';
 import { createPartitionedJob, FENCED_EXIT_CODE, isFenced, runPartitioned, workerFromEnv } from '@weir/partition';
-import { parseCount } from '../common/args';
+import { parseCount, readHttpArgs } from '../common/args';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { runMain } from '../common/runMain';
 import { formatCount, formatDuration } from '../common/status';
 import { table } from '../common/table';
 import { compareViews, expectedViews, type PageViews } from '../nats-job/expected';
 import { readClicks } from '../nats-job/publish';
-import { prepareClicks } from '../window-job/generate';
+import { prepareClicks, type Click } from '../window-job/generate';
 import { INPUT, LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from './layout';
 import { createStreams, publishPartitioned } from './publish';
 import { runPartitionedWorker, type PartitionedWorkerSummary } from './worker';
 
 const DEFAULT_EVENTS = 50_000;
 const DEFAULT_WORKERS = 2;
-const USAGE = `usage: node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH]
-  --events N    clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 20k, 200k)
-  --workers N   worker processes, 1 .. ${LAYOUT.partitions} (default ${DEFAULT_WORKERS})
-  --dir PATH    where the generated clicks and the job's shared directory go (default examples/output/partitioned-job)
+const USAGE = `usage: node examples/dist/partitioned-job/main.js [--events N] [--workers N] [--dir PATH] [--http PORT [--http-host HOST]]
+  --events N        clicks to generate (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; e.g. 20k, 200k)
+  --workers N       worker processes, 1 .. ${LAYOUT.partitions} (default ${DEFAULT_WORKERS})
+  --dir PATH        where the generated clicks and the job's shared directory go (default examples/output/partitioned-job)
+  --http PORT       worker i serves /metrics, /status, a live page (/) and its stores on 127.0.0.1:PORT+i while
+                    it runs; a key query at a worker that does not own the key answers 421 naming the owner's URL
+                    (0: each worker picks a free port, and a 421 names the owner's index only)
+  --http-host HOST  the address the workers bind instead of 127.0.0.1 (e.g. 0.0.0.0)
 Each run starts its own nats-server on a free loopback port with a new temporary store, and stops it at the end.
-(A worker is this script with WEIR_PARTITION_DIR, WEIR_WORKER and WEIR_NATS_URL [and WEIR_CHECKPOINT_EVERY]
-in its environment; started without IPC, it prints 'started <checkpoint restored or ->', 'checkpoint <id>'
+(A worker is this script with WEIR_PARTITION_DIR, WEIR_WORKER and WEIR_NATS_URL [and WEIR_CHECKPOINT_EVERY,
+WEIR_HTTP_PORT, WEIR_HTTP_HOST] in its environment; started without IPC, it prints 'started <checkpoint restored or ->', 'checkpoint <id>'
 after each, and 'summary <json>' at its end.)`;
 
-type Command = { readonly kind: 'help' } | { readonly kind: 'run'; readonly events: number | undefined; readonly workers: number; readonly dir: string };
+type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly events: number | undefined; readonly workers: number; readonly dir: string; readonly http?: number; readonly httpHost?: string };
 
 function readCommand(): Command {
   try {
     const { values } = parseCommandLine({
       args: process.argv.slice(2),
-      options: { events: { type: 'string' }, workers: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { events: { type: 'string' }, workers: { type: 'string' }, dir: { type: 'string' }, http: { type: 'string' }, 'http-host': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });
     if (values.help === true) return { kind: 'help' };
@@ -50,7 +58,9 @@ function readCommand(): Command {
     if (!Number.isInteger(workers) || workers < 1 || workers > LAYOUT.partitions) throw new Error(`--workers: expected an integer 1 .. ${LAYOUT.partitions}, got ${values.workers}`);
     const events = values.events === undefined ? undefined : parseCount(values.events);
     if (values.events !== undefined && events === undefined) throw new Error(`--events: expected a positive number such as 5000, 200k or 1M, got ${values.events}`);
-    return { kind: 'run', events, workers, dir: values.dir ?? defaultJobDir('partitioned-job') };
+    const http = readHttpArgs(values.http, values['http-host']);
+    if (http.http !== undefined && http.http !== 0 && http.http + workers - 1 > 65_535) throw new Error(`--http: ports ${http.http} .. ${http.http + workers - 1} (one per worker) go past 65535`);
+    return { kind: 'run', events, workers, dir: values.dir ?? defaultJobDir('partitioned-job'), ...http };
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     process.exit(2);
@@ -81,12 +91,16 @@ async function runWorker(): Promise<void> {
   let checkpoints = 0;
   const print = process.send === undefined ? (line: string): void => void process.stdout.write(`${line}\n`) : (): void => undefined;
   const w = await workerFromEnv();
+  const http = workerHttp(w.ownership.worker);
+  const gate = process.env['WEIR_TEST_GATE'];
   const connection = await connectNats({ servers: url });
   try {
     const summary = await runPartitionedWorker({
       connection,
       worker: w,
       ...(every === undefined ? {} : { checkpointEvery: every }),
+      ...(http === undefined ? {} : { http }),
+      ...(gate === undefined ? {} : { wrapSource: (source: Source<Click>) => heldAtFirstRead(source, gate, w.ownership.worker) }),
       onStart: (from) => print(`started ${from ?? '-'}`),
       onCheckpoint: (id) => {
         print(`checkpoint ${id}`);
@@ -100,6 +114,48 @@ async function runWorker(): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * For the endpoint test: `source` whose first read writes `<gate>.ready-<worker>` (the job is
+ * running and served, its operators registered) and waits for the file `gate` to exist.
+ */
+function heldAtFirstRead(source: Source<Click>, gate: string, worker: number): Source<Click> {
+  let held: Promise<void> | undefined;
+  const hold = (): Promise<void> =>
+    (held ??= (async () => {
+      writeFileSync(`${gate}.ready-${worker}`, '');
+      while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 10));
+    })());
+  return {
+    describe: () => source.describe(),
+    async open(offset) {
+      const reader = await source.open(offset);
+      const each = reader.readEach;
+      return {
+        read: async (max) => (await hold(), reader.read(max)),
+        ...(each === undefined ? {} : { readEach: async (max: number, emit: Parameters<typeof each>[1]) => (await hold(), each.call(reader, max, emit)) }),
+        ...(reader.partitions === undefined ? {} : { partitions: () => reader.partitions!() }),
+        ...(reader.ended === undefined ? {} : { ended: () => reader.ended!() }),
+        offset: () => reader.offset(),
+        ...(reader.close === undefined ? {} : { close: () => reader.close!() }),
+      };
+    },
+  };
+}
+
+/** Worker `index`'s endpoint from WEIR_HTTP_PORT (the first worker's port) and WEIR_HTTP_HOST; none without them. */
+function workerHttp(index: number): { port: number; host?: string; onListening: (url: string) => void; urlOf?: (worker: number) => string } | undefined {
+  const base = process.env['WEIR_HTTP_PORT'];
+  if (base === undefined || base === '') return undefined;
+  const { http: port, httpHost: host } = readHttpArgs(base, process.env['WEIR_HTTP_HOST'] || undefined);
+  const shown = host === undefined || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    port: port === 0 ? 0 : port! + index,
+    ...(host === undefined ? {} : { host }),
+    onListening: (u) => process.stdout.write(`  worker ${index} serving ${u}/ (live page), ${u}/metrics, ${u}/status, ${u}/query; watch it with: weir top ${u}\n`),
+    ...(port === 0 ? {} : { urlOf: (worker: number) => `http://${shown}:${port! + worker}` }),
+  };
 }
 
 async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
@@ -131,7 +187,7 @@ async function run(c: Extract<Command, { kind: 'run' }>): Promise<void> {
     const run = runPartitioned({
       dir: jobDir,
       entry: __filename,
-      env: { WEIR_NATS_URL: server.url },
+      env: { WEIR_NATS_URL: server.url, ...(c.http === undefined ? {} : { WEIR_HTTP_PORT: String(c.http) }), ...(c.httpHost === undefined ? {} : { WEIR_HTTP_HOST: c.httpHost }) },
       onStart: (i, child) => child.on('message', (m) => (summaries[i] = m as PartitionedWorkerSummary)),
       log: (m) => console.log(`  ${m}`),
     });

@@ -4,11 +4,12 @@
 // its key groups, checkpoints to the job's shared directory under its lease, and commits its
 // counts exactly once to a stream of its own (docs/scale-out.md).
 import type { NatsConnection } from '@nats-io/nats-core';
-import { CheckpointCoordinator } from '@weir/checkpoint';
+import { CheckpointCoordinator, type Source } from '@weir/checkpoint';
 import { jetStreamSink, jetStreamSource } from '@weir/nats';
 import { partitionOfKey, type PartitionedWorker } from '@weir/partition';
 import { mapRecords } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
+import { servingWhileRunning, type HttpEndpoint } from '../common/httpEndpoint';
 import type { PageViews } from '../nats-job/expected';
 import type { Click } from '../window-job/generate';
 import { INPUT, inputSubject, LAYOUT, MAX_OUT_OF_ORDERNESS, outputStreams } from './layout';
@@ -24,6 +25,13 @@ export interface PartitionedWorkerOptions {
   readonly onStart?: (restoredFrom: number | undefined) => void;
   /** Called after each checkpoint is persisted and committed, with its id. */
   readonly onCheckpoint?: (id: number) => void;
+  /**
+   * Serve this worker's /metrics, /status, live page and stores here while it runs (`--http`);
+   * its `partition` option is filled in from the worker's ownership.
+   */
+  readonly http?: HttpEndpoint & { readonly urlOf?: (worker: number) => string };
+  /** Wraps the worker's source (tests hold the workers' first read with it). */
+  readonly wrapSource?: (source: Source<Click>) => Source<Click>;
 }
 
 /** What a worker did, as it reports it to the launcher. */
@@ -63,15 +71,22 @@ export async function runPartitionedWorker(o: PartitionedWorkerOptions): Promise
     name: 'page-views',
     checkpoint: job,
   });
-  const source = jetStreamSource<Click>({ connection: nc, stream: INPUT.stream, subjects: mine.partitions.map(inputSubject), eventTime: { field: 'ts' }, stopAt: 'latest' });
+  const read = jetStreamSource<Click>({ connection: nc, stream: INPUT.stream, subjects: mine.partitions.map(inputSubject), eventTime: { field: 'ts' }, stopAt: 'latest' });
+  const source = o.wrapSource === undefined ? read : o.wrapSource(read);
   // the sink fences itself (an epoch on its stream), and the lease fences it too
   const sink = w.fence(jetStreamSink<PageViews>({ connection: nc, ...outputStreams(w.layout.workers).sinkTarget(mine.worker), partitionOf: (r) => partitionOfKey(r.page, LAYOUT) }));
   o.onStart?.(job.restoredFrom);
-  const summary = await job.run(
-    job.source('clicks', source, { maxOutOfOrderness: MAX_OUT_OF_ORDERNESS }).pipe(
-      views,
-      mapRecords((r): PageViews => ({ page: r.key, minute: new Date(r.start).toISOString(), views: r.value })),
-      job.sink('page-views', sink),
+  const http =
+    o.http === undefined
+      ? undefined
+      : { ...o.http, partition: { worker: mine.worker, workers: w.layout.workers, partitions: w.layout.partitions, keyGroups: w.layout.keyGroups, ...(o.http.urlOf === undefined ? {} : { urlOf: o.http.urlOf }) } };
+  const summary = await servingWhileRunning(job, `partitioned-job worker ${mine.worker}`, http, () =>
+    job.run(
+      job.source('clicks', source, { maxOutOfOrderness: MAX_OUT_OF_ORDERNESS }).pipe(
+        views,
+        mapRecords((r): PageViews => ({ page: r.key, minute: new Date(r.start).toISOString(), views: r.value })),
+        job.sink('page-views', sink),
+      ),
     ),
   );
   return {
