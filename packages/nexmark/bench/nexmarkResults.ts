@@ -7,6 +7,7 @@ import { settingsLabel, type BenchConfig, type BenchMode } from './benchArgs';
 /** Flink 1.13 on RocksDB, 8 TaskManagers: events/s per core (nexmark/nexmark README). */
 export const FLINK_PER_CORE: Readonly<Record<string, number>> = {
   q0: 155_000, q1: 158_000, q2: 175_000, q3: 152_000, q4: 34_300, q5: 22_100, q7: 12_300, q8: 146_000, q11: 39_700, q12: 75_700,
+  q9: 14_200, q10: 57_800, q13: 131_000, q14: 161_000, q21: 98_500, q22: 130_000,
 };
 
 /** One query run in one mode, as the child process reports it. */

@@ -1,12 +1,8 @@
-import { map } from 'rxjs';
-import { intervalJoin } from '@weir/join';
-import { filterRecords, isRecord, mapRecords, record } from '@weir/stream';
+import { mapRecords } from '@weir/stream';
 import { MAX_WINDOW_SIZE, aggregate, avg, tumblingWindow } from '@weir/window';
-import { fork } from '../fork';
-import { isAuction, isBid, type Auction, type Bid, type NexmarkEvent } from '../model';
 import type { NexmarkQuery } from '../NexmarkQuery';
-import { modelSpans } from '../modelSpans';
 import { pairCodec } from '../pairCodec';
+import { closingAuctions, type AuctionBid } from './winningBids';
 
 /** One change of q4's result: the average closing price of a category (changelog rows). */
 export interface CategoryAverage {
@@ -24,7 +20,7 @@ interface Closing {
 }
 
 /** Max bid price per auction, remembering the category: accumulator [category, max price]. */
-const closingPrice = aggregate<{ readonly left: Auction; readonly right: Bid }, [number, number], Closing>({
+const closingPrice = aggregate<AuctionBid, [number, number], Closing>({
   name: 'closingPrice',
   create: () => [0, -Infinity],
   add: (acc, { left, right }) => {
@@ -48,11 +44,11 @@ const closingPrice = aggregate<{ readonly left: Auction; readonly right: Bid }, 
  * GROUP BY Q.category
  * ```
  *
- * Auctions (left) {@link intervalJoin} their bids (right) within `[dateTime, dateTime +
- * longest auction]`, keeping bids up to `expires`; each match is re-stamped at its auction's
- * `expires`, so a 1 ms {@link tumblingWindow} per auction fires exactly when the auction closes,
- * with its closing price (the max bid). A window spanning all time averages them per category
- * and emits a changelog (`retract` + `insert` per change), as Flink's updating result does.
+ * The winning-bids stage it shares with q9 (`closingAuctions`: auctions interval-joined with
+ * their bids up to `expires`, a 1 ms {@link tumblingWindow} per auction firing when it closes)
+ * gives each auction's closing price (the max bid). A window spanning all time averages them per
+ * category and emits a changelog (`retract` + `insert` per change), as Flink's updating result
+ * does.
  * O(log m + k) per event.
  *
  * @example
@@ -65,47 +61,19 @@ export const q4: NexmarkQuery<CategoryAverage> = {
   description: 'average closing price per category: join auctions with bids, max per auction at close, average per category',
   deviation:
     'Flink updates each auction\'s max (and the average) with every bid; weir takes each auction\'s max once, when it closes (its `expires`), so the average changes once per closed auction. The final averages are the same.',
-  build: (ctx) => {
-    const spans = modelSpans(ctx.config);
-    return (events$) =>
-      fork(events$, (shared) =>
-        shared.pipe(
-          filterRecords(isAuction),
-          intervalJoin(shared.pipe(filterRecords((e: NexmarkEvent): e is Bid => isBid(e))), {
-            name: 'q4.join',
-            store: ctx.store('q4.join'),
-            checkpoint: ctx.checkpoint,
-            cacheSize: ctx.cacheSize,
-            leftKey: (a: Auction) => a.id,
-            rightKey: (b: Bid) => b.auction,
-            lowerBound: 0,
-            upperBound: spans.maxAuctionMs,
-          }),
-          filterRecords(({ left, right }) => right.dateTime <= left.expires),
-          // a match belongs to its auction's close: stamping it there (never earlier than the
-          // bid, so never late) makes a 1 ms window per auction fire when the auction closes
-          map((el) => (isRecord(el) ? record(el.value, el.value.left.expires) : el)),
-          tumblingWindow({
-            name: 'q4.closing',
-            store: ctx.store('q4.closing'),
-            checkpoint: ctx.checkpoint,
-            cacheSize: ctx.cacheSize,
-            size: 1,
-            key: ({ left }) => left.id,
-            aggregate: closingPrice,
-          }),
-          tumblingWindow({
-            name: 'q4.average',
-            store: ctx.store('q4.average'),
-            checkpoint: ctx.checkpoint,
-            cacheSize: ctx.cacheSize,
-            size: MAX_WINDOW_SIZE,
-            key: (r) => r.value.category,
-            aggregate: avg((r: { readonly value: Closing }) => r.value.price),
-            emit: 'changelog',
-          }),
-          mapRecords((r): CategoryAverage => ({ category: r.key, average: r.value, kind: r.kind === 'retract' ? 'retract' : 'insert' })),
-        ),
-      );
-  },
+  build: (ctx) => (events$) =>
+    events$.pipe(
+      closingAuctions(ctx, 'q4', closingPrice),
+      tumblingWindow({
+        name: 'q4.average',
+        store: ctx.store('q4.average'),
+        checkpoint: ctx.checkpoint,
+        cacheSize: ctx.cacheSize,
+        size: MAX_WINDOW_SIZE,
+        key: (r) => r.value.category,
+        aggregate: avg((r: { readonly value: Closing }) => r.value.price),
+        emit: 'changelog',
+      }),
+      mapRecords((r): CategoryAverage => ({ category: r.key, average: r.value, kind: r.kind === 'retract' ? 'retract' : 'insert' })),
+    ),
 };
