@@ -13,8 +13,10 @@ import { q11 } from './queries/q11';
 import { q12 } from './queries/q12';
 import { q13 } from './queries/q13';
 import { q14 } from './queries/q14';
+import { q18 } from './queries/q18';
+import { q19 } from './queries/q19';
 import { q21 } from './queries/q21';
 import { q22 } from './queries/q22';
 
 /** Every Nexmark query weir runs, in order. */
-export const NEXMARK_QUERIES: readonly NexmarkQuery<unknown>[] = [q0, q1, q2, q3, q4, q5, q7, q8, q9, q10, q11, q12, q13, q14, q21, q22];
+export const NEXMARK_QUERIES: readonly NexmarkQuery<unknown>[] = [q0, q1, q2, q3, q4, q5, q7, q8, q9, q10, q11, q12, q13, q14, q18, q19, q21, q22];
