@@ -131,7 +131,7 @@ describe('AggregationError', () => {
 describe('aggregates index', () => {
   it('re-exports every aggregate, codec and the error', () => {
     expect(Object.keys(aggregates).sort()).toEqual(
-      ['AggregationError', 'aggregate', 'avg', 'collect', 'count', 'first', 'float64Codec', 'last', 'max', 'min', 'msgpackCodec', 'sum'].sort(),
+      ['AggregationError', 'aggregate', 'avg', 'collect', 'count', 'countDistinct', 'first', 'float64Codec', 'last', 'max', 'min', 'msgpackCodec', 'sum'].sort(),
     );
   });
 });
