@@ -69,3 +69,4 @@ export type { ProcessingTimeHoppingWindowOptions } from './operators/processingT
 export { processingTimeSessionWindow } from './operators/processingTimeSessionWindow';
 export type { ProcessingTimeSessionWindowOptions } from './operators/processingTimeSessionWindow';
 export type { ProcessingTimeWindowOptions } from './operators/processingTimeWindowOptions';
+export { mergeProcessingTimeWindowOperatorScope } from './operators/processingTimeWindowOperatorScope';
