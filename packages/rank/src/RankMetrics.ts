@@ -20,7 +20,7 @@ export interface RankMetrics extends OperatorMetrics {
   readonly inserts: number;
   /** Retract rows emitted. */
   readonly retractions: number;
-  /** Keys whose state expired after `ttl` (deduplicate). */
+  /** Keys whose state expired after `ttl`. */
   readonly expiredKeys: number;
   /** A plain copy of every figure, for logging. */
   snapshot(): RankMetricsSnapshot;

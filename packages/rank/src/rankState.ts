@@ -7,9 +7,10 @@
 //                                statefulOperator of @weir/stream at each barrier: META_SECTION)
 //   KEPT  u16(kg) P 01 key(k) -> f64(ts) [msgpack(row)]   deduplicate: the kept row's time, and
 //                                                         the row itself for keep 'last'
-//   TOP   u16(kg) P 02 key(k) -> msgpack([row, ...])      topN: the key's top rows, best first
-// Expiry (deduplicate's ttl) follows from KEPT's times and the watermark and is rebuilt on
-// restore, so nothing else is operator-scoped.
+//   TOP   u16(kg) P 02 key(k) -> f64(ts) msgpack([row, ...])  topN: the time of the key's last
+//                                                         change, its top rows, best first
+// Expiry (the ttl option) follows from those times and the watermark and is rebuilt on restore,
+// so nothing else is operator-scoped.
 import { DEFAULT_KEY_GROUPS, OperatorKeys, describeValue, type Entry, type KeyPart, type StateStore } from '@weir/state';
 import { RankError } from './RankError';
 

@@ -4,7 +4,8 @@ import { RANK_OPTION_KEYS, checkRankOptionKeys } from './checkRankOptionKeys';
 import type { RankOptions } from './RankOptions';
 import { rankOperator, type RankOperator } from './rankOperator';
 import { TOP } from './rankState';
-import { badOption, resolveRankOptions } from './resolveRankOptions';
+import { badOption, nonNegativeMs, resolveRankOptions } from './resolveRankOptions';
+import { ExpiryHeap } from './ExpiryHeap';
 
 /**
  * The options of {@link topN}. Give either `compare` or `orderBy` (with `descending`).
@@ -23,9 +24,18 @@ export interface TopNOptions<T> extends RankOptions<T> {
   readonly orderBy?: (value: T) => number | string | bigint;
   /** With `orderBy`: the largest sort key ranks first. Default false. */
   readonly descending?: boolean;
+  /**
+   * Event-time state retention (ms): a key's top expires once the watermark reaches the time of
+   * its last change + `ttl` (counted in `expiredKeys`); later records of the key start a new top.
+   * Nothing is emitted on expiry: the expired rows stay in a result materialized downstream. With
+   * `ttl: 0` over a window's results keyed by window, this is a per-window top-N whose state
+   * leaves once the watermark passes the window. Default: kept forever.
+   */
+  readonly ttl?: number;
 }
 
-const OPTION_KEYS = Object.keys({ ...RANK_OPTION_KEYS, n: true, compare: true, orderBy: true, descending: true });
+const OPTION_KEYS = Object.keys({ ...RANK_OPTION_KEYS, n: true, compare: true, orderBy: true, descending: true, ttl: true });
+const F64 = 8;
 const MAX_N = 10_000;
 
 /**
@@ -42,12 +52,12 @@ const MAX_N = 10_000;
  * rescales keep this order (it is the stored order).
  *
  * Late records (`ts <= watermark - allowedLateness`) go to `onLate` and are counted, never ranked.
- * State: one entry per key holding its top rows (docs/architecture.md §4.5), in `store`; it is
- * never expired. Cost per record: a store `get`, the decode of the key's top (O(n) msgpack) and
+ * State: one entry per key holding its top rows (docs/architecture.md §4.5), in `store`, kept
+ * forever unless `ttl` is given (then with an in-memory expiry heap rebuilt from it on restore). Cost per record: a store `get`, the decode of the key's top (O(n) msgpack) and
  * O(log n) comparisons; when the top changes, an encode and a `put`.
  *
  * @param options - `store`, `key`, `n`, `compare` or `orderBy` (+ `descending`), and optionally
- *   `name`, `keyGroups`, `allowedLateness`, `onLate`, `onInvalid`, `checkpoint`
+ *   `ttl`, `name`, `keyGroups`, `allowedLateness`, `onLate`, `onInvalid`, `checkpoint`
  * @returns the operator, with its `metrics`
  * @throws RankError `INVALID_ARGUMENT` for a bad or unknown option
  *
@@ -71,6 +81,7 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
   if (orderBy !== undefined && typeof orderBy !== 'function') throw badOption(kind, 'option `orderBy` must be a function', orderBy);
   if (descending !== undefined && typeof descending !== 'boolean') throw badOption(kind, 'option `descending` must be a boolean', descending);
   if (descending !== undefined && orderBy === undefined) throw badOption(kind, 'option `descending` goes with `orderBy` (with `compare`, reverse the comparison)', descending);
+  const ttl = options.ttl === undefined ? undefined : nonNegativeMs(kind, 'ttl', options.ttl);
   const sign = descending === true ? -1 : 1;
   const callback = compare !== undefined ? 'compare' : 'orderBy';
   const rank: (a: T, b: T) => number =
@@ -84,12 +95,27 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
 
   return rankOperator<T, Change<T>>(o, (ctx) => {
     const { counters, keys } = ctx;
+    const expiry = ttl === undefined ? undefined : new ExpiryHeap();
+    const timeOf = (value: Uint8Array): number => new DataView(value.buffer, value.byteOffset, F64).getFloat64(0);
     return {
-      load() {},
+      load() {
+        if (expiry === undefined) return;
+        for (const [key, value] of keys.scan(store, TOP)) expiry.push(timeOf(value) + ttl!, key);
+      },
+      advance(wm: number) {
+        if (expiry === undefined) return;
+        for (let at = expiry.popDue(wm); at !== undefined; at = expiry.popDue(wm)) {
+          const stored = store.get(at);
+          // a stale heap entry: the key changed since (a later due entry is in the heap) or is gone
+          if (stored === undefined || timeOf(stored) + ttl! > wm) continue;
+          store.delete(at);
+          counters.expiredKeys++;
+        }
+      },
       onRecord(el: StreamRecord<T>, key: KeyPart) {
         const at = keys.entry(TOP, key);
         const stored = store.get(at);
-        const top = stored === undefined ? [] : decodeValue<T[]>(stored, o.where);
+        const top = stored === undefined ? [] : decodeValue<T[]>(stored.subarray(F64), o.where);
         // the first position whose row ranks strictly after the record: ties stay in arrival order
         let lo = 0;
         let hi = top.length;
@@ -111,12 +137,20 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
         }
         top.splice(lo, 0, el.value);
         const out = top.length > n ? top.pop() : undefined;
+        let rows: Uint8Array;
         try {
-          store.put(at, encodeValue(top, o.where));
+          rows = encodeValue(top, o.where);
         } catch (err) {
           ctx.refused(el, err);
           return;
         }
+        // the time of the key's last change: its expiry with `ttl` (kept forward: records may be out of order)
+        const changed = stored === undefined ? el.timestamp : Math.max(timeOf(stored), el.timestamp);
+        const value = new Uint8Array(F64 + rows.length);
+        new DataView(value.buffer).setFloat64(0, changed);
+        value.set(rows, F64);
+        store.put(at, value);
+        expiry?.push(changed + ttl!, at);
         if (out !== undefined) {
           counters.retractions++;
           ctx.emit(retractRow(out), el.timestamp);
@@ -124,7 +158,6 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
         counters.inserts++;
         ctx.emit(insertRow(el.value), el.timestamp);
       },
-      advance() {},
     };
   });
 }

@@ -109,3 +109,25 @@ export function materialized(changes: readonly Change<Item>[]): string[] {
   for (const [id, { count }] of result) if (count !== 1) throw new Error(`${id} is in the result ${count} times`);
   return [...result.keys()].sort();
 }
+
+/** The exact output of topN (with expiry), as `json@ts` strings. */
+export function topNOutputModel(steps: readonly Step[], n: number, compare: (a: Item, b: Item) => number, ttl: number | undefined, lateness: number): string[] {
+  const tops = new Map<number, { rows: Item[]; changed: number }>();
+  const out: string[] = [];
+  for (const { wm, rec } of admitted(steps, lateness, true)) {
+    if (rec === undefined) {
+      if (ttl !== undefined) for (const [k, t] of tops) if (t.changed + ttl <= wm) tops.delete(k);
+      continue;
+    }
+    const t = tops.get(rec.value.k) ?? { rows: [], changed: rec.timestamp };
+    let i = 0;
+    while (i < t.rows.length && compare(rec.value, t.rows[i]!) >= 0) i++;
+    if (i >= n) continue;
+    t.rows.splice(i, 0, rec.value);
+    t.changed = Math.max(t.changed, rec.timestamp);
+    tops.set(rec.value.k, t);
+    if (t.rows.length > n) out.push(`${JSON.stringify({ kind: 'retract', row: t.rows.pop() })}@${rec.timestamp}`);
+    out.push(`${JSON.stringify({ kind: 'insert', row: rec.value })}@${rec.timestamp}`);
+  }
+  return out;
+}

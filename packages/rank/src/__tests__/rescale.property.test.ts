@@ -23,10 +23,10 @@ const OPERATORS: Array<[string, fc.Arbitrary<Make>]> = [
   ],
   [
     'topN',
-    fc.record({ n: fc.constantFrom(1, 3), lateness: fc.constantFrom(0, 5) }).map(
+    fc.record({ n: fc.constantFrom(1, 3), lateness: fc.constantFrom(0, 5), ttl: fc.constantFrom(undefined, 0, 8) }).map(
       (c): Make =>
         (store) =>
-          topN<Item>({ store, name: 'r', keyGroups: KEY_GROUPS, key: (v) => v.k, n: c.n, orderBy: (v) => v.p, descending: true, allowedLateness: c.lateness }),
+          topN<Item>({ store, name: 'r', keyGroups: KEY_GROUPS, key: (v) => v.k, n: c.n, orderBy: (v) => v.p, descending: true, allowedLateness: c.lateness, ...(c.ttl === undefined ? {} : { ttl: c.ttl }) }),
     ),
   ],
 ];

@@ -5,13 +5,14 @@ import fc from 'fast-check';
 import { InMemoryStore, type StateStore } from '@weir/state';
 import type { Change } from '@weir/stream';
 import { topN, type RankOperator } from '../index';
-import { isRecord, materialized, run, scriptArb, shown, topNModel, type Item } from './rankScript';
+import { isRecord, materialized, run, scriptArb, shown, topNModel, topNOutputModel, type Item } from './rankScript';
 
 interface Config {
   readonly n: number;
   readonly lateness: number;
   /** Ranking: by p descending (orderBy) or ascending (compare). */
   readonly by: 'orderByDesc' | 'compareAsc';
+  readonly ttl?: number | undefined;
 }
 
 const configArb: fc.Arbitrary<Config> = fc.record({
@@ -33,7 +34,15 @@ const make =
       n: c.n,
       allowedLateness: c.lateness,
       ...(c.by === 'compareAsc' ? { compare: compareOf(c) } : { orderBy: (v: Item) => v.p, descending: true }),
+      ...(c.ttl === undefined ? {} : { ttl: c.ttl }),
     });
+
+const ttlConfigArb: fc.Arbitrary<Config> = fc.record({
+  n: fc.constantFrom(1, 2, 3),
+  lateness: fc.constantFrom(0, 0, 6),
+  by: fc.constantFrom<Config['by']>('orderByDesc', 'compareAsc'),
+  ttl: fc.constantFrom(undefined, 0, 5, 20),
+});
 
 describe('topN', () => {
   it('after each input prefix, the changelog applied is exactly the batch top-n per key', () => {
@@ -74,9 +83,20 @@ describe('topN', () => {
     );
   });
 
-  it('continues exactly after snapshot -> restore at a barrier', () => {
+  it('with or without ttl, emits exactly what the incremental model does (expired keys start a new top, silently)', () => {
     fc.assert(
-      fc.property(scriptArb(), configArb, fc.nat(), (steps, c, at) => {
+      fc.property(scriptArb(), ttlConfigArb, (steps, c) => {
+        const r = run(make(c), new InMemoryStore(), steps, false);
+        expect(r.error).toBeUndefined();
+        expect(shown(r.out)).toEqual(topNOutputModel(steps, c.n, compareOf(c), c.ttl, c.lateness));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('continues exactly after snapshot -> restore at a barrier, expiry included', () => {
+    fc.assert(
+      fc.property(scriptArb(), ttlConfigArb, fc.nat(), (steps, c, at) => {
         const cut = at % (steps.length + 1);
         const whole = run(make(c), new InMemoryStore(), steps, false);
         const first = run(make(c), new InMemoryStore(), steps.slice(0, cut), true);
