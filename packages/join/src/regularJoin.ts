@@ -143,7 +143,7 @@ function checkSide(kind: string, options: object, name: JoinSide): void {
  * under its join key's key group, and a TTL index by due time, all in `store` (no mirror in
  * memory). A record costs O(log n + m) for the m rows of its key on the other side, plus a write
  * per partner whose match count changes (outer joins); expiry is a range scan of the due timers,
- * O(log n + due).
+ * O(log n + due). Rows are written through (option `cacheSize` has no effect here).
  *
  * @param right$ - the right input (elements with watermarks; barriers align with the left input's)
  * @param options - see {@link RegularJoinOptions}

@@ -48,3 +48,5 @@ export { q16 } from './queries/q16';
 export type { ChannelStatistics } from './queries/q16';
 export { q17 } from './queries/q17';
 export type { AuctionStatistics } from './queries/q17';
+export { q20 } from './queries/q20';
+export type { AuctionBid } from './queries/q20';

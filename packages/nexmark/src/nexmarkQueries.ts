@@ -19,8 +19,9 @@ import { q16 } from './queries/q16';
 import { q17 } from './queries/q17';
 import { q18 } from './queries/q18';
 import { q19 } from './queries/q19';
+import { q20 } from './queries/q20';
 import { q21 } from './queries/q21';
 import { q22 } from './queries/q22';
 
 /** Every Nexmark query weir runs, in order. */
-export const NEXMARK_QUERIES: readonly NexmarkQuery<unknown>[] = [q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16, q17, q18, q19, q21, q22];
+export const NEXMARK_QUERIES: readonly NexmarkQuery<unknown>[] = [q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16, q17, q18, q19, q20, q21, q22];
