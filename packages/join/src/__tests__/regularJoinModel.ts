@@ -116,3 +116,62 @@ export function applied(out: readonly StreamElement<Out>[]): string[] {
   const result = applyChanges(changes, (r) => JSON.stringify(r));
   return [...result.values()].flatMap(({ row, count }) => Array<string>(count).fill(JSON.stringify(row))).sort();
 }
+
+/**
+ * A step-by-step model of the join with TTL expiry, over plain arrays: each row with its last
+ * write time and match count; a record changes the result by the rule of regularJoin's TSDoc, a
+ * watermark (the minimum of both sides') drops the rows past their ttl, silently. Returns the
+ * result the changelog describes, as sorted JSON rows.
+ */
+export function ttlModel(c: Config, ttl: number, steps: readonly Step<Val, Val>[]): string[] {
+  interface Held {
+    value: Val;
+    t: number;
+    n: number;
+  }
+  const held: Record<'left' | 'right', Held[]> = { left: [], right: [] };
+  const result = new Map<string, number>();
+  const put = (row: Row, d: number): void => {
+    const k = JSON.stringify(row);
+    const n = (result.get(k) ?? 0) + d;
+    if (n < 0) throw new Error(`model: retraction of an absent row ${k}`);
+    if (n === 0) result.delete(k);
+    else result.set(k, n);
+  };
+  const outerOf = (side: 'left' | 'right'): boolean => c.type === 'full' || c.type === side;
+  const wm = { left: -Infinity, right: -Infinity };
+  for (const s of steps) {
+    if (s.el.kind === 'watermark') {
+      wm[s.side] = Math.max(wm[s.side], s.el.timestamp);
+      const w = Math.min(wm.left, wm.right);
+      for (const side of ['left', 'right'] as const) held[side] = held[side].filter((h) => h.t + ttl > w);
+      continue;
+    }
+    if (s.el.kind !== 'record') continue;
+    const me = s.side;
+    const other = me === 'left' ? 'right' : 'left';
+    const v = s.el.value as Val;
+    const table = me === 'left' ? c.leftPk : c.rightPk;
+    const pair = (mine: Val | null, theirs: Val | null): Row => (me === 'left' ? { left: mine, right: theirs } : { left: theirs, right: mine });
+    const oldAt = table ? held[me].findIndex((h) => h.value.k === v.k && h.value.pk === v.pk) : -1;
+    const old = oldAt >= 0 ? held[me][oldAt]! : undefined;
+    const del = table && v.del === true;
+    if (del && old === undefined) continue;
+    const partners = held[other].filter((h) => h.value.k === v.k);
+    if (old !== undefined && outerOf(me) && old.n === 0) put(pair(old.value, null), -1);
+    const delta = (old === undefined ? 0 : -1) + (del ? 0 : 1);
+    for (const p of partners) {
+      if (delta > 0 && outerOf(other) && p.n === 0) put(pair(null, p.value), -1);
+      if (old !== undefined) put(pair(old.value, p.value), -1);
+      if (!del) put(pair(v, p.value), +1);
+      if (outerOf(other)) {
+        p.n += delta;
+        if (delta !== 0 && p.n === 0) put(pair(null, p.value), +1);
+      }
+    }
+    if (!del && outerOf(me) && partners.length === 0) put(pair(v, null), +1);
+    if (old !== undefined) held[me].splice(oldAt, 1);
+    if (!del) held[me].push({ value: v, t: s.el.timestamp, n: partners.length });
+  }
+  return [...result].flatMap(([k, n]) => Array<string>(n).fill(k)).sort();
+}
