@@ -8,9 +8,17 @@
 // of a group (key, creation number, store key, its handle in the write-back cache) is read only
 // when the group is created, fires, is written or is purged. Groups are never removed one by one:
 // a table goes with its window or pane.
+//
+// A group costs the garbage collector no object of its own beyond its key and accumulator (when
+// they are objects): its store key lives in a KeyArena (a few large pages), and its handle in the
+// write-back cache is taken from a pool while it waits there and returned once written or
+// dropped, so at most about `cacheSize` handles exist. With 1M groups, one key array and one
+// handle per group were 4M objects that every major collection marked, 20-77 ms pauses on the
+// record path (docs/architecture.md §5.8).
 import type { AccumulatorCodec } from '../aggregates/AccumulatorCodec';
 import type { Cached, KeyPart, StateStore } from '@weir/state';
-import { StateCache } from './StateCache';
+import { KeyArena } from './KeyArena';
+import { StateCache, type StateCodec } from './StateCache';
 import { HEADER_BYTES, Scratch, groupValue, type WindowKeys } from './windowState';
 
 /** `flags[i]`: the group's result was emitted (the stored FLAG_EMITTED, same bit). */
@@ -19,13 +27,15 @@ export const EMITTED = 1;
 export const CHANGED = 2;
 /** `flags[i]`: changed since last written to the store: waits in the write-back cache. */
 export const DIRTY = 4;
+/** `flags[i]`: the store holds the group (under the key in the table's arena). */
+const STORED = 8;
 /** The flags that are stored with a group (its header's flags byte). */
 const STORED_FLAGS = EMITTED | CHANGED;
 
-/** A group's handle in the write-back cache (made when it first waits there, then reused). */
+/** A group's handle in the write-back cache (taken from the cache's pool while the group waits). */
 export interface GroupRef<K, A> extends Cached {
-  readonly table: GroupTable<K, A>;
-  readonly i: number;
+  table: GroupTable<K, A>;
+  i: number;
 }
 
 /** The groups of one window or pane `[start, end)`, in creation order. */
@@ -36,10 +46,11 @@ export class GroupTable<K, A> {
   readonly accs: A[] = [];
   /** Creation numbers (persisted: a restored operator orders results the same way). */
   readonly seqs: number[] = [];
-  /** {@link EMITTED} | {@link CHANGED} | {@link DIRTY} per group. */
+  /** {@link EMITTED} | {@link CHANGED} | {@link DIRTY} (and whether stored) per group. */
   flags = new Uint8Array(16);
-  /** Each group's store key, built on its first write; set iff the store holds the group. */
-  readonly storeKeys: Array<Uint8Array | undefined> = [];
+  /** Each group's store key, kept from its first write (or its restore) on. */
+  private readonly storeKeys = new KeyArena();
+  /** The handle of each group waiting in the write-back cache (undefined when not waiting). */
   readonly refs: Array<GroupRef<K, A> | undefined> = [];
 
   constructor(
@@ -51,7 +62,7 @@ export class GroupTable<K, A> {
     return this.keys.length;
   }
 
-  /** Appends a group; returns its index. O(1) amortised. */
+  /** Appends a group (`storeKey`: its key if the store holds it); returns its index. O(1) amortised. */
   add(mk: unknown, key: K, acc: A, seq: number, flags: number, storeKey: Uint8Array | undefined): number {
     const i = this.keys.length;
     if (i === this.flags.length) {
@@ -63,19 +74,36 @@ export class GroupTable<K, A> {
     this.keys.push(key);
     this.accs.push(acc);
     this.seqs.push(seq);
-    this.flags[i] = flags;
-    this.storeKeys.push(storeKey);
+    this.flags[i] = flags & ~STORED;
+    if (storeKey !== undefined) this.stored(i, storeKey);
     this.refs.push(undefined);
     return i;
   }
 
+  /** Group `i`'s store key (a view: do not modify), or undefined while the store does not hold it. O(1). */
+  storeKey(i: number): Uint8Array | undefined {
+    return (this.flags[i]! & STORED) === 0 ? undefined : this.storeKeys.get(i);
+  }
+
+  /** Hands group `i`'s store key to `append` as a range (no view); false while not stored. O(1). */
+  appendStoreKey(i: number, append: (bytes: Uint8Array, from: number, to: number) => void): boolean {
+    return (this.flags[i]! & STORED) !== 0 && this.storeKeys.appendTo(i, append);
+  }
+
+  /** Notes that the store now holds group `i` under `storeKey` (copied). */
+  private stored(i: number, storeKey: Uint8Array): void {
+    if ((this.flags[i]! & STORED) !== 0) return;
+    this.storeKeys.set(i, storeKey);
+    this.flags[i] = this.flags[i]! | STORED;
+  }
+
   /** Records a change of group `i` in `cache` (it waits there, or is written at once). O(1). */
-  changed(i: number, cache: StateCache<GroupRef<K, A>>): void {
+  changed(i: number, cache: GroupCache<K, A>): void {
     const f = this.flags[i]!;
     if ((f & DIRTY) !== 0) return;
     this.flags[i] = f | DIRTY;
-    let ref = this.refs[i];
-    if (ref === undefined) this.refs[i] = ref = { table: this, i, dirty: false, cacheSlot: -1 };
+    const ref = cache.take(this, i);
+    this.refs[i] = ref;
     cache.changed(ref);
   }
 
@@ -84,19 +112,53 @@ export class GroupTable<K, A> {
    * its latest value (the `add` may have half-updated it in place), else the accumulator as is.
    */
   reloaded(i: number, store: StateStore, codec: AccumulatorCodec<A>): A {
-    const storeKey = this.storeKeys[i];
+    const storeKey = this.storeKey(i);
     if ((this.flags[i]! & DIRTY) !== 0 || storeKey === undefined) return this.accs[i]!;
     const stored = store.get(storeKey);
     return stored === undefined ? this.accs[i]! : codec.decode(stored.subarray(HEADER_BYTES));
   }
 
   /** Forgets every group: drops the waiting ones from `cache`, deletes the stored ones. O(size). */
-  purge(cache: StateCache<GroupRef<K, A>>, store: StateStore): void {
+  purge(cache: GroupCache<K, A>, store: StateStore): void {
     for (let i = 0; i < this.keys.length; i++) {
-      if ((this.flags[i]! & DIRTY) !== 0) cache.drop(this.refs[i]!);
-      const storeKey = this.storeKeys[i];
-      if (storeKey !== undefined) store.delete(storeKey);
+      const f = this.flags[i]!;
+      if ((f & DIRTY) !== 0) {
+        const ref = this.refs[i]!;
+        cache.drop(ref);
+        cache.release(ref);
+      }
+      if ((f & STORED) !== 0) store.delete(this.storeKeys.get(i)!);
     }
+  }
+
+  /** After group `i` was written under `storeKey` (a view, copied on its first write). */
+  written(i: number, storeKey: Uint8Array): void {
+    this.stored(i, storeKey);
+    this.flags[i] = this.flags[i]! & ~DIRTY;
+  }
+}
+
+/** A placeholder table for pooled handles, so a handle never keeps a purged table alive. */
+const NO_TABLE = new GroupTable<never, never>(0, 0);
+
+/** The write-back cache of an engine's group tables, with a pool of group handles. */
+export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
+  private readonly free: Array<GroupRef<K, A>> = [];
+
+  /** A handle for group `i` of `table` (from the pool when one is free). O(1). */
+  take(table: GroupTable<K, A>, i: number): GroupRef<K, A> {
+    const ref = this.free.pop();
+    if (ref === undefined) return { table, i, dirty: false, cacheSlot: -1 };
+    ref.table = table;
+    ref.i = i;
+    return ref;
+  }
+
+  /** Returns a handle the cache no longer holds (written or dropped) to the pool. O(1). */
+  release(ref: GroupRef<K, A>): void {
+    if (ref.table !== (NO_TABLE as unknown)) ref.table.refs[ref.i] = undefined;
+    ref.table = NO_TABLE as unknown as GroupTable<K, A>;
+    this.free.push(ref);
   }
 }
 
@@ -104,18 +166,24 @@ export class GroupTable<K, A> {
  * The write-back cache of an engine's group tables: a group is stored as GROUP `end start key`
  * -> `[seq, flags, acc]` (windowState.ts).
  */
-export function groupCache<K extends KeyPart, A>(store: StateStore, keys: WindowKeys, capacity: number, codec: AccumulatorCodec<A>): StateCache<GroupRef<K, A>> {
+export function groupCache<K extends KeyPart, A>(store: StateStore, keys: WindowKeys, capacity: number, codec: AccumulatorCodec<A>): GroupCache<K, A> {
   const scratch = new Scratch();
   const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, codec.encode(table.accs[i]!));
-  return new StateCache<GroupRef<K, A>>(store, keys, capacity, {
+  const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.storeKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
+  let cache: GroupCache<K, A> | undefined = undefined;
+  const stateCodec: StateCodec<GroupRef<K, A>> = {
     write(ref) {
       const { table, i } = ref;
       const value = valueOf(ref);
-      const storeKey = (table.storeKeys[i] ??= keys.group(table.end, table.start, table.keys[i]!));
+      const storeKey = keyOf(ref);
       store.put(storeKey, value);
-      table.flags[i] = table.flags[i]! & ~DIRTY;
+      table.written(i, storeKey);
+      cache!.release(ref);
     },
-    keyView: ({ table, i }) => table.storeKeys[i] ?? keys.groupView(table.end, table.start, table.keys[i]!),
+    keyView: keyOf,
     valueView: valueOf,
-  });
+    logKey: ({ table, i }, append) => table.appendStoreKey(i, append),
+  };
+  cache = new GroupCache<K, A>(store, keys, capacity, stateCodec);
+  return cache;
 }

@@ -12,6 +12,11 @@ export interface StateCodec<E> {
   keyView(entry: E): Uint8Array;
   /** The entry's value; may be a view valid only until the next `keyView` or `valueView`. */
   valueView(entry: E): Uint8Array;
+  /**
+   * Optional: hands the entry's key to the barrier log as `bytes[from, to)` without making a view
+   * (a barrier logs up to `capacity` keys in one turn); returns false to use {@link keyView}.
+   */
+  logKey?(entry: E, append: (bytes: Uint8Array, from: number, to: number) => void): boolean;
 }
 
 /** Bytes of a log chunk before the next chunk starts (a chunk can exceed it by one entry). */
@@ -41,6 +46,7 @@ export class StateCache<E extends Cached> {
   private chunks = 0;
   private buf = new Uint8Array(1024);
   private pos = 0;
+  private readonly appendRange = (bytes: Uint8Array, from: number, to: number): void => this.append(bytes, from, to);
 
   constructor(
     private readonly store: StateStore,
@@ -77,9 +83,10 @@ export class StateCache<E extends Cached> {
   flush(): void {
     let chunk = 0;
     this.pos = 0;
+    const codec = this.codec;
     this.cache.forEachWaiting((entry) => {
-      this.append(this.codec.keyView(entry));
-      this.append(this.codec.valueView(entry));
+      if (codec.logKey?.(entry, this.appendRange) !== true) this.append(codec.keyView(entry));
+      this.append(codec.valueView(entry));
       if (this.pos >= CHUNK_BYTES) {
         this.store.put(this.keys.log(chunk++), this.buf.subarray(0, this.pos));
         this.pos = 0;
@@ -97,22 +104,27 @@ export class StateCache<E extends Cached> {
     this.chunks = first;
   }
 
-  /** Appends `bytes` with a 4-byte big-endian length. */
-  private append(bytes: Uint8Array): void {
-    const need = this.pos + 4 + bytes.length;
+  /** Appends `bytes[from, to)` with a 4-byte big-endian length. */
+  private append(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    const n = to - from;
+    const need = this.pos + 4 + n;
     if (need > this.buf.length) {
       const grown = new Uint8Array(Math.max(need, 2 * this.buf.length));
       grown.set(this.buf.subarray(0, this.pos));
       this.buf = grown;
     }
-    const n = bytes.length;
     const buf = this.buf;
     let at = this.pos;
     buf[at++] = n >>> 24;
     buf[at++] = (n >>> 16) & 0xff;
     buf[at++] = (n >>> 8) & 0xff;
     buf[at++] = n & 0xff;
-    buf.set(bytes, at);
-    this.pos = at + n;
+    // short keys and values: a loop beats a typed-array copy's call overhead
+    if (n <= 32) for (let k = from; k < to; k++) buf[at++] = bytes[k]!;
+    else {
+      buf.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), at);
+      at += n;
+    }
+    this.pos = at;
   }
 }

@@ -36,7 +36,7 @@ describe('GroupTable', () => {
     // capacity 0 writes all four; capacity 2 writes the two waiting longest
     const written = capacity === 0 ? 4 : 2;
     for (let i = 0; i < 4; i++) {
-      const stored = t.storeKeys[i];
+      const stored = t.storeKey(i);
       expect(stored !== undefined).toBe(i < written);
       expect((t.flags[i]! & DIRTY) !== 0).toBe(i >= written);
       if (stored === undefined) continue;
@@ -49,11 +49,11 @@ describe('GroupTable', () => {
     t.accs[0] = 1;
     t.changed(0, cache);
     if (capacity === 0) {
-      expect(codec.decode(store.get(t.storeKeys[0]!)!.subarray(HEADER_BYTES))).toBe(1);
+      expect(codec.decode(store.get(t.storeKey(0)!)!.subarray(HEADER_BYTES))).toBe(1);
     } else {
       // group 0 waits again, and the group waiting longest (2) is written in its place
       expect(t.flags[0]! & DIRTY).toBe(DIRTY);
-      expect(t.storeKeys[2]).toBeDefined();
+      expect(t.storeKey(2)).toBeDefined();
       expect(t.flags[2]! & DIRTY).toBe(0);
       expect(t.flags[3]! & DIRTY).toBe(DIRTY);
     }
@@ -61,6 +61,38 @@ describe('GroupTable', () => {
     expect(store.len()).toBe(0);
     cache.flush(); // nothing waits any more: no log
     expect([...store.prefixScan(keys.section(0x05))]).toHaveLength(0);
+  });
+
+  it('a group holds a handle only while it waits in the cache, and handles are reused: at most capacity + 1 exist', () => {
+    const store = new InMemoryStore();
+    const keys = new WindowKeys('w');
+    const capacity = 8;
+    const cache = groupCache<number, number>(store, keys, capacity, codec);
+    const tables = [new GroupTable<number, number>(0, 10), new GroupTable<number, number>(10, 20)];
+    const handles = new Set<unknown>();
+    for (let r = 0; r < 3; r++) {
+      for (const t of tables) {
+        for (let k = 0; k < 50; k++) {
+          const i = t.index.get(k) ?? t.add(k, k, 0, t.size, CHANGED, undefined);
+          t.accs[i] = t.accs[i]! + 1;
+          t.changed(i, cache);
+          handles.add(t.refs[i]);
+          for (const u of tables) for (let j = 0; j < u.size; j++) expect(u.refs[j] !== undefined).toBe((u.flags[j]! & DIRTY) !== 0);
+        }
+      }
+    }
+    expect(handles.size).toBeLessThanOrEqual(capacity + 1);
+    // every group's latest value is in the store or waits in the cache; written ones are stored under their key
+    for (const t of tables) {
+      for (let i = 0; i < t.size; i++) {
+        if ((t.flags[i]! & DIRTY) !== 0) continue;
+        expect(t.storeKey(i)).toEqual(keys.group(t.end, t.start, t.keys[i]!));
+        expect(codec.decode(store.get(t.storeKey(i)!)!.subarray(HEADER_BYTES))).toBe(t.accs[i]);
+      }
+    }
+    tables[0]!.purge(cache, store);
+    tables[1]!.purge(cache, store);
+    expect(store.len()).toBe(0);
   });
 
   it('reloaded: the stored accumulator when the store holds its latest value, else the one in memory', () => {

@@ -1,0 +1,39 @@
+// KeyArena: store keys packed into pages, against a Map of copies.
+import fc from 'fast-check';
+import { KeyArena } from '../../operators/KeyArena';
+
+describe('KeyArena', () => {
+  it('gives back every key set, by slot, as the bytes it was given (keys of any length, slots in any order)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 400 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 200 }), (sets) => {
+        const arena = new KeyArena();
+        const model = new Map<number, Uint8Array>();
+        for (const [slot, key] of sets) {
+          if (model.has(slot)) continue; // a slot's key is set once
+          arena.set(slot, key);
+          model.set(slot, key.slice());
+          key.fill(7); // the arena keeps its own copy
+        }
+        for (let slot = 0; slot <= 401; slot++) {
+          const want = model.get(slot);
+          expect(arena.has(slot)).toBe(want !== undefined);
+          expect(arena.get(slot) === undefined ? undefined : Array.from(arena.get(slot)!)).toEqual(want === undefined ? undefined : Array.from(want));
+          const ranges: number[][] = [];
+          expect(arena.appendTo(slot, (bytes, from, to) => ranges.push(Array.from(bytes.subarray(from, to))))).toBe(want !== undefined);
+          expect(ranges).toEqual(want === undefined ? [] : [Array.from(want)]);
+        }
+      }),
+    );
+  });
+
+  it('holds a key longer than a page, and keys after it', () => {
+    const arena = new KeyArena();
+    const big = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+    arena.set(0, Uint8Array.of(1, 2));
+    arena.set(1, big);
+    arena.set(2, Uint8Array.of(3));
+    expect(Array.from(arena.get(0)!)).toEqual([1, 2]);
+    expect(arena.get(1)).toEqual(big);
+    expect(Array.from(arena.get(2)!)).toEqual([3]);
+  });
+});
