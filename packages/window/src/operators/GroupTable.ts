@@ -29,6 +29,8 @@ export const CHANGED = 2;
 export const DIRTY = 4;
 /** `flags[i]`: the store holds the group (under the key in the table's arena). */
 const STORED = 8;
+/** `flags[i]`: the table's arena holds the group's store key (from its first change on). */
+const KEYED = 16;
 /** The flags that are stored with a group (its header's flags byte). */
 const STORED_FLAGS = EMITTED | CHANGED;
 
@@ -74,7 +76,7 @@ export class GroupTable<K, A> {
     this.keys.push(key);
     this.accs.push(acc);
     this.seqs.push(seq);
-    this.flags[i] = flags & ~STORED;
+    this.flags[i] = flags & ~(STORED | KEYED);
     if (storeKey !== undefined) this.stored(i, storeKey);
     this.refs.push(undefined);
     return i;
@@ -85,15 +87,26 @@ export class GroupTable<K, A> {
     return (this.flags[i]! & STORED) === 0 ? undefined : this.storeKeys.get(i);
   }
 
-  /** Hands group `i`'s store key to `append` as a range (no view); false while not stored. O(1). */
-  appendStoreKey(i: number, append: (bytes: Uint8Array, from: number, to: number) => void): boolean {
-    return (this.flags[i]! & STORED) !== 0 && this.storeKeys.appendTo(i, append);
+  /** Group `i`'s store key once known (a view: do not modify), stored or not. O(1). */
+  knownKey(i: number): Uint8Array | undefined {
+    return (this.flags[i]! & KEYED) === 0 ? undefined : this.storeKeys.get(i);
   }
 
-  /** Notes that the store now holds group `i` under `storeKey` (copied). */
-  private stored(i: number, storeKey: Uint8Array): void {
-    if ((this.flags[i]! & STORED) !== 0) return;
+  /** Hands group `i`'s store key to `append` as a range (no view); false while not known. O(1). */
+  appendStoreKey(i: number, append: (bytes: Uint8Array, from: number, to: number) => void): boolean {
+    return (this.flags[i]! & KEYED) !== 0 && this.storeKeys.appendTo(i, append);
+  }
+
+  /** Keeps `storeKey` (copied) as group `i`'s store key, if not known yet. O(key length). */
+  keyed(i: number, storeKey: Uint8Array): void {
+    if ((this.flags[i]! & KEYED) !== 0) return;
     this.storeKeys.set(i, storeKey);
+    this.flags[i] = this.flags[i]! | KEYED;
+  }
+
+  /** Notes that the store now holds group `i` under `storeKey`. */
+  private stored(i: number, storeKey: Uint8Array): void {
+    this.keyed(i, storeKey);
     this.flags[i] = this.flags[i]! | STORED;
   }
 
@@ -141,12 +154,27 @@ export class GroupTable<K, A> {
 /** A placeholder table for pooled handles, so a handle never keeps a purged table alive. */
 const NO_TABLE = new GroupTable<never, never>(0, 0);
 
-/** The write-back cache of an engine's group tables, with a pool of group handles. */
+/**
+ * The write-back cache of an engine's group tables, with a pool of group handles. A group's store
+ * key is built when it first waits here (on the record path, once per group), so that the barrier
+ * log copies known keys instead of encoding and hashing up to `capacity` of them in one turn
+ * (docs/architecture.md §5.7: the barrier is the part of a checkpoint records wait for).
+ */
 export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
   private readonly free: Array<GroupRef<K, A>> = [];
 
-  /** A handle for group `i` of `table` (from the pool when one is free). O(1). */
+  constructor(
+    store: StateStore,
+    private readonly windowKeys: WindowKeys,
+    capacity: number,
+    codec: StateCodec<GroupRef<K, A>>,
+  ) {
+    super(store, windowKeys, capacity, codec);
+  }
+
+  /** A handle for group `i` of `table` (from the pool when one is free); builds its store key if not known. O(1) (O(key) once per group). */
   take(table: GroupTable<K, A>, i: number): GroupRef<K, A> {
+    table.keyed(i, this.windowKeys.groupView(table.end, table.start, table.keys[i] as KeyPart));
     const ref = this.free.pop();
     if (ref === undefined) return { table, i, dirty: false, cacheSlot: -1 };
     ref.table = table;
@@ -169,7 +197,7 @@ export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
 export function groupCache<K extends KeyPart, A>(store: StateStore, keys: WindowKeys, capacity: number, codec: AccumulatorCodec<A>): GroupCache<K, A> {
   const scratch = new Scratch();
   const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, codec.encode(table.accs[i]!));
-  const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.storeKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
+  const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.knownKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
   let cache: GroupCache<K, A> | undefined = undefined;
   const stateCodec: StateCodec<GroupRef<K, A>> = {
     write(ref) {
