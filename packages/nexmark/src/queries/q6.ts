@@ -1,12 +1,9 @@
-import { Observable, map, type OperatorFunction } from 'rxjs';
-import { intervalJoin } from '@weir/join';
-import { filterRecords, isRecord, mapRecords, record, type StreamElement, type StreamRecord } from '@weir/stream';
-import { aggregate, avg, overAggregate, tumblingWindow } from '@weir/window';
-import { fork } from '../fork';
-import { isAuction, isBid, type Auction, type Bid, type NexmarkEvent } from '../model';
+import { Observable, type OperatorFunction } from 'rxjs';
+import { mapRecords, type StreamElement, type StreamRecord } from '@weir/stream';
+import { aggregate, avg, overAggregate } from '@weir/window';
 import type { NexmarkQuery } from '../NexmarkQuery';
-import { modelSpans } from '../modelSpans';
 import { pairCodec } from '../pairCodec';
+import { closingAuctions, type AuctionBid } from './winningBids';
 
 /** One row of q6's result: a seller's average selling price over their last closed auctions. */
 export interface SellerAverage {
@@ -32,7 +29,7 @@ interface Sale {
 }
 
 /** Max bid price per auction, remembering the seller: accumulator [seller, max price]. */
-const sellingPrice = aggregate<{ readonly left: Auction; readonly right: Bid }, [number, number], [number, number]>({
+const sellingPrice = aggregate<AuctionBid, [number, number], [number, number]>({
   name: 'sellingPrice',
   create: () => [0, -Infinity],
   add: (acc, { left, right }) => {
@@ -92,9 +89,9 @@ function closingOrder(): OperatorFunction<StreamElement<Sale>, StreamElement<Sal
  *   WHERE rownum <= 1) Q
  * ```
  *
- * The winning bid per auction as q4 computes it: auctions {@link intervalJoin} their bids, each
- * match re-stamped at its auction's `expires`, and a 1 ms {@link tumblingWindow} per auction
- * takes the max price when the auction closes; auctions closing in the same millisecond are
+ * The winning bid per auction by the stage q4 and q9 share ({@link closingAuctions}: auctions
+ * interval-joined with their bids, a 1 ms tumbling window per auction firing at its close),
+ * folded to the max price and the seller; auctions closing in the same millisecond are
  * put in order of id. Then {@link overAggregate} keyed by seller emits,
  * per closed auction, the {@link avg} of the seller's last {@link Q6_ROWS} selling prices.
  * O(log m + k) per event, O(10) per closed auction; the last 10 prices of every seller stay in
@@ -110,47 +107,19 @@ export const q6: NexmarkQuery<SellerAverage> = {
   description: 'average selling price per seller over their last 10 closed auctions (winning bid per auction, then an OVER window of 10 rows)',
   deviation:
     'The SQL frame `10 PRECEDING AND CURRENT ROW` is 11 rows; weir averages the last 10, as the query\'s description says. Rows are ordered by the auctions\' close (`expires`, then auction id), not by the winning bid\'s time, and each auction\'s price is taken once, when it closes (Flink cannot run q6: its OVER window does not accept the retractions of the top-1).',
-  build: (ctx) => {
-    const spans = modelSpans(ctx.config);
-    return (events$) =>
-      fork(events$, (shared) =>
-        shared.pipe(
-          filterRecords(isAuction),
-          intervalJoin(shared.pipe(filterRecords((e: NexmarkEvent): e is Bid => isBid(e))), {
-            name: 'q6.join',
-            store: ctx.store('q6.join'),
-            checkpoint: ctx.checkpoint,
-            cacheSize: ctx.cacheSize,
-            leftKey: (a: Auction) => a.id,
-            rightKey: (b: Bid) => b.auction,
-            lowerBound: 0,
-            upperBound: spans.maxAuctionMs,
-          }),
-          filterRecords(({ left, right }) => right.dateTime <= left.expires),
-          // stamped at the auction's close (never earlier than the bid, so never late): a 1 ms
-          // window per auction fires when the auction closes (as in q4)
-          map((el) => (isRecord(el) ? record(el.value, el.value.left.expires) : el)),
-          tumblingWindow({
-            name: 'q6.closing',
-            store: ctx.store('q6.closing'),
-            checkpoint: ctx.checkpoint,
-            cacheSize: ctx.cacheSize,
-            size: 1,
-            key: ({ left }) => left.id,
-            aggregate: sellingPrice,
-          }),
-          mapRecords((r): Sale => ({ auction: r.key, seller: r.value[0], price: r.value[1] })),
-          closingOrder(),
-          overAggregate({
-            name: 'q6.average',
-            store: ctx.store('q6.average'),
-            checkpoint: ctx.checkpoint,
-            rows: Q6_ROWS,
-            key: (s: Sale) => s.seller,
-            aggregate: avg((s: Sale) => s.price),
-          }),
-          mapRecords((r): SellerAverage => ({ seller: r.key, auction: r.record.auction, price: r.record.price, average: r.value, auctions: r.rows })),
-        ),
-      );
-  },
+  build: (ctx) => (events$) =>
+    events$.pipe(
+      closingAuctions(ctx, 'q6', sellingPrice),
+      mapRecords((r): Sale => ({ auction: r.key, seller: r.value[0], price: r.value[1] })),
+      closingOrder(),
+      overAggregate({
+        name: 'q6.average',
+        store: ctx.store('q6.average'),
+        checkpoint: ctx.checkpoint,
+        rows: Q6_ROWS,
+        key: (s: Sale) => s.seller,
+        aggregate: avg((s: Sale) => s.price),
+      }),
+      mapRecords((r): SellerAverage => ({ seller: r.key, auction: r.record.auction, price: r.record.price, average: r.value, auctions: r.rows })),
+    ),
 };

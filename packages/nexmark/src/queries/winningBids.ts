@@ -11,7 +11,7 @@ import type { QueryContext } from '../QueryContext';
 export type AuctionBid = JoinedRecord<Auction, Bid>;
 
 /**
- * The stage q4 and q9 share (Nexmark's "winning bids"): each auction with the bids placed on it
+ * The stage q4, q6 and q9 share (Nexmark's "winning bids"): each auction with the bids placed on it
  * between its `dateTime` and its `expires` (both included), folded by `perAuction` and emitted
  * once, when the auction closes. Internal.
  *
