@@ -6,8 +6,9 @@ import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { assertTimestamp } from '../limits';
 import { WindowError } from '../WindowError';
 import { OverKeys, decodeRows, type OverRow } from './overState';
-import { normaliseGroupKey, resolveOptions } from './resolveOptions';
-import { aggregateFailed, asWindowError, callbackFailed, recordFailed } from './windowFailure';
+import { resolveOptions } from './resolveOptions';
+import { aggregateFailed, asWindowError, callbackFailed } from './windowFailure';
+import { groupKeyOf, refuseRecord } from './windowCallbacks';
 import { checkStoredKeyGroups } from './windowState';
 import type { GroupKey, WindowOptions } from './WindowOptions';
 
@@ -125,16 +126,7 @@ export function overAggregate<T, K extends GroupKey, A, R>(options: OverAggregat
       throw callbackFailed(where, 'onLate', el, err);
     }
   };
-  const invalid = (el: StreamRecord<T>, err: unknown): void => {
-    counters.invalidRecords++;
-    const error = recordFailed(where, agg.name, el, err);
-    if (o.onInvalid === undefined) throw error;
-    try {
-      o.onInvalid(el, error);
-    } catch (thrown) {
-      throw callbackFailed(where, 'onInvalid', el, thrown);
-    }
-  };
+  const invalid = (el: StreamRecord<T>, err: unknown): void => refuseRecord(where, agg.name, o.onInvalid, counters, el, err);
   const config = {
     name: o.name,
     keys: new OverKeys(o.name, o.keyGroups),
@@ -150,15 +142,7 @@ export function overAggregate<T, K extends GroupKey, A, R>(options: OverAggregat
     statefulOperator<T, OverResult<K, T, R>>(config, (harness) => {
       const keys = new OverKeys(o.name, o.keyGroups);
       const { store } = o;
-      const keyOf = (el: StreamRecord<T>): K => {
-        let raw: unknown;
-        try {
-          raw = o.key(el.value);
-        } catch (err) {
-          throw callbackFailed(where, 'key', el, err);
-        }
-        return (typeof raw === 'string' ? raw : normaliseGroupKey(where, raw)) as K;
-      };
+      const keyOf = (el: StreamRecord<T>): K => groupKeyOf(where, o.key, el);
       return {
         load(meta) {
           checkStoredKeyGroups(o, where, meta);

@@ -7,14 +7,15 @@ import { Observable, asyncScheduler, type Subscription } from 'rxjs';
 import { decodeValue, encodeValue } from '@weir/state';
 import { handleBarrier, registerOperator, type StreamElement, type StreamRecord } from '@weir/stream';
 import { WindowError } from '../WindowError';
-import { asWindowError, callbackFailed, recordFailed } from './windowFailure';
+import { asWindowError } from './windowFailure';
 import { META, checkStoredKeyGroups } from './windowState';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult } from './WindowResult';
 import type { GroupKey } from './WindowOptions';
 import type { WindowOperator } from './WindowOperator';
-import { normaliseGroupKey, type ResolvedOptions } from './resolveOptions';
+import type { ResolvedOptions } from './resolveOptions';
 import { ProcessingTimeKeys } from './processingTimeState';
+import { groupKeyOf, refuseRecord } from './windowCallbacks';
 import { resolveProcessingTimeOptions, type ProcessingTimeWindowOptions } from './processingTimeWindowOptions';
 import { describeValue } from '@weir/state';
 
@@ -75,30 +76,13 @@ export function processingTimeWindowOperator<T, K extends GroupKey, A, R>(
         where,
         counters,
         nextSeq: () => seq++,
-        keyOf(el) {
-          let raw: unknown;
-          try {
-            raw = o.key(el.value);
-          } catch (err) {
-            throw callbackFailed(where, 'key', el, err);
-          }
-          return (typeof raw === 'string' ? raw : normaliseGroupKey(where, raw)) as K & GroupKey;
-        },
+        keyOf: (el) => groupKeyOf(where, o.key, el),
         emit(key, start, end, value) {
           counters.resultsEmitted++;
           counters.recordsOut++;
           subscriber.next({ kind: 'record', value: { key, start, end, value, kind: 'insert' }, timestamp: end - 1 });
         },
-        invalid(el, err) {
-          counters.invalidRecords++;
-          const error = recordFailed(where, o.aggregate.name, el, err);
-          if (o.onInvalid === undefined) throw error;
-          try {
-            o.onInvalid(el, error);
-          } catch (thrown) {
-            throw callbackFailed(where, 'onInvalid', el, thrown);
-          }
-        },
+        invalid: (el, err) => refuseRecord(where, o.aggregate.name, o.onInvalid, counters, el, err),
       };
       const engine = makeEngine(ctx);
 

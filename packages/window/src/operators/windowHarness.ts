@@ -5,12 +5,13 @@
 import type { Observable } from 'rxjs';
 import { statefulOperator, type StreamElement, type StreamRecord } from '@weir/stream';
 import { assertTimestamp } from '../limits';
-import { aggregateFailed, asWindowError, callbackFailed, recordFailed } from './windowFailure';
+import { aggregateFailed, asWindowError, callbackFailed } from './windowFailure';
 import { HEADER_BYTES, WindowKeys, checkStoredKeyGroups } from './windowState';
+import { groupKeyOf, refuseRecord } from './windowCallbacks';
 import { WindowCounters, type WindowMetrics } from './WindowMetrics';
 import type { WindowResult, WindowResultKind } from './WindowResult';
 import type { GroupKey, WindowOptions } from './WindowOptions';
-import { normaliseGroupKey, resolveOptions, type ResolvedOptions } from './resolveOptions';
+import { resolveOptions, type ResolvedOptions } from './resolveOptions';
 import type { WindowOperator } from './WindowOperator';
 import { windowQuery, type OpenWindowsOf } from './windowQuery';
 
@@ -96,30 +97,12 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         counters,
         watermark: harness.watermark,
         nextSeq: harness.nextSeq,
-        keyOf(el) {
-          let raw: unknown;
-          try {
-            raw = o.key(el.value);
-          } catch (err) {
-            throw callbackFailed(where, 'key', el, err);
-          }
-          // The common case without a call: a string needs no normalising (see normaliseGroupKey).
-          return (typeof raw === 'string' ? raw : normaliseGroupKey(where, raw)) as K & GroupKey;
-        },
+        keyOf: (el) => groupKeyOf(where, o.key, el),
         emit(key, start, end, value, kind) {
           counters.resultsEmitted++;
           harness.emit({ key, start, end, value, kind }, end - 1);
         },
-        invalid(el, err) {
-          counters.invalidRecords++;
-          const error = recordFailed(where, o.aggregate.name, el, err);
-          if (o.onInvalid === undefined) throw error;
-          try {
-            o.onInvalid(el, error);
-          } catch (thrown) {
-            throw callbackFailed(where, 'onInvalid', el, thrown);
-          }
-        },
+        invalid: (el, err) => refuseRecord(where, o.aggregate.name, o.onInvalid, counters, el, err),
         late(el) {
           counters.lateRecords++;
           onLate(el);
