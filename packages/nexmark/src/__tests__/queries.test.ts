@@ -1,9 +1,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { values, withEventTime } from '@weir/stream';
-import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink } from '@weir/checkpoint';
-import { crashingAfter } from '@weir/checkpoint/testing';
-import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { NEXMARK_QUERIES, eventTime, nexmarkEvents, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { SLOW, crashAndResume } from './crashAndResume';
 import * as batch from './nexmarkOracles';
 
 // Compute-bound checks over thousands of events: seconds on an idle machine, more when the 2 cores
@@ -58,7 +57,6 @@ function applyChangelog(rows: readonly unknown[]): Map<number, number> {
 
 // 1,000 events per second of event time, so 40k events span 40 s: several 10 s windows, twenty
 // hopping windows, sessions that end and sessions that continue.
-const SLOW = { firstEventRate: 1_000 };
 const slowEvents = [...nexmarkEvents(40_000, SLOW)];
 // Nexmark's default rate (10,000 events/s): the join bounds derived from it are exercised too.
 const fastEvents = [...nexmarkEvents(60_000)];
@@ -114,28 +112,12 @@ describe('Nexmark queries equal a batch computation of the published SQL', () =>
 });
 
 describe('Nexmark queries under the checkpoint coordinator', () => {
-  async function runJob(query: NexmarkQuery<unknown>, storage: MemoryCheckpointStorage, sink: ReturnType<typeof collectingSink<unknown>>, crashAt?: number): Promise<void> {
-    const job = await CheckpointCoordinator.open({ storage, interval: { events: 3_000 }, batchSize: 500 });
-    const source = nexmarkSource({ events: 30_000, ...SLOW });
-    const events$ = job.source('nexmark', crashAt === undefined ? source : crashingAfter(source, crashAt), { timestamp: eventTime, maxOutOfOrderness: 0 });
-    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: 50, config: SLOW };
-    await job.run(events$.pipe(query.build(ctx), job.sink('out', sink)));
-  }
-
   for (const name of ['q3', 'q4', 'q5', 'q7', 'q8', 'q11', 'q12']) {
     it(`${name}: crashes and resumes with exactly the uninterrupted committed output`, async () => {
       const query = byName(name);
-      const whole = collectingSink<unknown>();
-      await runJob(query, new MemoryCheckpointStorage(), whole);
-
-      const storage = new MemoryCheckpointStorage();
-      const sink = collectingSink<unknown>();
-      for (const crashAt of [7, 13, 29]) {
-        await expect(runJob(query, storage, sink, crashAt)).rejects.toThrow(/simulated crash/);
-      }
-      await runJob(query, storage, sink);
-      expect(sink.committed()).toEqual(whole.committed());
-      expect(whole.committed().length).toBeGreaterThan(0);
+      const { whole, resumed } = await crashAndResume(query);
+      expect(resumed).toEqual(whole);
+      expect(whole.length).toBeGreaterThan(0);
     });
   }
 });

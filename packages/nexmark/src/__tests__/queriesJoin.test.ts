@@ -5,9 +5,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { values, withEventTime } from '@weir/stream';
-import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink } from '@weir/checkpoint';
-import { crashingAfter } from '@weir/checkpoint/testing';
-import { eventTime, nexmarkEvents, nexmarkSource, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type Person, type QueryContext } from '../index';
+import { eventTime, nexmarkEvents, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type Person, type QueryContext } from '../index';
+import { SLOW, crashAndResume } from './crashAndResume';
 import { NEXMARK_QUERIES } from '../nexmarkQueries';
 import { q3 } from '../queries/q3';
 import { q20 } from '../queries/q20';
@@ -58,7 +57,6 @@ function q20Batch(events: readonly NexmarkEvent[]): unknown[] {
   });
 }
 
-const SLOW = { firstEventRate: 1_000 };
 const slowEvents = [...nexmarkEvents(40_000, SLOW)];
 const fastEvents = [...nexmarkEvents(60_000)];
 const cases: Array<[NexmarkQuery<unknown>, (events: readonly NexmarkEvent[]) => unknown[]]> = [
@@ -114,27 +112,11 @@ describe('q3 and q20 (regular joins) equal a batch computation of the published 
 });
 
 describe('q3 and q20 under the checkpoint coordinator', () => {
-  async function runJob(query: NexmarkQuery<unknown>, storage: MemoryCheckpointStorage, sink: ReturnType<typeof collectingSink<unknown>>, crashAt?: number): Promise<void> {
-    const job = await CheckpointCoordinator.open({ storage, interval: { events: 3_000 }, batchSize: 500 });
-    const source = nexmarkSource({ events: 30_000, ...SLOW });
-    const events$ = job.source('nexmark', crashAt === undefined ? source : crashingAfter(source, crashAt), { timestamp: eventTime, maxOutOfOrderness: 0 });
-    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: 50, config: SLOW };
-    await job.run(events$.pipe(query.build(ctx), job.sink('out', sink)));
-  }
-
   for (const [query, batch] of cases) {
     it(`${query.name}: crashes and resumes with exactly the uninterrupted committed output`, async () => {
-      const whole = collectingSink<unknown>();
-      await runJob(query, new MemoryCheckpointStorage(), whole);
-
-      const storage = new MemoryCheckpointStorage();
-      const sink = collectingSink<unknown>();
-      for (const crashAt of [7, 13, 29]) {
-        await expect(runJob(query, storage, sink, crashAt)).rejects.toThrow(/simulated crash/);
-      }
-      await runJob(query, storage, sink);
-      expect(sink.committed()).toEqual(whole.committed());
-      expect(canon(sink.committed())).toEqual(canon(batch([...nexmarkEvents(30_000, SLOW)])));
+      const { whole, resumed } = await crashAndResume(query);
+      expect(resumed).toEqual(whole);
+      expect(canon(resumed)).toEqual(canon(batch([...nexmarkEvents(30_000, SLOW)])));
     });
   }
 });

@@ -4,9 +4,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { applyChanges, values, withEventTime, type Change } from '@weir/stream';
-import { CheckpointCoordinator, MemoryCheckpointStorage, collectingSink } from '@weir/checkpoint';
-import { crashingAfter } from '@weir/checkpoint/testing';
-import { eventTime, nexmarkEvents, nexmarkSource, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { eventTime, nexmarkEvents, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { SLOW, crashAndResume } from './crashAndResume';
 import { q18 } from '../queries/q18';
 import { q19 } from '../queries/q19';
 
@@ -51,7 +50,6 @@ function materialize(changes: readonly Change<Bid>[]): string[] {
   return [...result.keys()].sort();
 }
 
-const SLOW = { firstEventRate: 1_000 };
 const slowEvents = [...nexmarkEvents(40_000, SLOW)];
 const fastEvents = [...nexmarkEvents(60_000)];
 
@@ -77,29 +75,13 @@ describe('q18 and q19 equal a batch computation of the published SQL', () => {
 });
 
 describe('q18 and q19 under the checkpoint coordinator', () => {
-  async function runJob(query: NexmarkQuery<unknown>, storage: MemoryCheckpointStorage, sink: ReturnType<typeof collectingSink<unknown>>, crashAt?: number): Promise<void> {
-    const job = await CheckpointCoordinator.open({ storage, interval: { events: 3_000 }, batchSize: 500 });
-    const source = nexmarkSource({ events: 30_000, ...SLOW });
-    const events$ = job.source('nexmark', crashAt === undefined ? source : crashingAfter(source, crashAt), { timestamp: eventTime, maxOutOfOrderness: 0 });
-    const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, cacheSize: 50, config: SLOW };
-    await job.run(events$.pipe(query.build(ctx), job.sink('out', sink)));
-  }
-
   for (const query of [q18, q19]) {
     it(`${query.name}: crashes and resumes with exactly the uninterrupted committed output`, async () => {
-      const whole = collectingSink<unknown>();
-      await runJob(query as NexmarkQuery<unknown>, new MemoryCheckpointStorage(), whole);
-
-      const storage = new MemoryCheckpointStorage();
-      const sink = collectingSink<unknown>();
-      for (const crashAt of [7, 13, 29]) {
-        await expect(runJob(query as NexmarkQuery<unknown>, storage, sink, crashAt)).rejects.toThrow(/simulated crash/);
-      }
-      await runJob(query as NexmarkQuery<unknown>, storage, sink);
-      expect(sink.committed()).toEqual(whole.committed());
-      expect(whole.committed().length).toBeGreaterThan(0);
+      const { whole, resumed } = await crashAndResume(query as NexmarkQuery<unknown>);
+      expect(resumed).toEqual(whole);
+      expect(whole.length).toBeGreaterThan(0);
       // and the committed changelog is the batch answer over the source's events
-      expect(materialize(sink.committed() as Change<Bid>[])).toEqual(canon((query === q18 ? q18Batch : q19Batch)([...nexmarkEvents(30_000, SLOW)])));
+      expect(materialize(resumed as Change<Bid>[])).toEqual(canon((query === q18 ? q18Batch : q19Batch)([...nexmarkEvents(30_000, SLOW)])));
     });
   }
 });
