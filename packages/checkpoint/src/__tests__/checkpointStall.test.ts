@@ -184,10 +184,11 @@ describe('the pause a checkpoint reports', () => {
       expect(r.pauseMs).toBeGreaterThanOrEqual(40);
       expect(r.barrierMs).toBeLessThan(r.pauseMs);
     }
-    // what a probe on the record path saw is what was reported
+    // what a probe on the record path saw holds what was reported: the reported turn lies inside
+    // the probe's gap (one-sided: another process taking the core widens the gap, not the turn)
     const i = reports.indexOf(middle[0]!);
     expect(stallOf(i)).toBeGreaterThanOrEqual(40);
-    expect(Math.abs(stallOf(i) - reports[i]!.pauseMs)).toBeLessThan(15);
+    expect(reports[i]!.pauseMs).toBeLessThanOrEqual(stallOf(i) + 1);
   });
 
   it('at 1M keys: the encoding runs in slices between batches, so the stall is a small part of the checkpoint', async () => {
