@@ -4,10 +4,15 @@
 import type { MachineInfo } from '../../../bench/lib/report';
 import { settingsLabel, type BenchConfig, type BenchMode } from './benchArgs';
 
-/** Flink 1.13 on RocksDB, 8 TaskManagers: events/s per core (nexmark/nexmark README). */
+/**
+ * Flink on RocksDB, 8 TaskManagers of one slot, 100M events: events/s per core, from the result
+ * table of the nexmark/nexmark repository (GUIDE_V1.md, "Benchmark Results"). q6 has none: Flink
+ * does not run it (FLINK-19059, OVER windows over a changelog).
+ */
 export const FLINK_PER_CORE: Readonly<Record<string, number>> = {
   q0: 155_000, q1: 158_000, q2: 175_000, q3: 152_000, q4: 34_300, q5: 22_100, q7: 12_300, q8: 146_000, q11: 39_700, q12: 75_700,
   q9: 14_200, q10: 57_800, q13: 131_000, q14: 161_000, q21: 98_500, q22: 130_000,
+  q15: 72_400, q16: 18_700, q17: 117_000, q18: 53_700, q19: 44_000, q20: 19_000,
 };
 
 /** One query run in one mode, as the child process reports it. */
