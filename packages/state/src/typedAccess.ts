@@ -8,6 +8,10 @@ import { toHex } from './toHex';
 // process memory and not survive a snapshot/restore into another process. Bigints of any size
 // round-trip through msgpackr's bigint extension.
 const packr = new Packr({ useRecords: false, useBigIntExtension: true });
+// msgpackr's fast path writes every plain object's size in 16 bits and throws for an object of
+// more than 65,535 keys (a distinct-count set of a busy day, say); such a value is encoded again
+// with sizes chosen per object (5-10% slower, so not the default). Both decode alike.
+const widePackr = new Packr({ useRecords: false, useBigIntExtension: true, variableMapSize: true });
 
 // msgpack has no representation for these; msgpackr would write them as `undefined` silently.
 function findUnencodable(value: unknown, path: string, depth: number): string | undefined {
@@ -64,8 +68,12 @@ export function encodeValue(value: unknown, where = 'encodeValue'): Uint8Array {
   checkEncodable(value, where);
   try {
     return packr.pack(value);
-  } catch (cause) {
-    throw new StateError('SERIALIZATION', `${where}: cannot encode ${describeValue(value)}`, { cause });
+  } catch (first) {
+    try {
+      return widePackr.pack(value);
+    } catch {
+      throw new StateError('SERIALIZATION', `${where}: cannot encode ${describeValue(value)}`, { cause: first });
+    }
   }
 }
 

@@ -18,6 +18,15 @@ describe('typed access over msgpack', () => {
     expect(decodeValue(a)).toEqual({ count: 1, sum: 2 });
   });
 
+  it('encodes objects of more than 65,535 keys, and the next small value as before (regression: Nexmark q15 at 10M events)', () => {
+    const wide: Record<string, number> = {};
+    for (let i = 0; i < 70_000; i++) wide[`n${i}`] = i;
+    const decoded = decodeValue<{ seen: Record<string, number> }>(encodeValue({ seen: wide }));
+    expect(Object.keys(decoded.seen)).toHaveLength(70_000);
+    expect(decoded.seen['n69999']).toBe(69_999);
+    expect(decodeValue(encodeValue({ count: 1, sum: 2 }))).toEqual({ count: 1, sum: 2 });
+  });
+
   it('update reads, modifies, writes and deletes', () => {
     const store = new InMemoryStore();
     expect(update<number[]>(store, key, (xs) => [...(xs ?? []), 1])).toEqual([1]);
