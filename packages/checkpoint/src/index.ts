@@ -24,6 +24,9 @@ export { jsonLinesSource } from './jsonLinesSource';
 export type { InvalidJsonLine, JsonLinesSourceOptions } from './jsonLinesSource';
 export { jsonLinesSink, readCommittedLines } from './jsonLinesSink';
 export type { JsonLinesSinkOptions } from './jsonLinesSink';
+export { partitionedJsonLinesSink } from './partitionedJsonLinesSink';
+export type { PartitionedJsonLinesSinkOptions } from './partitionedJsonLinesSink';
+export { readCommittedPartitions } from './readCommittedPartitions';
 export { collectingSink } from './collectingSink';
 export type { CollectingSink } from './collectingSink';
 // For checkpoint storages outside this package (@weir/nats): the manifest format and the argument checks the storages here use.
