@@ -1,11 +1,17 @@
 // q9, q10, q13, q14, q21 and q22 against batch computations of their published SQL (plain loops
 // over the whole input, written here from the SQL), at two event rates; the stateful ones (q9,
-// q13) also crashed and resumed under the checkpoint coordinator.
+// q13) also crashed and resumed under the checkpoint coordinator, and q10 into its partitioned
+// files, crashed and resumed.
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
+import { CheckpointCoordinator, MemoryCheckpointStorage, partitionedJsonLinesSink, readCommittedPartitions, type Sink } from '@weir/checkpoint';
+import { crashingAfter } from '@weir/checkpoint/testing';
 import { InMemoryStore } from '@weir/state';
 import { values, withEventTime } from '@weir/stream';
-import { NEXMARK_QUERIES, eventTime, nexmarkEvents, q4, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
-import { SLOW, crashAndResume } from './crashAndResume';
+import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, q4, q10, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type PartitionedBid, type QueryContext } from '../index';
+import { CRASH_RUN_EVENTS, SLOW, crashAndResume } from './crashAndResume';
 import { q4Batch } from './nexmarkOracles';
 
 // Compute-bound checks over tens of thousands of events: seconds, more when the cores are shared.
@@ -199,6 +205,77 @@ describe('q9 and q13 under the checkpoint coordinator', () => {
       expect(canon(whole)).toEqual(canon(oracles[name]!(events)));
       expect(resumed).toEqual(whole);
       expect(whole.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+/** `sink`, whose writer throws `simulated crash` at its `n`-th commit: the job fails with its output pre-committed, not committed. */
+function crashingAtCommit<T>(sink: Sink<T>, n: number): Sink<T> {
+  let commits = 0;
+  return {
+    describe: () => sink.describe(),
+    async open(restored) {
+      const w = await sink.open(restored);
+      return {
+        write: (value) => w.write(value),
+        preCommit: (id) => w.preCommit(id),
+        commit: (id) => {
+          if (++commits === n) throw new Error('simulated crash');
+          return w.commit(id);
+        },
+        close: () => w.close?.(),
+      };
+    },
+  };
+}
+
+describe('q10 into partitioned files under the checkpoint coordinator', () => {
+  // Runs that cross midnight UTC: the bids fall into two dates and two minutes. At 10 events/s
+  // (3,000 events, 5 minutes, a checkpoint every 300) a new partition comes every few
+  // checkpoints, and the sink forgets the finished ones.
+  const MIDNIGHT = Date.UTC(2026, 0, 1);
+  const runs = [
+    { label: '1,000 events/s', events: CRASH_RUN_EVENTS, config: { ...SLOW, baseTime: MIDNIGHT - 15_000 }, interval: 3_000, batchSize: 500, partitions: 2 },
+    { label: '10,000 events/s', events: CRASH_RUN_EVENTS, config: { firstEventRate: 10_000, baseTime: MIDNIGHT - 1_500 }, interval: 3_000, batchSize: 500, partitions: 2 },
+    { label: '10 events/s, a partition every 600 events', events: 3_000, config: { firstEventRate: 10, baseTime: MIDNIGHT - 90_000 }, interval: 300, batchSize: 50, partitions: 6 },
+  ];
+
+  for (const { label, events, config, interval, batchSize, partitions } of runs) {
+    it(`crashed three times (once between a checkpoint and its commit) and resumed, commits every bid once, in the directory of its dt/hm (${label})`, async () => {
+      const dir = await fs.mkdtemp(join(tmpdir(), 'weir-q10-'));
+      try {
+        const storage = new MemoryCheckpointStorage();
+        // a crash in the middle of a read, or after a checkpoint is persisted and before the sink
+        // commits it (its output pending: the recovery must commit it)
+        const runJob = async (crash?: { readonly reads: number } | { readonly commits: number }): Promise<void> => {
+          const job = await CheckpointCoordinator.open({ storage, interval: { events: interval }, batchSize });
+          const source = nexmarkSource({ events, ...config });
+          const events$ = job.source('nexmark', crash !== undefined && 'reads' in crash ? crashingAfter(source, crash.reads) : source, { timestamp: eventTime, maxOutOfOrderness: 0 });
+          const ctx: QueryContext = { store: (name) => job.store(name), checkpoint: job, config };
+          const sink = partitionedJsonLinesSink<PartitionedBid>(dir, { partitionOf: (r) => r.partition });
+          await job.run(events$.pipe(q10.build(ctx), job.sink('q10', crash !== undefined && 'commits' in crash ? crashingAtCommit(sink, crash.commits) : sink)));
+        };
+        for (const crash of [{ reads: 7 }, { reads: 13 }, { commits: 1 }]) await expect(runJob(crash)).rejects.toThrow(/simulated crash/);
+        await runJob();
+
+        const expected = new Map<string, unknown[]>();
+        for (const row of q10Batch([...nexmarkEvents(events, config)]) as PartitionedBid[]) {
+          const rows = expected.get(row.partition) ?? [];
+          rows.push(row);
+          expected.set(row.partition, rows);
+        }
+        const committed = await readCommittedPartitions(dir);
+        expect([...committed.keys()]).toEqual([...expected.keys()].sort());
+        expect(committed.size).toBe(partitions);
+        for (const [partition, rows] of expected) {
+          // every bid once, in stream order, in the directory named by its own dt and hm
+          expect(committed.get(partition)!.map((line) => JSON.parse(line) as unknown)).toEqual(rows);
+          expect(partition).toMatch(/^dt=\d{4}-\d{2}-\d{2}\/hm=\d{2}:\d{2}$/);
+        }
+        expect((await fs.readdir(dir, { recursive: true })).filter((f) => f.endsWith('.pending') || f.endsWith('.inprogress'))).toEqual([]);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     });
   }
 });
