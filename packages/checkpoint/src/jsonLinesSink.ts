@@ -6,6 +6,8 @@ import { CheckpointError } from './CheckpointError';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
+import { JsonRowEncoder } from './JsonRowEncoder';
+import { LineChunks } from './LineChunks';
 import type { Sink, SinkWriter } from './Sink';
 
 /** Options of {@link jsonLinesSink}. */
@@ -20,12 +22,18 @@ export interface JsonLinesSinkOptions<T> {
    * `true`). Without it, output survives a crash of the process but not of the machine.
    */
   readonly fsync?: boolean;
+  /**
+   * The fields of every value, for rows of a known shape: each line is then
+   * `JSON.stringify(value, fields)` (these fields, in this order), written straight into the
+   * output buffer with no string built per line when the fields hold printable ASCII strings,
+   * safe integers, booleans or `null` (anything else still comes out exactly as
+   * `JSON.stringify` writes it). Distinct strings; not with `serialize`.
+   */
+  readonly fields?: readonly string[];
 }
 
-const KEYS = optionKeys<JsonLinesSinkOptions<unknown>>({ serialize: true, fsync: true });
+const KEYS = optionKeys<JsonLinesSinkOptions<unknown>>({ serialize: true, fsync: true, fields: true });
 
-/** Buffered characters that trigger an asynchronous append to the in-progress file. */
-const FLUSH_CHARS = 1 << 20;
 const PENDING = /^part-(\d+)\.pending$/;
 const COMMITTED = /^part-(\d+)\.jsonl$/;
 const IN_PROGRESS = /^\.part-.*\.inprogress$/;
@@ -57,8 +65,9 @@ function partName(id: number, ext: 'pending' | 'jsonl'): string {
  * found corrupt; the replay writes it again, identically). Starting fresh (`undefined`): every
  * part and in-progress file in `dir` is deleted: the output of an earlier run is discarded.
  *
- * **Cost.** `write` serializes and buffers (O(line)); every 1 MiB of buffered text is appended
- * asynchronously off the record path. `preCommit` costs a write, an fsync and two renames;
+ * **Cost.** `write` serializes and encodes the line as UTF-8 into a reusable 1 MiB chunk
+ * (O(line), no object kept per line); every full chunk is appended asynchronously off the
+ * record path. `preCommit` costs a write, an fsync and two renames;
  * `commit` a rename per part and a directory fsync. Checkpoint ids must increase.
  *
  * **Errors** are `CheckpointError`s: `SINK` naming the path for a file-system failure (the
@@ -82,12 +91,19 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected a directory path, got ${describeValue(dir)}`);
   }
   if (options === null || typeof options !== 'object') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { serialize?, fsync? }, got ${describeValue(options)}`);
+    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { serialize?, fsync?, fields? }, got ${describeValue(options)}`);
   }
   checkCheckpointOptionKeys(kind, options, KEYS);
   const { serialize } = options;
   if (serialize !== undefined && typeof serialize !== 'function') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`serialize\` must be a function value => string, got ${describeValue(serialize)}`);
+  }
+  const { fields } = options;
+  if (fields !== undefined && (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string') || new Set(fields).size !== fields.length || serialize !== undefined)) {
+    throw new CheckpointError(
+      'INVALID_ARGUMENT',
+      `${kind} (${dir}): option \`fields\` must be an array of distinct strings, without \`serialize\`, got ${describeValue(fields)}${serialize !== undefined ? ' with serialize' : ''}`,
+    );
   }
   const fsync = options.fsync ?? true;
   if (typeof fsync !== 'boolean') {
@@ -195,17 +211,17 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
       interface Part {
         readonly path: string;
         file: fs.FileHandle | undefined;
-        lines: string[];
-        chars: number;
       }
-      const newPart = (): Part => ({ path: join(dir, `.part-${attempt}-${seq++}.inprogress`), file: undefined, lines: [], chars: 0 });
+      const newPart = (): Part => ({ path: join(dir, `.part-${attempt}-${seq++}.inprogress`), file: undefined });
       let current = newPart();
       const openParts = new Set<Part>(); // parts whose in-progress file is open
+      // the current part's lines, encoded; each full chunk (1 MiB) is appended off the record path
+      const chunks = new LineChunks((bytes) => flush(current, bytes));
+      const rows = fields === undefined ? undefined : new JsonRowEncoder(fields);
 
-      /** Appends `lines` to the part's in-progress file (opening it on first use). */
-      async function append(part: Part, lines: string[]): Promise<void> {
-        if (lines.length === 0) return;
-        const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+      /** Appends `data` (lines, each ending in `\n`) to the part's in-progress file (opening it on first use). */
+      async function append(part: Part, data: Buffer | undefined): Promise<void> {
+        if (data === undefined) return;
         try {
           if (part.file === undefined) {
             part.file = await fs.open(part.path, 'wx');
@@ -215,6 +231,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
         } catch (err) {
           throw fsErr('write', part.path, err);
         }
+        chunks.release(data);
       }
 
       /** Runs `op` after every earlier operation; a failure poisons the writer when `fatal`. */
@@ -232,11 +249,8 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
         return run;
       }
 
-      function flush(part: Part): void {
-        const lines = part.lines;
-        part.lines = [];
-        part.chars = 0;
-        enqueue(() => append(part, lines), true).catch(() => undefined); // surfaces through `failure`
+      function flush(part: Part, data: Buffer): void {
+        enqueue(() => append(part, data), true).catch(() => undefined); // surfaces through `failure`
       }
 
       return {
@@ -244,7 +258,10 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
           if (failure !== undefined) throw failure;
           let line: unknown;
           try {
-            line = serialize === undefined ? JSON.stringify(value) : serialize(value);
+            if (rows !== undefined) {
+              line = rows.encode(value, chunks);
+              if (line === true) return;
+            } else line = serialize === undefined ? JSON.stringify(value) : serialize(value);
           } catch (err) {
             throw new CheckpointError('SINK', `${where}: cannot serialize ${describeValue(value)}: ${messageOf(err)}`, { cause: err });
           }
@@ -254,9 +271,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
               `${where}: ${serialize === undefined ? 'JSON.stringify' : 'serialize'} must turn ${describeValue(value)} into one line of text, got ${describeValue(line)}`,
             );
           }
-          current.lines.push(line);
-          current.chars += line.length + 1;
-          if (current.chars >= FLUSH_CHARS) flush(current);
+          chunks.add(line);
         },
 
         async preCommit(checkpointId: number): Promise<Json> {
@@ -269,11 +284,11 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
           if (failure !== undefined) throw failure;
           lastPreCommit = checkpointId;
           const part = current; // what was written before this call belongs to this checkpoint
+          const rest = chunks.take();
           current = newPart();
           // (an async function runs up to its first await synchronously: `current` is swapped now)
           return enqueue(async () => {
-            await append(part, part.lines);
-            part.lines = [];
+            await append(part, rest);
             if (part.file !== undefined) {
               const target = join(dir, partName(checkpointId, 'pending'));
               try {
@@ -308,7 +323,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
 
         async close(): Promise<void> {
           await queue;
-          current.lines = [];
+          chunks.clear();
           for (const part of openParts) {
             const file = part.file;
             part.file = undefined;
