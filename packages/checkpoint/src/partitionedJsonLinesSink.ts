@@ -17,7 +17,10 @@ export interface PartitionedJsonLinesSinkOptions<T> {
    * `CheckpointError` `SINK` from `write` naming the value. Called once per value: keep it cheap.
    */
   readonly partitionOf: (value: T) => string;
-  /** As {@link JsonLinesSinkOptions.serialize}: one line per value, default `JSON.stringify`. */
+  /**
+   * As {@link JsonLinesSinkOptions.serialize}: one line per value, default `JSON.stringify`
+   * (a bad line or a throw is a `CheckpointError` `SINK` from `write`).
+   */
   readonly serialize?: (value: T) => string;
   /**
    * Whether the files and directories are fsynced (default `true`), as
@@ -38,15 +41,20 @@ interface Cut {
   readonly reject: (err: unknown) => void;
 }
 
+/** A value written while its child was opening. */
+interface Held<T> {
+  readonly value: T;
+}
+
 /** The child sink of one partition. */
-interface Child {
+interface Child<T> {
   readonly partition: string;
   /** Set once the child has opened and caught up with {@link Child.backlog}. */
-  writer: SinkWriter<string> | undefined;
-  /** Lines and cuts that came while the child was opening, in order. */
-  backlog: Array<string | Cut>;
+  writer: SinkWriter<T> | undefined;
+  /** Values and cuts that came while the child was opening, in order. */
+  backlog: Array<Held<T> | Cut>;
   /** The open writer, after the backlog went to it. */
-  ready: Promise<SinkWriter<string>>;
+  ready: Promise<SinkWriter<T>>;
   /** Whether it was written to since the last pre-commit. */
   dirty: boolean;
   /** The last pre-commit that cut lines of it (-1: none yet). */
@@ -98,15 +106,16 @@ function parseState(state: Json): PartitionedState | undefined {
  * parts up to `upTo` (those of forgotten children) kept. Starting fresh (`undefined`): every part
  * and in-progress file under `dir` is deleted. Directories are left in place.
  *
- * **Cost.** `write`: `partitionOf`, a map lookup, `serialize`, and the child's buffered write
- * (which checks the line again for `\n`: O(line)). A new partition costs a child open (mkdir, a
- * listing, and with `fsync` the fsyncs of its directory and its parents). `preCommit` and `commit`
- * cost what the child's do, per open child. `open` walks `dir` and recovers every partition
+ * **Cost.** `write`: `partitionOf`, a map lookup and the child's write (serialize and buffer,
+ * O(line)); a value that comes while its partition's child is still opening is serialized twice
+ * (checked at once, written when the child has opened). A new partition costs a child open
+ * (mkdir, a listing, and with `fsync` the fsyncs of its directory and its parents). `preCommit`
+ * and `commit` cost what the child's do, per open child. `open` walks `dir` and recovers every partition
  * directory: O(directories under `dir`), eight at a time.
  *
  * **Errors** are `CheckpointError`s: `SINK` for a bad partition (naming the value and the
  * partition), a `serialize` or `partitionOf` that throws, and any failure of a child (naming the
- * partition; `cause` is the child's error): a child that cannot open, write or pre-commit fails
+ * partition; `cause` is the child's error): a child that cannot open, flush or pre-commit fails
  * the writer, whose later calls fail with the same error; `STATE` for checkpoint ids out of
  * order; `INVALID_ARGUMENT` for bad options (an unknown key too).
  *
@@ -143,8 +152,7 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
   const where = `${kind} (${dir})`;
   const sinkError = (message: string, err: unknown): CheckpointError => new CheckpointError('SINK', `${where}: ${message}: ${messageOf(err)}`, { cause: err });
   const childError = (partition: string, op: string, err: unknown): CheckpointError => sinkError(`partition '${partition}' failed to ${op}`, err);
-  const identity = (line: string): string => line;
-  const childSink = (partition: string): Sink<string> => jsonLinesSink<string>(join(dir, ...partition.split('/')), { serialize: identity, fsync });
+  const childSink = (partition: string): Sink<T> => jsonLinesSink<T>(join(dir, ...partition.split('/')), serialize === undefined ? { fsync } : { serialize, fsync });
 
   async function syncDir(path: string): Promise<void> {
     let h: fs.FileHandle | undefined;
@@ -186,6 +194,22 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
     await Promise.all(Array.from({ length: Math.min(RECOVERY_CONCURRENCY, jobs.length) }, worker));
   }
 
+  /** Throws what the child's `write` would for a value it cannot turn into one line. */
+  function checkLine(value: T): void {
+    let line: unknown;
+    try {
+      line = serialize === undefined ? JSON.stringify(value) : serialize(value);
+    } catch (err) {
+      throw sinkError(`cannot serialize ${describeValue(value)}`, err);
+    }
+    if (typeof line !== 'string' || (serialize !== undefined && line.includes('\n'))) {
+      throw new CheckpointError(
+        'SINK',
+        `${where}: ${serialize === undefined ? 'JSON.stringify' : 'serialize'} must turn ${describeValue(value)} into one line of text, got ${describeValue(line)}`,
+      );
+    }
+  }
+
   return {
     describe: () => `partitioned JSON Lines in ${dir}`,
     async open(restored: Json | undefined): Promise<SinkWriter<T>> {
@@ -210,18 +234,18 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
 
       let lastPreCommit = state?.upTo ?? -1;
       let failure: CheckpointError | undefined; // a child that failed: every later call fails with it
-      const children = new Map<string, Child>();
+      const children = new Map<string, Child<T>>();
       const closing = new Map<string, Promise<void>>(); // forgotten children still closing
 
-      function openChild(partition: string): Child {
+      function openChild(partition: string): Child<T> {
         // Its recovery deletes what is not committed up to the last pre-commit: nothing of this
         // run's, since a forgotten child left nothing pending (and a fresh run none at all).
         const childState: Json | undefined = lastPreCommit < 0 ? undefined : { upTo: lastPreCommit, pending: [] };
         const previous = closing.get(partition) ?? Promise.resolve();
-        const child: Child = { partition, writer: undefined, backlog: [], ready: undefined as never, dirty: false, lastCut: -1 };
+        const child: Child<T> = { partition, writer: undefined, backlog: [], ready: undefined as never, dirty: false, lastCut: -1 };
         const fail = (err: unknown, op: string): never => {
           failure ??= childError(partition, op, err);
-          for (const item of child.backlog) if (typeof item !== 'string') item.reject(err);
+          for (const item of child.backlog) if ('id' in item) item.reject(err);
           child.backlog = [];
           throw failure;
         };
@@ -235,8 +259,8 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
             (writer) => {
               try {
                 for (const item of child.backlog) {
-                  if (typeof item === 'string') {
-                    writer.write(item);
+                  if (!('id' in item)) {
+                    writer.write(item.value);
                   } else {
                     let state: Promise<Json>;
                     try {
@@ -260,7 +284,7 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
         return child;
       }
 
-      function forget(child: Child): void {
+      function forget(child: Child<T>): void {
         children.delete(child.partition);
         const done: Promise<void> = child.ready
           .then((writer) => writer.close?.())
@@ -287,33 +311,24 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
               throw new CheckpointError('SINK', `${where}: partitionOf(${describeValue(value)}) returned ${describeValue(partition)}, which is not a partition directory: ${problem}`);
             }
           }
-          let line: unknown;
-          try {
-            line = serialize === undefined ? JSON.stringify(value) : serialize(value);
-          } catch (err) {
-            throw sinkError(`cannot serialize ${describeValue(value)}`, err);
-          }
-          if (typeof line !== 'string' || (serialize !== undefined && line.includes('\n'))) {
-            throw new CheckpointError(
-              'SINK',
-              `${where}: ${serialize === undefined ? 'JSON.stringify' : 'serialize'} must turn ${describeValue(value)} into one line of text, got ${describeValue(line)}`,
-            );
-          }
           if (child === undefined) {
+            checkLine(value);
             child = openChild(partition as string);
             children.set(child.partition, child);
-          }
-          child.dirty = true;
-          if (child.writer === undefined) {
-            child.backlog.push(line);
+          } else if (child.writer !== undefined) {
+            try {
+              child.writer.write(value);
+            } catch (err) {
+              throw childError(child.partition, 'write', err);
+            }
+            child.dirty = true;
             return;
+          } else {
+            checkLine(value);
           }
-          try {
-            child.writer.write(line);
-          } catch (err) {
-            failure ??= childError(child.partition, 'write', err);
-            throw failure;
-          }
+          // The child is opening and serializes when it has: the value was checked now, so that a bad one throws here.
+          child.backlog.push({ value });
+          child.dirty = true;
         },
 
         async preCommit(checkpointId: number): Promise<Json> {

@@ -297,6 +297,27 @@ describe('partitionedJsonLinesSink', () => {
     expect(await visible(join(root, 'out'))).toEqual(new Map([['ok', [8]]]));
   });
 
+  it('throws SINK for a value it cannot serialize, whether its partition is new, opening or open', async () => {
+    const dir = join(root, 'out');
+    const serialize = (r: Row): string => {
+      if (r.i < 0) throw new Error('negative');
+      return r.i === 99 ? 'two\nlines' : JSON.stringify(r);
+    };
+    const w = await sinkOf(dir, { serialize }).open(undefined);
+    for (const bad of [{ i: -1, p: 'new' }, { i: 99, p: 'new' }]) expect(thrown(() => w.write(bad)).code).toBe('SINK');
+    w.write({ i: 0, p: 'a' }); // 'a' is opening
+    expect(thrown(() => w.write({ i: -1, p: 'a' })).message).toContain('negative');
+    await w.preCommit(1); // 'a' is open
+    expect(thrown(() => w.write({ i: -1, p: 'a' })).code).toBe('SINK');
+    expect(thrown(() => w.write({ i: 99, p: 'a' })).code).toBe('SINK');
+    w.write({ i: 1, p: 'a' }); // the writer goes on
+    await w.preCommit(2);
+    await w.commit(2);
+    expect(await visible(dir)).toEqual(new Map([['a', [0, 1]]]));
+    expect(await fs.readdir(dir)).toEqual(['a']); // no directory for a rejected value
+    await w.close?.();
+  });
+
   it('checks its options: an unknown key, a missing partitionOf, bad types', () => {
     const partitionOf = (r: Row): string => r.p;
     const unknown = thrown(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsyncc: true } as PartitionedJsonLinesSinkOptions<Row>));
