@@ -1,9 +1,10 @@
 // One worker of the partitioned window job (all 8 partitions) in this process, for profiling:
-// prints records, ms, CPU ms and records per CPU-second as one JSON line.
+// prints records, ms, CPU ms, records per CPU-second and the share of the CPU time spent off
+// the main thread (GC helper threads, file writes) as one JSON line.
 //
 //   TS_NODE_TRANSPILE_ONLY=1 node [--cpu-prof | --trace-gc] -r ts-node/register -r tsconfig-paths/register \
 //     packages/partition/bench/profileWorker.ts [--events-per-partition N]
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWindowWorker, testStorage } from '../src/testing';
@@ -13,9 +14,28 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
+/** CPU ms of this process's main thread and of its other threads (V8's GC helpers, libuv's pool), from /proc (Linux). */
+function threadCpuMs(): { main: number; others: number } | undefined {
+  try {
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+      if (Number(tid) === process.pid) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'weir-profile-worker-'));
   try {
+    const threads0 = threadCpuMs();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const summary = await runWindowWorker({
@@ -30,7 +50,10 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const ms = performance.now() - t0;
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(JSON.stringify({ records: summary.recordsRead, ms: Math.round(ms), cpuMs: Math.round(cpuMs), perCpuSecond: Math.round(summary.recordsRead / (cpuMs / 1000)), perSecond: Math.round(summary.recordsRead / (ms / 1000)) }));
+    const threads1 = threadCpuMs();
+    // the share of the CPU time spent off the main thread: what a second worker competes for
+    const offMain = threads0 !== undefined && threads1 !== undefined ? (threads1.others - threads0.others) / (threads1.main - threads0.main + threads1.others - threads0.others) : undefined;
+    console.log(JSON.stringify({ records: summary.recordsRead, ms: Math.round(ms), cpuMs: Math.round(cpuMs), perCpuSecond: Math.round(summary.recordsRead / (cpuMs / 1000)), perSecond: Math.round(summary.recordsRead / (ms / 1000)), offMainThread: offMain === undefined ? undefined : Number(offMain.toFixed(3)) }));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -25,6 +25,9 @@ interface Part<T> {
   readonly name: string;
   readonly reader: SourceReader<T>;
   done: boolean;
+  /** The downstream `emit` that `named` wraps, and the wrapper that passes this partition's name. */
+  emit?: (value: T, partition?: string, timestamp?: number) => void;
+  named?: (value: T, partition?: string, timestamp?: number) => void;
 }
 
 /**
@@ -39,7 +42,8 @@ interface Part<T> {
  *
  * **Reading.** `readEach(max)` takes up to `min(max, turnSize)` values from one partition, then
  * the next partition's turn comes (round robin), skipping partitions at their end; it returns 0 only when
- * every partition is at its end. Cost: the partitions' own, plus O(1) per value.
+ * every partition is at its end. It returns synchronously (a number, no promise) while the
+ * partitions' readers do. Cost: the partitions' own, plus O(1) per value.
  *
  * @example
  * ```ts
@@ -86,36 +90,59 @@ export function partitionedSource<T>(options: PartitionedSourceOptions<T>): Sour
         throw err;
       }
       let turn = 0;
-      const live = (): number => parts.reduce((n, p) => n + (p.done ? 0 : 1), 0);
+      let live = parts.length;
 
-      async function readOne(part: Part<T>, max: number, emit: (value: T, partition?: string, timestamp?: number) => void): Promise<number> {
+      /** Up to `max` values of one partition: synchronously when its reader is (a generator, a file already read). */
+      function readOne(part: Part<T>, max: number, emit: (value: T, partition?: string, timestamp?: number) => void): number | Promise<number> {
         const { reader, name } = part;
         if (reader.readEach !== undefined) {
-          const r = reader.readEach(max, (value, _p, ts) => emit(value, name, ts));
-          return typeof r === 'number' ? r : await r;
+          // one emitter per partition and downstream `emit`, not one closure per turn
+          if (part.emit !== emit) {
+            part.emit = emit;
+            part.named = (value, _p, ts) => emit(value, name, ts);
+          }
+          return reader.readEach(max, part.named!);
         }
-        const values = await reader.read(max);
-        for (const v of values) emit(v, name);
-        return values.length;
+        return (async () => {
+          const values = await reader.read(max);
+          for (const v of values) emit(v, name);
+          return values.length;
+        })();
       }
 
-      async function readEach(max: number, emit: (value: T, partition?: string, timestamp?: number) => void): Promise<number> {
-        while (live() > 0) {
+      /** The next partition with values gives up to `max` of them; 0 once every partition is at its end. */
+      function readEach(max: number, emit: (value: T, partition?: string, timestamp?: number) => void): number | Promise<number> {
+        while (live > 0) {
           const part = parts[turn]!;
           turn = (turn + 1) % parts.length;
           if (part.done) continue;
-          const got = await readOne(part, Math.min(max, turnSize), emit);
+          const got = readOne(part, Math.min(max, turnSize), emit);
+          if (typeof got !== 'number') {
+            return got.then((n) => {
+              if (n > 0) return n;
+              finish(part);
+              return readEach(max, emit);
+            });
+          }
           if (got > 0) return got;
-          part.done = true;
+          finish(part);
         }
         return 0;
+      }
+
+      function finish(part: Part<T>): void {
+        if (part.done) return;
+        part.done = true;
+        live--;
       }
 
       return {
         readEach,
         async read(max: number): Promise<readonly T[]> {
           const out: T[] = [];
-          await readEach(max, (v) => out.push(v));
+          await readEach(max, (v) => {
+            out.push(v);
+          });
           return out;
         },
         partitions: () => parts.filter((p) => !p.done).map((p) => p.name),
