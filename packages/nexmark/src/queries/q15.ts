@@ -1,5 +1,6 @@
 import { filterRecords, mapRecords } from '@weir/stream';
-import { aggregate, countDistinct, tumblingWindow, type Aggregate, type CountDistinctAccumulator } from '@weir/window';
+import { StateError, decodeValue, describeValue, encodeValue } from '@weir/state';
+import { aggregate, countDistinct, tumblingWindow, type AccumulatorCodec, type Aggregate, type CountDistinctAccumulator } from '@weir/window';
 import { isBid, type Bid } from '../model';
 import type { NexmarkQuery } from '../NexmarkQuery';
 
@@ -61,11 +62,34 @@ const distinctOf = (selector: (b: Bid) => number): Aggregate<Bid, CountDistinctA
   ...[1, 2, 3].map((rank) => countDistinct(selector, { filter: rankFilter(rank) })),
 ];
 
+const isCountArray = (x: unknown): x is [number, number, number, number] => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
+const isBytesArray = (x: unknown): x is Uint8Array[] => Array.isArray(x) && x.length === 4 && x.every((b) => b instanceof Uint8Array);
+
+/**
+ * The codec of {@link bidStatistics}: `[bids, latest, bidders, auctions]` in msgpack, each set as
+ * the bytes of its own {@link countDistinct} codec (its members' text, not a msgpack map: the
+ * day's sets are written at every barrier). O(distinct bidders + auctions) both ways.
+ */
+function bidStatisticsCodec(bidders: Aggregate<Bid, CountDistinctAccumulator, number>[], auctions: Aggregate<Bid, CountDistinctAccumulator, number>[]): AccumulatorCodec<BidStatisticsAccumulator> {
+  const where = 'bidStatistics: codec';
+  return {
+    encode: (acc) =>
+      encodeValue([acc.bids, acc.latest, acc.bidders.map((a, i) => bidders[i]!.codec.encode(a)), acc.auctions.map((a, i) => auctions[i]!.codec.encode(a))], `${where}.encode`),
+    decode(bytes) {
+      const v = decodeValue<unknown>(bytes, `${where}.decode`);
+      if (!Array.isArray(v) || v.length !== 4 || !isCountArray(v[0]) || typeof v[1] !== 'number' || !isBytesArray(v[2]) || !isBytesArray(v[3])) {
+        throw new StateError('DESERIALIZATION', `${where}.decode: decoded ${describeValue(v)} is not a bidStatistics accumulator`);
+      }
+      return { bids: v[0], latest: v[1], bidders: v[2].map((b, i) => bidders[i]!.codec.decode(b)), auctions: v[3].map((b, i) => auctions[i]!.codec.decode(b)) };
+    },
+  };
+}
+
 /**
  * q15's and q16's aggregate: `count(*)` and `count(distinct bidder)`, `count(distinct auction)`,
  * each total and `filter (where <price rank>)`, in one accumulator of eight {@link countDistinct}
  * sets and four counts. O(1) expected per bid; O(distinct bidders + auctions) memory and
- * encoding per group (msgpack).
+ * encoding per group (at every store write and barrier).
  *
  * @example
  * ```ts
@@ -97,6 +121,7 @@ export function bidStatistics(): Aggregate<Bid, BidStatisticsAccumulator, BidSta
       a.latest = Math.max(a.latest, b.latest);
       return a;
     },
+    codec: bidStatisticsCodec(bidders, auctions),
     result: (acc) => ({
       totalBids: acc.bids[0],
       rank1Bids: acc.bids[1],

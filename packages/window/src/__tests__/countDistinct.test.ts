@@ -2,7 +2,7 @@
 // session windows against a batch computation of the same windows.
 import fc from 'fast-check';
 import { lastValueFrom, from, toArray, type OperatorFunction } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
+import { InMemoryStore, encodeValue } from '@weir/state';
 import { values, withEventTime, type StreamElement } from '@weir/stream';
 import { AggregationError, WindowError, countDistinct, hoppingWindow, sessionWindow, tumblingWindow } from '@weir/window';
 import { describeAggregateLaws, fold, records, type Rec } from './aggregates/laws';
@@ -78,8 +78,20 @@ describe('countDistinct', () => {
 
   it('decoding bytes that are not its accumulator is a DESERIALIZATION error', () => {
     const agg = countDistinct();
-    const other = countDistinct().codec.encode({ n: 2, seen: { sa: 1 } });
-    expect(() => agg.codec.decode(other)).toThrow(/is not a countDistinct accumulator/);
+    const good = agg.codec.encode(fold(agg, [['a', 0], [1, 0], [1n, 0], [true, 0]]));
+    const bad: Uint8Array[] = [
+      encodeValue({ n: 2, seen: { sa: 1 } }), // the old msgpack layout
+      good.subarray(0, good.length - 1), // cut short
+      Uint8Array.of(...good, 0), // a byte too many
+      Uint8Array.of(0xc1, 0, 0, 0, 1, 1, 0x78), // member "x": no tag
+      Uint8Array.of(0xc1, 0, 0, 0, 2, 1, 0x54, 1, 0x54), // "T" twice
+    ];
+    for (const bytes of bad) expect(() => agg.codec.decode(bytes)).toThrow(/is not a countDistinct accumulator/);
+    // what it writes comes back the same set (0 and -0 one value, NaN kept, strings of any text)
+    const acc = fold(agg, [[1, 0], [1n, 0], ['1', 0], [true, 0], [false, 0], [NaN, 0], [-0, 0], [0, 0], ['', 0], ['é\u0000x', 0], ['y'.repeat(300), 0]]);
+    const back = agg.codec.decode(agg.codec.encode(acc));
+    expect(back).toEqual(acc);
+    expect(agg.result(back)).toBe(10);
   });
 });
 

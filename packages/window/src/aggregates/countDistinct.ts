@@ -3,7 +3,7 @@ import { checkWindowOptionKeys } from '../checkWindowOptionKeys';
 import { WindowError } from '../WindowError';
 import type { Aggregate } from './Aggregate';
 import { AggregationError } from './AggregationError';
-import { msgpackCodec } from './msgpackCodec';
+import { countDistinctCodec } from './countDistinctCodec';
 import { selectorOf } from './selectorOf';
 
 /**
@@ -51,11 +51,6 @@ function memberOf(value: unknown): string | undefined {
   }
 }
 
-const isAccumulator = (x: unknown): x is CountDistinctAccumulator => {
-  if (typeof x !== 'object' || x === null) return false;
-  const { n, seen } = x as Partial<CountDistinctAccumulator>;
-  return typeof n === 'number' && typeof seen === 'object' && seen !== null && !Array.isArray(seen) && Object.keys(seen).length === n;
-};
 
 /**
  * The number of distinct values per window (SQL `COUNT(DISTINCT x)`): of the record itself, or of
@@ -67,7 +62,8 @@ const isAccumulator = (x: unknown): x is CountDistinctAccumulator => {
  *
  * The accumulator is the set itself ({@link CountDistinctAccumulator}, plain data): exact, with no
  * estimation, and its cost grows with the number of distinct values d of a window: O(d) memory,
- * O(d) to encode and decode (msgpack, with a shape check) at every store write and restore.
+ * O(d) to encode and decode (the members' UTF-8 text, each after its length, checked on decode)
+ * at every store write, barrier and restore.
  * `add` O(1) expected; `merge` O(|b|), `b` folded into `a` (`b` itself returned when `a` is empty,
  * never mutated); `result` O(1). For windows of many millions of distinct values, an
  * approximate sketch would be the cheaper choice; none is built in.
@@ -126,6 +122,6 @@ export function countDistinct<T>(selector?: (value: T) => unknown, options?: Cou
       return a;
     },
     result: (acc: CountDistinctAccumulator): number => acc.n,
-    codec: msgpackCodec<CountDistinctAccumulator>('countDistinct', isAccumulator),
+    codec: countDistinctCodec,
   });
 }
