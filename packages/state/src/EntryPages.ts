@@ -57,10 +57,16 @@ export class Page {
     return new Page(v, meta, b.bytes, 0, 0);
   }
 
-  /** A copy of this page for version `v`, its live records packed into a buffer with room for `extra` more bytes. */
-  copy(v: number, extra: number): Page {
+  /**
+   * A copy of this page for version `v`, its live records packed into a buffer with room for
+   * `extra` more bytes. With `slot` (>= 0), that slot's value is about to be replaced by one of
+   * `valueLength` bytes: only its key is copied, with room for the new value after it (a store
+   * replacing a large value, such as a window's 256 KiB barrier log chunk, copies it for nothing
+   * otherwise); its value bytes are left unset for the caller to write.
+   */
+  copy(v: number, extra: number, slot = -1, valueLength = 0): Page {
     const page = new Page(v, this.meta, this.bytes, this.used, this.live);
-    page.repack(extra);
+    page.repack(extra, slot, valueLength);
     return page;
   }
 
@@ -77,18 +83,32 @@ export class Page {
    * Packs the live records into a fresh buffer with room for `extra` more bytes (then an eighth
    * more): the buffer this page had is never written again, so a copy may start from a shared one.
    */
-  repack(extra: number): void {
+  repack(extra: number, slot = -1, valueLength = 0): void {
+    const src = this.bytes;
+    const from = this.meta;
+    const ms = slot * META;
+    if (slot >= 0) {
+      // the slot keeps its key and gets exactly the new value's room
+      const capacity = from[ms + 1]! + valueLength;
+      this.live += capacity - from[ms + 3]!;
+    }
     const want = this.live + extra;
     const b = pageBuffer(Math.max(MIN_PAGE_BYTES, want + (want >> 3)));
     const out = b.bytes;
-    const src = this.bytes;
-    const from = this.meta;
     const meta = b.meta;
     meta.set(from);
     let pos = 0;
     for (let m = 0; m < PAGE_IDS * META; m += META) {
       const off = from[m]!;
       if (off < 0) continue;
+      if (m === ms) {
+        const keyLen = from[m + 1]!;
+        out.set(src.subarray(off, off + keyLen), pos);
+        meta[m] = pos;
+        meta[m + 3] = keyLen + valueLength;
+        pos += keyLen + valueLength;
+        continue;
+      }
       const len = from[m + 1]! + from[m + 2]!;
       out.set(src.subarray(off, off + len), pos);
       meta[m] = pos;
@@ -247,7 +267,14 @@ export class EntryPages {
     const keyLen = page.meta[m + 1]!;
     const oldLen = page.meta[m + 2]!;
     const need = keyLen + value.length;
-    page = this.writable(p, need);
+    if (page.v !== this.ver) {
+      // a shared page: copied without the value being replaced, with room for the new one
+      page = page.copy(this.ver, 0, id & PAGE_MASK, value.length);
+      this.pages[p] = page;
+      page.bytes.set(value, page.meta[m]! + keyLen);
+      page.meta[m + 2] = value.length;
+      return oldLen;
+    }
     const meta = page.meta;
     const off = meta[m]!;
     if (need <= meta[m + 3]!) {
