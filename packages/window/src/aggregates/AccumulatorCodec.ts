@@ -15,4 +15,19 @@ export interface AccumulatorCodec<A> {
   encode(acc: A): Uint8Array;
   /** An accumulator from bytes written by {@link AccumulatorCodec.encode}. */
   decode(bytes: Uint8Array): A;
+  /**
+   * Optional: writes exactly the bytes {@link AccumulatorCodec.encode} would return into `out`
+   * from index `at`, allocating nothing, and returns the index after them, or -1 when they do not
+   * fit (what was written past `at` is then ignored). A window's checkpoint barrier logs up to
+   * `cacheSize` accumulators in one turn of the event loop (docs/architecture.md §5.7), and this
+   * spares it an array per accumulator; without it, `encode` is called and its bytes copied.
+   * Cost: O(encoded size).
+   *
+   * @example
+   * ```ts
+   * const out = new Uint8Array(32);
+   * count().codec.encodeInto!(3, out, 4); // 12: out[4..12] holds codec.encode(3)
+   * ```
+   */
+  encodeInto?(acc: A, out: Uint8Array, at: number): number;
 }

@@ -1,7 +1,7 @@
 import { StateError } from '@weir/state';
 import type { AccumulatorCodec } from './AccumulatorCodec';
 import type { Aggregate } from './Aggregate';
-import { readFloat64s, writeFloat64s } from './float64Codec';
+import { readFloat64s, writeFloat64s, writeFloat64sInto } from './float64Codec';
 import { finiteNumber, selectorOf } from './selectorOf';
 
 /** The accumulator of {@link avg}: the running sum and the number of values, plain data. */
@@ -15,6 +15,7 @@ const WHERE = 'avg: codec.decode';
 /** 16 bytes: sum then count, little-endian doubles. */
 const avgCodec: AccumulatorCodec<AvgAccumulator> = Object.freeze({
   encode: (acc: AvgAccumulator): Uint8Array => writeFloat64s(2, acc.sum, acc.count),
+  encodeInto: (acc: AvgAccumulator, out: Uint8Array, at: number): number => writeFloat64sInto(out, at, 2, acc.sum, acc.count),
   decode(bytes: Uint8Array): AvgAccumulator {
     const f = readFloat64s(bytes, 2, WHERE);
     const sum = f[0]!;

@@ -18,8 +18,8 @@
 import type { AccumulatorCodec } from '../aggregates/AccumulatorCodec';
 import type { Cached, KeyPart, StateStore } from '@weir/state';
 import { KeyArena } from './KeyArena';
-import { StateCache, type StateCodec } from './StateCache';
-import { HEADER_BYTES, Scratch, groupValue, type WindowKeys } from './windowState';
+import { StateCache, writeLength, type StateCodec } from './StateCache';
+import { HEADER_BYTES, Scratch, groupValue, writeHeader, type WindowKeys } from './windowState';
 
 /** `flags[i]`: the group's result was emitted (the stored FLAG_EMITTED, same bit). */
 export const EMITTED = 1;
@@ -92,9 +92,12 @@ export class GroupTable<K, A> {
     return (this.flags[i]! & KEYED) === 0 ? undefined : this.storeKeys.get(i);
   }
 
-  /** Hands group `i`'s store key to `append` as a range (no view); false while not known. O(1). */
-  appendStoreKey(i: number, append: (bytes: Uint8Array, from: number, to: number) => void): boolean {
-    return (this.flags[i]! & KEYED) !== 0 && this.storeKeys.appendTo(i, append);
+  /**
+   * Copies group `i`'s store key into `out` from index `at`; returns the index after it, or -1
+   * while the key is not known or does not fit. O(key length), no allocation.
+   */
+  copyStoreKey(i: number, out: Uint8Array, at: number): number {
+    return (this.flags[i]! & KEYED) === 0 ? -1 : this.storeKeys.copyTo(i, out, at);
   }
 
   /** Keeps `storeKey` (copied) as group `i`'s store key, if not known yet. O(key length). */
@@ -199,6 +202,7 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
   const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, codec.encode(table.accs[i]!));
   const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.knownKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
   let cache: GroupCache<K, A> | undefined = undefined;
+  const direct = codec.encodeInto !== undefined;
   const stateCodec: StateCodec<GroupRef<K, A>> = {
     write(ref) {
       const { table, i } = ref;
@@ -210,7 +214,27 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
     },
     keyView: keyOf,
     valueView: valueOf,
-    logKey: ({ table, i }, append) => table.appendStoreKey(i, append),
+    // [u32 n, key, u32 m, seq(6) flags(1) acc]: the key from the table's arena, the accumulator
+    // encoded in place when its codec can (else encoded, then copied)
+    logInto({ table, i }, out, at) {
+      const keyEnd = table.copyStoreKey(i, out, at + 4);
+      const v = keyEnd + 4;
+      if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
+      writeLength(out, at, keyEnd - at - 4);
+      writeHeader(out, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, v);
+      const acc = table.accs[i]!;
+      let end: number;
+      if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
+      else {
+        const bytes = codec.encode(acc);
+        end = v + HEADER_BYTES + bytes.length;
+        if (end > out.length) return -1;
+        out.set(bytes, v + HEADER_BYTES);
+      }
+      if (end < 0) return -1;
+      writeLength(out, keyEnd, end - v);
+      return end;
+    },
   };
   cache = new GroupCache<K, A>(store, keys, capacity, stateCodec);
   return cache;

@@ -13,10 +13,22 @@ export interface StateCodec<E> {
   /** The entry's value; may be a view valid only until the next `keyView` or `valueView`. */
   valueView(entry: E): Uint8Array;
   /**
-   * Optional: hands the entry's key to the barrier log as `bytes[from, to)` without making a view
-   * (a barrier logs up to `capacity` keys in one turn); returns false to use {@link keyView}.
+   * Optional: writes the entry's barrier log record, `[u32 n, key, u32 m, value]` (big-endian
+   * lengths, the bytes {@link keyView} and {@link valueView} would give), straight into `out` from
+   * index `at`, with no view or array made on the way (a barrier logs up to `capacity` entries in
+   * one turn); returns the index after the record, or -1 when the entry cannot (its key is not
+   * known yet) or the record does not fit in `out`: the views are used then. What it writes past
+   * `at` before returning -1 is ignored.
    */
-  logKey?(entry: E, append: (bytes: Uint8Array, from: number, to: number) => void): boolean;
+  logInto?(entry: E, out: Uint8Array, at: number): number;
+}
+
+/** Writes `n` as a 4-byte big-endian length at `out[at]`. */
+export function writeLength(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 /** Bytes of a log chunk before the next chunk starts (a chunk can exceed it by one entry). */
@@ -32,7 +44,8 @@ const CHUNK_BYTES = 256 * 1024;
  * - At a barrier ({@link flush}), the entries still waiting are not written one by one: they are
  *   encoded into the barrier log (the LOG section, chunks of about 256 KiB, replacing the previous
  *   log) and keep waiting. A store put per entry costs a hash and a tree insert; encoding one
- *   costs a copy, so a barrier stays short however large the cache (about 0.1 µs per entry).
+ *   costs a copy, so a barrier stays short however large the cache (about 0.1 µs per entry: the
+ *   record is written straight into the chunk, see {@link StateCodec.logInto}).
  *   A restored engine lays the log over the stored entries ({@link loadSection}) and marks what
  *   came from it as changed again.
  * - When nothing waits any more (purged or written), the log says nothing the stored entries do
@@ -46,7 +59,6 @@ export class StateCache<E extends Cached> {
   private chunks = 0;
   private buf = new Uint8Array(1024);
   private pos = 0;
-  private readonly appendRange = (bytes: Uint8Array, from: number, to: number): void => this.append(bytes, from, to);
 
   constructor(
     private readonly store: StateStore,
@@ -84,9 +96,14 @@ export class StateCache<E extends Cached> {
     let chunk = 0;
     this.pos = 0;
     const codec = this.codec;
+    const direct = codec.logInto !== undefined;
     this.cache.forEachWaiting((entry) => {
-      if (codec.logKey?.(entry, this.appendRange) !== true) this.append(codec.keyView(entry));
-      this.append(codec.valueView(entry));
+      const end = direct ? codec.logInto!(entry, this.buf, this.pos) : -1;
+      if (end >= 0) this.pos = end;
+      else {
+        this.append(codec.keyView(entry));
+        this.append(codec.valueView(entry));
+      }
       if (this.pos >= CHUNK_BYTES) {
         this.store.put(this.keys.log(chunk++), this.buf.subarray(0, this.pos));
         this.pos = 0;
@@ -104,9 +121,9 @@ export class StateCache<E extends Cached> {
     this.chunks = first;
   }
 
-  /** Appends `bytes[from, to)` with a 4-byte big-endian length. */
-  private append(bytes: Uint8Array, from = 0, to = bytes.length): void {
-    const n = to - from;
+  /** Appends `bytes` with a 4-byte big-endian length. */
+  private append(bytes: Uint8Array): void {
+    const n = bytes.length;
     const need = this.pos + 4 + n;
     if (need > this.buf.length) {
       const grown = new Uint8Array(Math.max(need, 2 * this.buf.length));
@@ -115,14 +132,12 @@ export class StateCache<E extends Cached> {
     }
     const buf = this.buf;
     let at = this.pos;
-    buf[at++] = n >>> 24;
-    buf[at++] = (n >>> 16) & 0xff;
-    buf[at++] = (n >>> 8) & 0xff;
-    buf[at++] = n & 0xff;
+    writeLength(buf, at, n);
+    at += 4;
     // short keys and values: a loop beats a typed-array copy's call overhead
-    if (n <= 32) for (let k = from; k < to; k++) buf[at++] = bytes[k]!;
+    if (n <= 32) for (let k = 0; k < n; k++) buf[at++] = bytes[k]!;
     else {
-      buf.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), at);
+      buf.set(bytes, at);
       at += n;
     }
     this.pos = at;

@@ -97,17 +97,17 @@ export class WindowKeys extends OperatorKeys {
   }
 }
 
-/** Writes the 7-byte group header into `out`. */
-export function writeHeader(out: Uint8Array, seq: number, flags: number): void {
+/** Writes the 7-byte group header into `out` from index `at` (0 unless given). */
+export function writeHeader(out: Uint8Array, seq: number, flags: number, at = 0): void {
   const hi = Math.floor(seq / 0x100000000);
   const lo = seq >>> 0;
-  out[0] = (hi >>> 8) & 0xff;
-  out[1] = hi & 0xff;
-  out[2] = lo >>> 24;
-  out[3] = (lo >>> 16) & 0xff;
-  out[4] = (lo >>> 8) & 0xff;
-  out[5] = lo & 0xff;
-  out[6] = flags;
+  out[at] = (hi >>> 8) & 0xff;
+  out[at + 1] = hi & 0xff;
+  out[at + 2] = lo >>> 24;
+  out[at + 3] = (lo >>> 16) & 0xff;
+  out[at + 4] = (lo >>> 8) & 0xff;
+  out[at + 5] = lo & 0xff;
+  out[at + 6] = flags;
 }
 
 /** Reads the sequence number of a group header. */

@@ -5,7 +5,7 @@ import { KeyArena } from '../../operators/KeyArena';
 describe('KeyArena', () => {
   it('gives back every key set, by slot, as the bytes it was given (keys of any length, slots in any order)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: 400 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 200 }), (sets) => {
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 400 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 200 }), fc.nat({ max: 40 }), (sets, at) => {
         const arena = new KeyArena();
         const model = new Map<number, Uint8Array>();
         for (const [slot, key] of sets) {
@@ -18,9 +18,13 @@ describe('KeyArena', () => {
           const want = model.get(slot);
           expect(arena.has(slot)).toBe(want !== undefined);
           expect(arena.get(slot) === undefined ? undefined : Array.from(arena.get(slot)!)).toEqual(want === undefined ? undefined : Array.from(want));
-          const ranges: number[][] = [];
-          expect(arena.appendTo(slot, (bytes, from, to) => ranges.push(Array.from(bytes.subarray(from, to))))).toBe(want !== undefined);
-          expect(ranges).toEqual(want === undefined ? [] : [Array.from(want)]);
+          // copyTo: the key's bytes at `at`, nothing else touched; -1 without a key or room
+          const out = new Uint8Array(at + (want?.length ?? 0) + 3).fill(9);
+          expect(arena.copyTo(slot, out, at)).toBe(want === undefined ? -1 : at + want.length);
+          const expected = new Uint8Array(out.length).fill(9);
+          if (want !== undefined) expected.set(want, at);
+          expect(Buffer.compare(out, expected)).toBe(0);
+          if (want !== undefined && want.length > 0) expect(arena.copyTo(slot, new Uint8Array(at + want.length - 1), at)).toBe(-1);
         }
       }),
     );

@@ -1,10 +1,11 @@
 // The barrier log (StateCache): what a barrier records instead of writing each changed entry,
 // read back by a restored operator, whatever its own cacheSize.
-import { InMemoryStore } from '@weir/state';
+import fc from 'fast-check';
+import { InMemoryStore, toHex } from '@weir/state';
 import { barrier, record, watermark, type StreamElement } from '@weir/stream';
-import { count, hoppingWindow, sessionWindow, tumblingWindow, type WindowResult } from '@weir/window';
+import { avg, count, hoppingWindow, sessionWindow, sum, tumblingWindow, type Aggregate, type AccumulatorCodec, type WindowResult } from '@weir/window';
 import { drive } from './alignedOracle';
-import { LOG, WindowKeys } from '../../operators/windowState';
+import { GROUP, LOG, WindowKeys, readLogChunk } from '../../operators/windowState';
 
 type In = StreamElement<{ k: string }>;
 type Out = StreamElement<WindowResult<string, number>>;
@@ -46,5 +47,78 @@ describe.each(Object.entries(MAKERS))('%s window: the barrier log', (_, make) =>
     expect(logChunks(store)).toBe(1);
     drive(make(store), []); // restarts on the store, then the end of input purges every window
     expect(logChunks(store)).toBe(0);
+  });
+});
+
+describe('the barrier log, written straight into its chunks', () => {
+  // A window's barrier log is written record by record into the chunk (keys copied from the
+  // group table's arena, accumulators through codec.encodeInto, or encode + copy without it, and
+  // through the key and value views when a record does not fit the chunk's buffer yet). Whatever
+  // the path, every logged record must be exactly the entry a write-through window stores.
+  const keyArb = fc.constantFrom('a', 'b', 'c', 'dd', 'a-much-longer-key-'.repeat(4), '');
+  const inputArb = fc.array(fc.tuple(keyArb, fc.nat({ max: 40 }), fc.integer({ min: -3, max: 5 })), { minLength: 1, maxLength: 120 });
+  const sumOf = (e: { k: string; x: number }): number => e.x;
+  const plainCodec = <A>(c: AccumulatorCodec<A>): AccumulatorCodec<A> => ({ encode: (a) => c.encode(a), decode: (b) => c.decode(b) });
+  const aggregates = {
+    count: () => count<{ k: string; x: number }>(),
+    avg: () => avg(sumOf),
+    'sum, codec without encodeInto': () => {
+      const s = sum(sumOf);
+      return { ...s, codec: plainCodec(s.codec) };
+    },
+  };
+
+  it.each(Object.keys(aggregates))('%s: every logged record is the write-through entry of its key', (name) => {
+    const make = aggregates[name as keyof typeof aggregates] as () => Aggregate<{ k: string; x: number }, unknown, number>;
+    fc.assert(
+      fc.property(inputArb, fc.integer({ min: 1, max: 50 }), fc.boolean(), (input, cacheSize, hopping) => {
+        const elements = (): StreamElement<{ k: string; x: number }>[] => [...input.map(([k, ts, x]) => record({ k, x }, ts)), barrier(1)];
+        const op = (store: InMemoryStore, c: number) =>
+          hopping
+            ? hoppingWindow({ size: 10, slide: 5, key: (e: { k: string }) => e.k, aggregate: make(), store, name: 'w', cacheSize: c })
+            : tumblingWindow({ size: 10, key: (e: { k: string }) => e.k, aggregate: make(), store, name: 'w', cacheSize: c });
+        const through = new InMemoryStore();
+        drive(op(through, 0), elements(), false);
+        const cached = new InMemoryStore();
+        drive(op(cached, cacheSize), elements(), false);
+        const keys = new WindowKeys('w');
+        let logged = 0;
+        for (const [, chunk] of cached.prefixScan(keys.section(LOG))) {
+          for (const [k, v] of readLogChunk(chunk, 'test')) {
+            logged++;
+            expect(toHex(v)).toBe(toHex(through.get(k) ?? new Uint8Array(0)));
+          }
+        }
+        // what is not logged, the cached window wrote under its key
+        let stored = 0;
+        for (const _ of keys.scanKeyed(cached, GROUP)) stored++;
+        expect(logged + stored).toBeGreaterThanOrEqual([...keys.scanKeyed(through, GROUP)].length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('codec.encodeInto (the barrier log encodes accumulators in place)', () => {
+  const codecs = {
+    'float64Codec (count, sum, min, max)': { codec: count().codec as AccumulatorCodec<unknown>, acc: fc.double() as fc.Arbitrary<unknown> },
+    avg: { codec: avg().codec as AccumulatorCodec<unknown>, acc: fc.record({ sum: fc.double(), count: fc.nat() }) as fc.Arbitrary<unknown> },
+  };
+  it.each(Object.keys(codecs))('%s: writes exactly the bytes of encode at the offset, touches nothing else, -1 without room', (name) => {
+    const { codec, acc: accArb } = codecs[name as keyof typeof codecs];
+    fc.assert(
+      fc.property(accArb, fc.nat({ max: 20 }), fc.nat({ max: 20 }), (acc, at, room) => {
+        const want = codec.encode(acc);
+        const out = new Uint8Array(at + room).fill(0xa5);
+        const end = codec.encodeInto!(acc, out, at);
+        if (room < want.length) {
+          expect(end).toBe(-1);
+          return;
+        }
+        expect(end).toBe(at + want.length);
+        expect(toHex(out.subarray(at, end))).toBe(toHex(want));
+        expect(out.subarray(0, at).every((b) => b === 0xa5) && out.subarray(end).every((b) => b === 0xa5)).toBe(true);
+      }),
+    );
   });
 });
