@@ -8,7 +8,9 @@
 // Throughput: records of all workers / the job's time, from the first worker's start of reading
 // to the last worker's end (each worker reports its own start and duration; process start-up
 // (ts-node, ~2-5 s here) is excluded and reported apart), and records per CPU-second of the
-// workers, which other processes on the machine do not change.
+// workers, which other processes on the machine do not change, and from those CPU times the
+// speed-up two idle cores would give (a worker's main thread bounds one worker; two workers share
+// two cores with their GC and file-writing threads).
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,8 @@ interface Round {
   readonly perWorkerMs: number[];
   /** CPU time (user + system) of each worker's run, ms. */
   readonly perWorkerCpuMs: number[];
+  /** The same, of each worker's main thread alone (Linux; else NaN). */
+  readonly perWorkerMainCpuMs: number[];
 }
 
 async function throughputRound(root: string, workers: number, round: number): Promise<Round> {
@@ -62,11 +66,11 @@ async function throughputRound(root: string, workers: number, round: number): Pr
   await fs.writeFile(gate, '');
   await run.done;
   const wallMs = Date.now() - t0;
-  const reports = readdirSync(report).map((f) => JSON.parse(readFileSync(join(report, f), 'utf8')) as { records: number; ms: number; cpuMs: number; startedAt: number });
+  const reports = readdirSync(report).map((f) => JSON.parse(readFileSync(join(report, f), 'utf8')) as { records: number; ms: number; cpuMs: number; mainCpuMs?: number; startedAt: number });
   const start = Math.min(...reports.map((r) => r.startedAt));
   const end = Math.max(...reports.map((r) => r.startedAt + r.ms));
   await fs.rm(dir, { recursive: true, force: true });
-  return { workers, records: reports.reduce((a, r) => a + r.records, 0), jobMs: end - start, wallMs, perWorkerMs: reports.map((r) => r.ms), perWorkerCpuMs: reports.map((r) => r.cpuMs) };
+  return { workers, records: reports.reduce((a, r) => a + r.records, 0), jobMs: end - start, wallMs, perWorkerMs: reports.map((r) => r.ms), perWorkerCpuMs: reports.map((r) => r.cpuMs), perWorkerMainCpuMs: reports.map((r) => r.mainCpuMs ?? Number.NaN) };
 }
 
 /** A 1-worker checkpoint with ~KEYS keys in one open window, rescaled to 2; the new workers' restore timed. */
@@ -132,6 +136,13 @@ async function main(): Promise<void> {
     // records per CPU-second of the workers: how much work partitioning adds, whatever the load
     const perCpu = (x: Round): number => x.records / (x.perWorkerCpuMs.reduce((a, b) => a + b, 0) / 1000);
     const efficiency = median(two.map(perCpu)) / median(one.map(perCpu));
+    // One worker can go no faster than its main thread (records per main-thread CPU-second); two
+    // workers on two idle cores no faster than 2 cores x their records per CPU-second. Their ratio
+    // is the speed-up an idle machine would show, computed from CPU times: other processes do
+    // not change it as they change the wall-clock one.
+    const offMain = (x: Round): number => 1 - x.perWorkerMainCpuMs.reduce((a, b) => a + b, 0) / x.perWorkerCpuMs.reduce((a, b) => a + b, 0);
+    const perMainCpu = (x: Round): number => x.records / (x.perWorkerMainCpuMs[0]! / 1000);
+    const ceiling = (2 * median(two.map(perCpu))) / median(one.map(perMainCpu));
     const rescale = await rescaleResume(root);
     const loadAfter = loadavg();
     const throughputRows: string[][] = ROUNDS === 0 ? [] : [
@@ -141,6 +152,9 @@ async function main(): Promise<void> {
         ['1 worker, records per CPU-second', median(one.map(perCpu)).toFixed(0), one.map((x) => perCpu(x).toFixed(0)).join(' ')],
         ['2 workers, records per CPU-second (both)', median(two.map(perCpu)).toFixed(0), two.map((x) => perCpu(x).toFixed(0)).join(' ')],
         ['CPU efficiency 2 / 1 (x 2 = the speed-up if each worker had a core of its own)', efficiency.toFixed(2), ''],
+        ['1 worker, share of its CPU time off the main thread (GC, compiler, file writes)', median(one.map(offMain)).toFixed(3), one.map((x) => offMain(x).toFixed(3)).join(' ')],
+        ['1 worker, records per main-thread CPU-second', median(one.map(perMainCpu)).toFixed(0), one.map((x) => perMainCpu(x).toFixed(0)).join(' ')],
+        ['speed-up 2 / 1 on 2 idle cores, from CPU times (2 x 2-worker rate per CPU-s / 1-worker rate per main-thread CPU-s)', ceiling.toFixed(2), ''],
         ['wall time incl. process start, 1 worker, ms', median(one.map((x) => x.wallMs)).toFixed(0), ''],
         ['wall time incl. process start, 2 workers, ms', median(two.map((x) => x.wallMs)).toFixed(0), ''],
       ];
@@ -167,6 +181,9 @@ async function main(): Promise<void> {
       speedup,
       recordsPerCpuSecond: { one: median(one.map(perCpu)), two: median(two.map(perCpu)) },
       cpuEfficiency: efficiency,
+      offMainThreadShareOneWorker: median(one.map(offMain)),
+      recordsPerMainThreadCpuSecondOneWorker: median(one.map(perMainCpu)),
+      idleSpeedupFromCpuTimes: ceiling,
       rescale: { keys: KEYS, ...rescale },
     });
     console.log(`wrote ${file}`);

@@ -4,33 +4,16 @@
 //
 //   TS_NODE_TRANSPILE_ONLY=1 node [--cpu-prof | --trace-gc] -r ts-node/register -r tsconfig-paths/register \
 //     packages/partition/bench/profileWorker.ts [--events-per-partition N]
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWindowWorker, testStorage } from '../src/testing';
+import { threadCpuMs } from '../src/testing/threadCpuMs';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-
-/** CPU ms of this process's main thread and of its other threads (V8's GC helpers, libuv's pool), from /proc (Linux). */
-function threadCpuMs(): { main: number; others: number } | undefined {
-  try {
-    let main = 0;
-    let others = 0;
-    for (const tid of readdirSync('/proc/self/task')) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
-      if (Number(tid) === process.pid) main += ms;
-      else others += ms;
-    }
-    return { main, others };
-  } catch {
-    return undefined;
-  }
-}
 
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'weir-profile-worker-'));

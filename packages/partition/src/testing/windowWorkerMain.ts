@@ -2,7 +2,7 @@
 // window job, opened from WEIR_PARTITION_DIR / WEIR_WORKER. Input: WEIR_TEST_INPUT (a directory of
 // clicks-<p>.jsonl) or WEIR_TEST_GENERATED ("<per partition>,<pages>"); WEIR_TEST_DELAY_MS slows
 // every read; WEIR_TEST_CHECKPOINT_EVERY and WEIR_TEST_BATCH set the coordinator's pace. Prints
-// one JSON line { worker, pid, records, ms, cpuMs } on stdout when done (or into the directory
+// one JSON line { worker, pid, records, ms, cpuMs, mainCpuMs (Linux) } on stdout when done (or into the directory
 // WEIR_TEST_REPORT). With WEIR_TEST_GATE=<path> it writes <path>.ready-<worker> once open and waits
 // for <path> to exist before reading.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FENCED_EXIT_CODE, isFenced } from '../index';
 import { workerFromEnv } from '../workerFromEnv';
 import { slowedSource } from './slowedSource';
+import { threadCpuMs } from './threadCpuMs';
 import { runWindowWorker } from './windowJob';
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   }
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuMs();
   const summary = await runWindowWorker({
     worker: w.ownership.worker,
     workers: w.layout.workers,
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
     batchSize: Number(env['WEIR_TEST_BATCH'] ?? 1_000),
   });
   const cpu = process.cpuUsage(cpu0);
-  const line = JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, startedAt: performance.timeOrigin + t0 });
+  const threads1 = threadCpuMs();
+  const mainCpuMs = threads0 !== undefined && threads1 !== undefined ? threads1.main - threads0.main : undefined;
+  const line = JSON.stringify({ worker: w.ownership.worker, pid: process.pid, records: summary.recordsRead, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs, startedAt: performance.timeOrigin + t0 });
   const reportDir = env['WEIR_TEST_REPORT'];
   if (reportDir !== undefined) writeFileSync(join(reportDir, `worker-${w.ownership.worker}-${process.pid}.json`), line);
   else process.stdout.write(`${line}\n`);
