@@ -111,17 +111,23 @@ export function aggregate<T, A, R>(spec: AggregateSpec<T, A, R>): Aggregate<T, A
       throw new WindowError('INVALID_ARGUMENT', `${where}: spec.codec.${member} must be a function, got ${describeValue(codec[member])}`, codec[member]);
     }
   }
+  if (codec.encodeInto !== undefined && typeof codec.encodeInto !== 'function') {
+    throw new WindowError('INVALID_ARGUMENT', `${where}: spec.codec.encodeInto must be a function when given, got ${describeValue(codec.encodeInto)}`, codec.encodeInto);
+  }
   const { create, add, merge, result } = spec;
-  const { encode, decode } = codec;
+  const { encode, decode, encodeInto } = codec;
+  const captured: AccumulatorCodec<A> = {
+    encode: (acc: A): Uint8Array => encode(acc),
+    decode: (bytes: Uint8Array): A => decode(bytes),
+  };
+  // kept when the codec has it: a barrier then logs the accumulator without an array of its own
+  if (encodeInto !== undefined) captured.encodeInto = (acc: A, out: Uint8Array, at: number): number => encodeInto(acc, out, at);
   return Object.freeze({
     name,
     create: (): A => create(),
     add: (acc: A, value: T, timestamp: number): A => add(acc, value, timestamp),
     merge: (a: A, b: A): A => merge(a, b),
     result: (acc: A): R => result(acc),
-    codec: Object.freeze({
-      encode: (acc: A): Uint8Array => encode(acc),
-      decode: (bytes: Uint8Array): A => decode(bytes),
-    }),
+    codec: Object.freeze(captured),
   });
 }

@@ -51,6 +51,12 @@ describe('aggregate', () => {
     expect(tally.name).toBe('aggregate');
     expect(tally.codec.encode(2)).toHaveLength(8);
     expect(tally.codec.decode(tally.codec.encode(2))).toBe(2);
+    // the codec's encodeInto is kept (a barrier logs through it), writing encode's bytes
+    const out = new Uint8Array(16);
+    expect(tally.codec.encodeInto?.(2, out, 4)).toBe(12);
+    expect(out.subarray(4, 12)).toEqual(tally.codec.encode(2));
+    expect(() => aggregate({ ...rangeSpec, codec: { ...codec, encodeInto: 1 } } as never)).toThrow(/spec\.codec\.encodeInto must be a function when given, got number 1/);
+    expect(aggregate(rangeSpec).codec.encodeInto).toBeUndefined();
   });
 
   it('names the missing or mistyped member in a WindowError INVALID_ARGUMENT', () => {
