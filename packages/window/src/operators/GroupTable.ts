@@ -199,7 +199,15 @@ export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
  */
 export function groupCache<K extends KeyPart, A>(store: StateStore, keys: WindowKeys, capacity: number, codec: AccumulatorCodec<A>): GroupCache<K, A> {
   const scratch = new Scratch();
-  const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, codec.encode(table.accs[i]!));
+  // An accumulator logInto encoded but could not fit in the log's chunk (one larger than the
+  // chunk: a big set, say): the valueView that follows at once takes its bytes, not a second encoding.
+  let spare: { readonly acc: A; readonly bytes: Uint8Array } | undefined;
+  const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => {
+    const acc = table.accs[i]!;
+    const bytes = spare !== undefined && spare.acc === acc ? spare.bytes : codec.encode(acc);
+    spare = undefined;
+    return groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, bytes);
+  };
   const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.knownKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
   let cache: GroupCache<K, A> | undefined = undefined;
   const direct = codec.encodeInto !== undefined;
@@ -217,6 +225,7 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
     // [u32 n, key, u32 m, seq(6) flags(1) acc]: the key from the table's arena, the accumulator
     // encoded in place when its codec can (else encoded, then copied)
     logInto({ table, i }, out, at) {
+      spare = undefined;
       const keyEnd = table.copyStoreKey(i, out, at + 4);
       const v = keyEnd + 4;
       if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
@@ -228,7 +237,10 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
       else {
         const bytes = codec.encode(acc);
         end = v + HEADER_BYTES + bytes.length;
-        if (end > out.length) return -1;
+        if (end > out.length) {
+          spare = { acc, bytes };
+          return -1;
+        }
         out.set(bytes, v + HEADER_BYTES);
       }
       if (end < 0) return -1;

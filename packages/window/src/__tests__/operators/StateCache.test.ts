@@ -99,6 +99,29 @@ describe('the barrier log, written straight into its chunks', () => {
   });
 });
 
+describe('an accumulator larger than a log chunk', () => {
+  it('is encoded once per barrier and logged whole (regression: it was encoded twice)', () => {
+    let encodes = 0;
+    const big = (): Aggregate<{ k: string }, string[], number> => {
+      const codec: AccumulatorCodec<string[]> = {
+        encode: (acc) => {
+          encodes++;
+          return new TextEncoder().encode(acc.join('\n'));
+        },
+        decode: (bytes) => new TextDecoder().decode(bytes).split('\n'),
+      };
+      return { name: 'big', create: () => [], add: (acc) => [...acc, 'x'.repeat(1000)], merge: (a, b) => [...a, ...b], result: (acc) => acc.length, codec };
+    };
+    const store = new InMemoryStore();
+    const op = tumblingWindow({ size: 1_000, key: (e: { k: string }) => e.k, aggregate: big(), store, name: 'w' });
+    drive(op, [...Array.from({ length: 400 }, (_, i) => ev(i % 2 === 0 ? 'a' : 'b', i)), barrier(1)], false); // two groups of 200 kB
+    expect(encodes).toBe(2);
+    const logged = [...store.prefixScan(new WindowKeys('w').section(LOG))].flatMap(([, chunk]) => readLogChunk(chunk, 'test'));
+    expect(logged).toHaveLength(2);
+    expect(logged.map(([, v]) => v.length - 7)).toEqual([200 * 1001 - 1, 200 * 1001 - 1]);
+  });
+});
+
 describe('codec.encodeInto (the barrier log encodes accumulators in place)', () => {
   const codecs = {
     'float64Codec (count, sum, min, max)': { codec: count().codec as AccumulatorCodec<unknown>, acc: fc.double() as fc.Arbitrary<unknown> },
