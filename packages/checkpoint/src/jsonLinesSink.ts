@@ -83,6 +83,8 @@ function partName(id: number, ext: 'pending' | 'jsonl'): string {
  * const sink = jsonLinesSink<WindowResult>('out/clicks-per-minute');
  * // ... the coordinator opens, writes, pre-commits and commits it; then:
  * const lines = await readCommittedLines('out/clicks-per-minute'); // every committed line
+ * // rows of a known shape: each line written straight into the buffer, the bytes JSON.stringify gives
+ * const views = jsonLinesSink<{ page: string; start: number; views: number }>('out/views', { fields: ['page', 'start', 'views'] });
  * ```
  */
 export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> = {}): Sink<T> {
