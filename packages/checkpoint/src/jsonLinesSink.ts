@@ -3,6 +3,7 @@ import { parsePartSinkState } from './partSinkState';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from './CheckpointError';
+import { checkPreCommitId } from './checkPreCommitId';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
@@ -277,12 +278,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
         },
 
         async preCommit(checkpointId: number): Promise<Json> {
-          if (!Number.isSafeInteger(checkpointId) || checkpointId < 0) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${where}: preCommit needs a checkpoint id (a non-negative integer), got ${describeValue(checkpointId)}`);
-          }
-          if (checkpointId <= lastPreCommit) {
-            throw new CheckpointError('STATE', `${where}: preCommit(${checkpointId}) after checkpoint ${lastPreCommit}: checkpoint ids must increase`);
-          }
+          checkPreCommitId(where, checkpointId, lastPreCommit);
           if (failure !== undefined) throw failure;
           lastPreCommit = checkpointId;
           const part = current; // what was written before this call belongs to this checkpoint

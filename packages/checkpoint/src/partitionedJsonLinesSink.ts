@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
+import { checkPreCommitId } from './checkPreCommitId';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import { jsonLinesSink } from './jsonLinesSink';
@@ -332,12 +333,7 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
         },
 
         async preCommit(checkpointId: number): Promise<Json> {
-          if (!Number.isSafeInteger(checkpointId) || checkpointId < 0) {
-            throw new CheckpointError('INVALID_ARGUMENT', `${where}: preCommit needs a checkpoint id (a non-negative integer), got ${describeValue(checkpointId)}`);
-          }
-          if (checkpointId <= lastPreCommit) {
-            throw new CheckpointError('STATE', `${where}: preCommit(${checkpointId}) after checkpoint ${lastPreCommit}: checkpoint ids must increase`);
-          }
+          checkPreCommitId(where, checkpointId, lastPreCommit);
           if (failure !== undefined) throw failure;
           lastPreCommit = checkpointId;
           // The cut, made before the first await: every child's own preCommit is called now.

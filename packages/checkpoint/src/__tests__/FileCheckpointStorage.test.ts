@@ -5,7 +5,7 @@ import { CheckpointError } from '../CheckpointError';
 import { FileCheckpointStorage } from '../FileCheckpointStorage';
 import { checkpointDirName } from '../readCheckpointDir';
 import { loadLatestCheckpoint } from '../loadLatestCheckpoint';
-import { bytesOf, chkName, flipByte, makeTempDir, removeTempDir, sampleCheckpoint, withoutOrigin } from './checkpointFixtures';
+import { bytesOf, chkName, flipByte, makeTempDir, rejection, removeTempDir, sampleCheckpoint, withoutOrigin } from './checkpointFixtures';
 
 // What only the file storage does: its layout and manifest, temporary directories, damage done
 // to files on disk, and file system errors. The contract shared with MemoryCheckpointStorage is
@@ -22,16 +22,6 @@ afterEach(() => removeTempDir(root));
 
 function storage(options: { retain?: number; log?: (message: string) => void } = {}): FileCheckpointStorage {
   return new FileCheckpointStorage(dir, { fsync: false, ...options });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CheckpointError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Recomputes a manifest's checksum after a deliberate edit (the scheme FileCheckpointStorage documents). */

@@ -64,3 +64,13 @@ export function caught(fn: () => unknown): CheckpointError {
   throw new Error('expected a CheckpointError');
 }
 
+/** The CheckpointError `p` rejects with (fails the test if it rejects with anything else, or resolves). */
+export async function rejection(p: unknown): Promise<CheckpointError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(CheckpointError);
+    return err as CheckpointError;
+  }
+  throw new Error('expected a rejection');
+}

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointError } from '../CheckpointError';
 import type { Json } from '../Json';
 import { jsonLinesSink, readCommittedLines } from '../jsonLinesSink';
 import type { SinkWriter } from '../Sink';
+import { rejection } from './checkpointFixtures';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,16 +22,6 @@ const stored = (state: Json): Json => JSON.parse(JSON.stringify(state)) as Json;
 
 function writeAll<T>(w: SinkWriter<T>, values: readonly T[]): void {
   for (const v of values) w.write(v);
-}
-
-async function rejection(p: unknown): Promise<CheckpointError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function until(cond: () => Promise<boolean>): Promise<void> {

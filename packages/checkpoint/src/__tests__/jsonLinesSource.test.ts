@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '../CheckpointError';
 import type { Json } from '../Json';
 import { jsonLinesSource } from '../jsonLinesSource';
-import { readFrom } from './checkpointFixtures';
+import { readFrom, rejection } from './checkpointFixtures';
 
 let dir: string;
 beforeEach(async () => {
@@ -19,16 +19,6 @@ async function file(name: string, content: string | Buffer): Promise<string> {
   const path = join(dir, name);
   await fs.writeFile(path, content);
   return path;
-}
-
-async function rejection(p: unknown): Promise<CheckpointError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('jsonLinesSource', () => {

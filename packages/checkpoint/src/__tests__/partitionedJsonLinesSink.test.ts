@@ -11,6 +11,7 @@ import { partitionedJsonLinesSink, type PartitionedJsonLinesSinkOptions } from '
 import { readCommittedPartitions } from '../readCommittedPartitions';
 import type { Sink, SinkWriter } from '../Sink';
 import { crashingAfter } from '../testing/crashingAfter';
+import { rejection } from './checkpointFixtures';
 
 /** A value with its partition directory. */
 interface Row {
@@ -55,16 +56,6 @@ function model(rows: readonly Row[]): Map<string, number[]> {
 async function uncommittedFiles(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true });
   return entries.filter((f) => f.endsWith('.pending') || f.endsWith('.inprogress'));
-}
-
-async function rejection(p: unknown): Promise<CheckpointError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function thrown(f: () => unknown): CheckpointError {
