@@ -127,8 +127,9 @@ function canonical(value: unknown): string {
   );
 }
 
-/** Events/s for people: `4.71M`, `591k`. */
+/** Events/s for people: `4.71M`, `591k`; `none` for a figure that does not exist (NaN). */
 export function formatRate(n: number): string {
+  if (Number.isNaN(n)) return 'none';
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`;
 }
 
