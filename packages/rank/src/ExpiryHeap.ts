@@ -1,7 +1,10 @@
-// Internal: a lazy min-heap of (due time, store key), for deduplicate's ttl. An entry may be stale
+// Internal: a lazy min-heap of (due time, store key), for the rank operators' ttl. An entry may be stale
 // (its key was renewed or removed since): the caller checks the stored state when it pops. It is
 // derived state, rebuilt from the store on restore (docs/architecture.md §3.5), like a join's
 // row-expiry heap.
+
+import type { StateStore } from '@weir/state';
+import { storedTimeOf } from './rankState';
 
 interface Due {
   readonly due: number;
@@ -49,5 +52,21 @@ export class ExpiryHeap {
       }
     }
     return top.key;
+  }
+
+  /**
+   * Deletes from `store` every key due at `wm` whose stored time plus `ttl` is not after `wm`
+   * (an entry whose key was renewed or removed since it was pushed is skipped); returns how many
+   * were deleted. O(k log n) for k due entries.
+   */
+  expireDue(wm: number, store: StateStore, ttl: number): number {
+    let expired = 0;
+    for (let at = this.popDue(wm); at !== undefined; at = this.popDue(wm)) {
+      const stored = store.get(at);
+      if (stored === undefined || storedTimeOf(stored) + ttl > wm) continue;
+      store.delete(at);
+      expired++;
+    }
+    return expired;
   }
 }

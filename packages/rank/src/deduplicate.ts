@@ -4,7 +4,7 @@ import { RANK_OPTION_KEYS, checkRankOptionKeys } from './checkRankOptionKeys';
 import { ExpiryHeap } from './ExpiryHeap';
 import type { RankOptions } from './RankOptions';
 import { rankOperator, type RankOperator } from './rankOperator';
-import { KEPT } from './rankState';
+import { KEPT, TIME_BYTES, storedTimeOf } from './rankState';
 import { badOption, nonNegativeMs, resolveRankOptions } from './resolveRankOptions';
 
 /** Which row of a key {@link deduplicate} keeps. */
@@ -33,7 +33,6 @@ export interface DeduplicateOptions<T, K extends DedupKeep = DedupKeep> extends 
 }
 
 const OPTION_KEYS = Object.keys({ ...RANK_OPTION_KEYS, keep: true, ttl: true });
-const F64 = 8;
 
 /**
  * Deduplication (Flink SQL's `ROW_NUMBER() OVER (PARTITION BY key ORDER BY time) = 1`): keeps
@@ -77,14 +76,13 @@ export function deduplicate<T>(options: DeduplicateOptions<T>): RankOperator<T, 
   return rankOperator<T, T | Change<T>>(o, (ctx) => {
     const { counters, keys } = ctx;
     const expiry = ttl === undefined ? undefined : new ExpiryHeap();
-    const timeOf = (value: Uint8Array): number => new DataView(value.buffer, value.byteOffset, F64).getFloat64(0);
 
     const keepFirst = (el: StreamRecord<T>, at: Uint8Array): void => {
       if (store.get(at) !== undefined) {
         counters.unchanged++;
         return;
       }
-      const value = new Uint8Array(F64);
+      const value = new Uint8Array(TIME_BYTES);
       new DataView(value.buffer).setFloat64(0, el.timestamp);
       store.put(at, value);
       expiry?.push(el.timestamp + ttl!, at);
@@ -94,7 +92,7 @@ export function deduplicate<T>(options: DeduplicateOptions<T>): RankOperator<T, 
 
     const keepLast = (el: StreamRecord<T>, at: Uint8Array): void => {
       const stored = store.get(at);
-      if (stored !== undefined && el.timestamp < timeOf(stored)) {
+      if (stored !== undefined && el.timestamp < storedTimeOf(stored)) {
         counters.unchanged++;
         return;
       }
@@ -105,14 +103,14 @@ export function deduplicate<T>(options: DeduplicateOptions<T>): RankOperator<T, 
         ctx.refused(el, err);
         return;
       }
-      const value = new Uint8Array(F64 + row.length);
+      const value = new Uint8Array(TIME_BYTES + row.length);
       new DataView(value.buffer).setFloat64(0, el.timestamp);
-      value.set(row, F64);
+      value.set(row, TIME_BYTES);
       store.put(at, value);
       expiry?.push(el.timestamp + ttl!, at);
       if (stored !== undefined) {
         counters.retractions++;
-        ctx.emit(retractRow(decodeValue<T>(stored.subarray(F64), o.where)), el.timestamp);
+        ctx.emit(retractRow(decodeValue<T>(stored.subarray(TIME_BYTES), o.where)), el.timestamp);
       }
       counters.inserts++;
       ctx.emit(insertRow(el.value), el.timestamp);
@@ -121,7 +119,7 @@ export function deduplicate<T>(options: DeduplicateOptions<T>): RankOperator<T, 
     return {
       load() {
         if (expiry === undefined) return;
-        for (const [key, value] of keys.scan(store, KEPT)) expiry.push(timeOf(value) + ttl!, key);
+        for (const [key, value] of keys.scan(store, KEPT)) expiry.push(storedTimeOf(value) + ttl!, key);
       },
       onRecord(el: StreamRecord<T>, key: KeyPart) {
         const at = keys.entry(KEPT, key);
@@ -129,14 +127,7 @@ export function deduplicate<T>(options: DeduplicateOptions<T>): RankOperator<T, 
         else keepLast(el, at);
       },
       advance(wm: number) {
-        if (expiry === undefined) return;
-        for (let at = expiry.popDue(wm); at !== undefined; at = expiry.popDue(wm)) {
-          const stored = store.get(at);
-          // a stale heap entry: the key was renewed (a later due entry is in the heap) or is gone
-          if (stored === undefined || timeOf(stored) + ttl! > wm) continue;
-          store.delete(at);
-          counters.expiredKeys++;
-        }
+        if (expiry !== undefined) counters.expiredKeys += expiry.expireDue(wm, store, ttl!);
       },
     };
   });

@@ -54,3 +54,11 @@ export function checkStoredKeyGroups(where: string, keyGroups: number, meta: Rea
     );
   }
 }
+
+/** Bytes of the time every KEPT and TOP value starts with. */
+export const TIME_BYTES = 8;
+
+/** The time a KEPT or TOP value starts with (its f64). O(1). */
+export function storedTimeOf(value: Uint8Array): number {
+  return new DataView(value.buffer, value.byteOffset, TIME_BYTES).getFloat64(0);
+}

@@ -3,7 +3,7 @@ import { insertRow, retractRow, type Change, type StreamRecord } from '@weir/str
 import { RANK_OPTION_KEYS, checkRankOptionKeys } from './checkRankOptionKeys';
 import type { RankOptions } from './RankOptions';
 import { rankOperator, type RankOperator } from './rankOperator';
-import { TOP } from './rankState';
+import { TIME_BYTES, TOP, storedTimeOf } from './rankState';
 import { badOption, nonNegativeMs, resolveRankOptions } from './resolveRankOptions';
 import { ExpiryHeap } from './ExpiryHeap';
 
@@ -35,7 +35,6 @@ export interface TopNOptions<T> extends RankOptions<T> {
 }
 
 const OPTION_KEYS = Object.keys({ ...RANK_OPTION_KEYS, n: true, compare: true, orderBy: true, descending: true, ttl: true });
-const F64 = 8;
 const MAX_N = 10_000;
 
 /**
@@ -96,26 +95,18 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
   return rankOperator<T, Change<T>>(o, (ctx) => {
     const { counters, keys } = ctx;
     const expiry = ttl === undefined ? undefined : new ExpiryHeap();
-    const timeOf = (value: Uint8Array): number => new DataView(value.buffer, value.byteOffset, F64).getFloat64(0);
     return {
       load() {
         if (expiry === undefined) return;
-        for (const [key, value] of keys.scan(store, TOP)) expiry.push(timeOf(value) + ttl!, key);
+        for (const [key, value] of keys.scan(store, TOP)) expiry.push(storedTimeOf(value) + ttl!, key);
       },
       advance(wm: number) {
-        if (expiry === undefined) return;
-        for (let at = expiry.popDue(wm); at !== undefined; at = expiry.popDue(wm)) {
-          const stored = store.get(at);
-          // a stale heap entry: the key changed since (a later due entry is in the heap) or is gone
-          if (stored === undefined || timeOf(stored) + ttl! > wm) continue;
-          store.delete(at);
-          counters.expiredKeys++;
-        }
+        if (expiry !== undefined) counters.expiredKeys += expiry.expireDue(wm, store, ttl!);
       },
       onRecord(el: StreamRecord<T>, key: KeyPart) {
         const at = keys.entry(TOP, key);
         const stored = store.get(at);
-        const top = stored === undefined ? [] : decodeValue<T[]>(stored.subarray(F64), o.where);
+        const top = stored === undefined ? [] : decodeValue<T[]>(stored.subarray(TIME_BYTES), o.where);
         // the first position whose row ranks strictly after the record: ties stay in arrival order
         let lo = 0;
         let hi = top.length;
@@ -145,10 +136,10 @@ export function topN<T>(options: TopNOptions<T>): RankOperator<T, Change<T>> {
           return;
         }
         // the time of the key's last change: its expiry with `ttl` (kept forward: records may be out of order)
-        const changed = stored === undefined ? el.timestamp : Math.max(timeOf(stored), el.timestamp);
-        const value = new Uint8Array(F64 + rows.length);
+        const changed = stored === undefined ? el.timestamp : Math.max(storedTimeOf(stored), el.timestamp);
+        const value = new Uint8Array(TIME_BYTES + rows.length);
         new DataView(value.buffer).setFloat64(0, changed);
-        value.set(rows, F64);
+        value.set(rows, TIME_BYTES);
         store.put(at, value);
         expiry?.push(changed + ttl!, at);
         if (out !== undefined) {
