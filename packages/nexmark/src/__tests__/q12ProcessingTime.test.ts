@@ -3,12 +3,12 @@
 // event's dateTime, the instant the generator schedules it for) equals the batch computation of
 // the SQL over those instants; a virtual clock the test advances per event by another schedule
 // gives the windows of that schedule, not of the event times.
-import { VirtualTimeScheduler, from, lastValueFrom, tap, toArray } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
-import { values, withEventTime, type StreamElement } from '@weir/stream';
-import { eventTime, isBid, nexmarkEvents, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { VirtualTimeScheduler } from 'rxjs';
+import type { StreamElement } from '@weir/stream';
+import { isBid, nexmarkEvents, type NexmarkEvent, type NexmarkQuery } from '../index';
 import { q12, q12EventTime, q12ProcessingTime } from '../queries/q12';
 import { q12Batch } from './nexmarkOracles';
+import { runInMemory } from './runInMemory';
 
 jest.setTimeout(60_000);
 
@@ -16,18 +16,9 @@ const canon = (rows: readonly unknown[]): string[] => rows.map((r) => JSON.strin
 const SLOW = { firstEventRate: 1_000 };
 const events = [...nexmarkEvents(40_000, SLOW)];
 
-async function run(query: NexmarkQuery<unknown>, input: readonly NexmarkEvent[], before?: (el: StreamElement<NexmarkEvent>) => void): Promise<{ rows: unknown[]; stores: InMemoryStore[] }> {
-  const stores: InMemoryStore[] = [];
-  const ctx: QueryContext = {
-    store: () => {
-      const s = new InMemoryStore();
-      stores.push(s);
-      return s;
-    },
-    config: SLOW,
-  };
-  const rows = await lastValueFrom(from(input).pipe(withEventTime(eventTime, { maxOutOfOrderness: 0 }), tap((el) => before?.(el)), query.build(ctx), values(), toArray()));
-  return { rows, stores };
+async function run(query: NexmarkQuery<unknown>, input: readonly NexmarkEvent[], before?: (el: StreamElement<NexmarkEvent>) => void) {
+  const { rows, stores } = await runInMemory(query, input, { config: SLOW }, before);
+  return { rows, stores: stores.map(([, s]) => s) };
 }
 
 describe('Nexmark q12 in processing time', () => {

@@ -1,9 +1,10 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
-import { values, withEventTime } from '@weir/stream';
+import { withEventTime } from '@weir/stream';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvents, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
 import { SLOW, crashAndResume } from './crashAndResume';
 import * as batch from './nexmarkOracles';
+import { runInMemory } from './runInMemory';
 
 // Compute-bound checks over thousands of events: seconds on an idle machine, more when the 2 cores
 // are shared (q3/q4 passed 5 s, jest's default, under load). Correctness, not speed, is tested here.
@@ -19,25 +20,10 @@ const byName = (name: string): NexmarkQuery<unknown> => {
 };
 
 async function run(query: NexmarkQuery<unknown>, events: readonly NexmarkEvent[], ctx: Partial<QueryContext> = {}): Promise<unknown[]> {
-  const stores: InMemoryStore[] = [];
-  const out = await lastValueFrom(
-    from(events).pipe(
-      withEventTime(eventTime, { maxOutOfOrderness: 0 }),
-      query.build({
-        store: () => {
-          const s = new InMemoryStore();
-          stores.push(s);
-          return s;
-        },
-        ...ctx,
-      }),
-      values(),
-      toArray(),
-    ),
-  );
+  const { rows, stores } = await runInMemory(query, events, ctx);
   // at the end of the input every window has fired and every join row expired
-  for (const s of stores) expect(s.len()).toBeLessThanOrEqual(2);
-  return out;
+  for (const [, s] of stores) expect(s.len()).toBeLessThanOrEqual(2);
+  return rows;
 }
 
 /** Applies q4's changelog and checks each retraction withdraws the category's current value. */

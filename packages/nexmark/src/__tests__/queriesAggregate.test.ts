@@ -1,12 +1,10 @@
 // Nexmark q6, q15, q16 and q17 (issue 19: row-based and distinct aggregation) against a batch
 // computation of their SQL at two event rates, across a UTC day boundary, and crashed and resumed
 // under the checkpoint coordinator (docs/architecture.md §4).
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
-import { values, withEventTime } from '@weir/stream';
-import { NEXMARK_QUERIES, eventTime, nexmarkEvents, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { NEXMARK_QUERIES, nexmarkEvents, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
 import { SLOW, crashAndResume } from './crashAndResume';
 import { Q6_ROWS } from '../queries/q6';
+import { runInMemory } from './runInMemory';
 
 // Compute-bound checks over tens of thousands of events: seconds, more on a shared machine.
 jest.setTimeout(60_000);
@@ -23,25 +21,10 @@ const byName = (name: string): NexmarkQuery<unknown> => {
 const KEEPS_STATE = new Set(['q6.average']);
 
 async function run(query: NexmarkQuery<unknown>, events: readonly NexmarkEvent[], ctx: Partial<QueryContext> = {}): Promise<unknown[]> {
-  const stores: Array<[string, InMemoryStore]> = [];
-  const out = await lastValueFrom(
-    from(events).pipe(
-      withEventTime(eventTime, { maxOutOfOrderness: 0 }),
-      query.build({
-        store: (name) => {
-          const s = new InMemoryStore();
-          stores.push([name, s]);
-          return s;
-        },
-        ...ctx,
-      }),
-      values(),
-      toArray(),
-    ),
-  );
+  const { rows, stores } = await runInMemory(query, events, ctx);
   // at the end of the input every window has fired and every join row expired
   for (const [name, s] of stores) if (!KEEPS_STATE.has(name)) expect(s.len()).toBeLessThanOrEqual(2);
-  return out;
+  return rows;
 }
 
 // ---- batch computations of the SQL ----

@@ -2,14 +2,12 @@
 // TTL: each against a batch computation of its SQL (the unbounded join) at two event rates, and
 // crashed and resumed under the checkpoint coordinator with exactly the committed output of an
 // uninterrupted run.
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
-import { values, withEventTime } from '@weir/stream';
-import { eventTime, nexmarkEvents, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type Person, type QueryContext } from '../index';
+import { nexmarkEvents, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type Person, type QueryContext } from '../index';
 import { SLOW, crashAndResume } from './crashAndResume';
 import { NEXMARK_QUERIES } from '../nexmarkQueries';
 import { q3 } from '../queries/q3';
 import { q20 } from '../queries/q20';
+import { runInMemory } from './runInMemory';
 
 jest.setTimeout(60_000);
 
@@ -65,14 +63,8 @@ const cases: Array<[NexmarkQuery<unknown>, (events: readonly NexmarkEvent[]) => 
 ];
 
 async function run(query: NexmarkQuery<unknown>, events: readonly NexmarkEvent[], ctx: Partial<QueryContext> = {}): Promise<{ rows: unknown[]; entries: number }> {
-  const stores: InMemoryStore[] = [];
-  const store = (): InMemoryStore => {
-    const s = new InMemoryStore();
-    stores.push(s);
-    return s;
-  };
-  const rows = await lastValueFrom(from(events).pipe(withEventTime(eventTime, { maxOutOfOrderness: 0 }), query.build({ store, ...ctx }), values(), toArray()));
-  return { rows, entries: stores.reduce((n, s) => n + s.len(), 0) };
+  const { rows, stores } = await runInMemory(query, events, ctx);
+  return { rows, entries: stores.reduce((n, [, s]) => n + s.len(), 0) };
 }
 
 describe('q3 and q20 (regular joins) equal a batch computation of the published SQL', () => {

@@ -1,13 +1,12 @@
 // q18 (dedup keeping the last bid per bidder and auction) and q19 (top 10 bids per auction), each
 // against a batch computation of its SQL at two event rates, and crashed and resumed under the
 // checkpoint coordinator with exactly the committed output of an uninterrupted run.
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { InMemoryStore } from '@weir/state';
-import { applyChanges, values, withEventTime, type Change } from '@weir/stream';
-import { eventTime, nexmarkEvents, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
+import { applyChanges, type Change } from '@weir/stream';
+import { nexmarkEvents, type Bid, type NexmarkEvent, type NexmarkQuery, type QueryContext } from '../index';
 import { SLOW, crashAndResume } from './crashAndResume';
 import { q18 } from '../queries/q18';
 import { q19 } from '../queries/q19';
+import { runInMemory } from './runInMemory';
 
 jest.setTimeout(60_000);
 
@@ -37,10 +36,7 @@ function q19Batch(events: readonly NexmarkEvent[]): Bid[] {
 }
 
 async function run(query: NexmarkQuery<unknown>, events: readonly NexmarkEvent[], ctx: Partial<QueryContext> = {}): Promise<Change<Bid>[]> {
-  const rows: unknown[] = await lastValueFrom(
-    from(events).pipe(withEventTime(eventTime, { maxOutOfOrderness: 0 }), query.build({ store: () => new InMemoryStore(), ...ctx }), values(), toArray()),
-  );
-  return rows as Change<Bid>[];
+  return (await runInMemory(query, events, ctx)).rows as Change<Bid>[];
 }
 
 /** The result a changelog describes; every row in it once. */

@@ -5,14 +5,12 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { from, lastValueFrom, toArray } from 'rxjs';
 import { CheckpointCoordinator, MemoryCheckpointStorage, partitionedJsonLinesSink, readCommittedPartitions, type Sink } from '@weir/checkpoint';
 import { crashingAfter } from '@weir/checkpoint/testing';
-import { InMemoryStore } from '@weir/state';
-import { values, withEventTime } from '@weir/stream';
 import { NEXMARK_QUERIES, eventTime, nexmarkEvents, nexmarkSource, q4, q10, type Auction, type Bid, type NexmarkEvent, type NexmarkQuery, type PartitionedBid, type QueryContext } from '../index';
 import { CRASH_RUN_EVENTS, SLOW, crashAndResume } from './crashAndResume';
 import { q4Batch } from './nexmarkOracles';
+import { runInMemory } from './runInMemory';
 
 // Compute-bound checks over tens of thousands of events: seconds, more when the cores are shared.
 jest.setTimeout(60_000);
@@ -25,25 +23,7 @@ const byName = (name: string): NexmarkQuery<unknown> => {
   return q;
 };
 
-async function run(query: NexmarkQuery<unknown>, events: readonly NexmarkEvent[], ctx: Partial<QueryContext> = {}): Promise<{ rows: unknown[]; stores: InMemoryStore[] }> {
-  const stores: InMemoryStore[] = [];
-  const rows = await lastValueFrom(
-    from(events).pipe(
-      withEventTime(eventTime, { maxOutOfOrderness: 0 }),
-      query.build({
-        store: () => {
-          const s = new InMemoryStore();
-          stores.push(s);
-          return s;
-        },
-        ...ctx,
-      }),
-      values(),
-      toArray(),
-    ),
-  );
-  return { rows, stores };
-}
+const run = runInMemory;
 
 // ---- the batch computations -------------------------------------------------------------------
 
@@ -135,7 +115,7 @@ describe('q9, q10, q13, q14, q21, q22 equal a batch computation of the published
         const { rows, stores } = await run(byName(name), events, ctx);
         expect(canon(rows)).toEqual(canon(expected));
         // at the end of the input every auction has closed and every join row expired (q13's table stays)
-        if (name === 'q9') for (const s of stores) expect(s.len()).toBeLessThanOrEqual(2);
+        if (name === 'q9') for (const [, s] of stores) expect(s.len()).toBeLessThanOrEqual(2);
       });
     }
   }
