@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from './CheckpointError';
 import { checkPreCommitId } from './checkPreCommitId';
+import { fsyncDirectory } from './fsyncDirectory';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
@@ -123,16 +124,10 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
 
   async function syncDir(): Promise<void> {
     if (!fsync) return;
-    let h: fs.FileHandle | undefined;
     try {
-      h = await fs.open(dir, 'r');
-      await h.sync();
+      await fsyncDirectory(dir);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      // Some platforms cannot fsync a directory; the renames are as durable as they can be made there.
-      if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw fsErr('fsync', dir, err);
-    } finally {
-      await h?.close().catch(() => undefined);
+      throw fsErr('fsync', dir, err);
     }
   }
 

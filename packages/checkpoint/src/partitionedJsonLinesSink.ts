@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
 import { checkPreCommitId } from './checkPreCommitId';
+import { fsyncDirectory } from './fsyncDirectory';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import { jsonLinesSink } from './jsonLinesSink';
@@ -155,25 +156,11 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
   const childError = (partition: string, op: string, err: unknown): CheckpointError => sinkError(`partition '${partition}' failed to ${op}`, err);
   const childSink = (partition: string): Sink<T> => jsonLinesSink<T>(join(dir, ...partition.split('/')), serialize === undefined ? { fsync } : { serialize, fsync });
 
-  async function syncDir(path: string): Promise<void> {
-    let h: fs.FileHandle | undefined;
-    try {
-      h = await fs.open(path, 'r');
-      await h.sync();
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      // as jsonLinesSink: some platforms cannot fsync a directory
-      if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw err;
-    } finally {
-      await h?.close().catch(() => undefined);
-    }
-  }
-
   /** Makes a new partition directory's entry durable: fsyncs its parents up to `dir`. */
   async function syncParents(partition: string): Promise<void> {
     if (!fsync) return;
     const segments = partition.split('/');
-    for (let n = segments.length - 1; n >= 0; n--) await syncDir(join(dir, ...segments.slice(0, n)));
+    for (let n = segments.length - 1; n >= 0; n--) await fsyncDirectory(join(dir, ...segments.slice(0, n)));
   }
 
   /** Recovers partition directories with the given child states, then closes them. */

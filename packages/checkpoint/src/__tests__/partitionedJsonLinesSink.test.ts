@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arraySource } from '../arraySource';
 import { CheckpointCoordinator } from '../CheckpointCoordinator';
-import { CheckpointError } from '../CheckpointError';
 import type { Json } from '../Json';
 import { MemoryCheckpointStorage } from '../MemoryCheckpointStorage';
 import { partitionedJsonLinesSink, type PartitionedJsonLinesSinkOptions } from '../partitionedJsonLinesSink';
 import { readCommittedPartitions } from '../readCommittedPartitions';
 import type { Sink, SinkWriter } from '../Sink';
 import { crashingAfter } from '../testing/crashingAfter';
-import { rejection } from './checkpointFixtures';
+import { caught, rejection } from './checkpointFixtures';
 
 /** A value with its partition directory. */
 interface Row {
@@ -56,16 +55,6 @@ function model(rows: readonly Row[]): Map<string, number[]> {
 async function uncommittedFiles(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true });
   return entries.filter((f) => f.endsWith('.pending') || f.endsWith('.inprogress'));
-}
-
-function thrown(f: () => unknown): CheckpointError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CheckpointError);
-    return err as CheckpointError;
-  }
-  throw new Error('expected a throw');
 }
 
 type Step =
@@ -265,20 +254,20 @@ describe('partitionedJsonLinesSink', () => {
     const w = await sinkOf(join(root, 'out'), { partitionOf: (r) => r.p }).open(undefined);
     const bad = ['', '/etc', 'a//b', 'a/', '../x', 'a/../b', 'a/./b', '.', 'a\0b', 'a\\b', 'a/part-000000000001.jsonl'];
     for (const p of bad) {
-      const err = thrown(() => w.write({ i: 7, p }));
+      const err = caught(() => w.write({ i: 7, p }));
       expect(err.code).toBe('SINK');
       expect(err.message).toContain('partitionOf');
       expect(err.message).toContain('"i":7');
     }
     const w2 = await partitionedJsonLinesSink<Row>(join(root, 'out2'), { partitionOf: () => 42 as unknown as string, fsync: false }).open(undefined);
-    expect(thrown(() => w2.write({ i: 1, p: 'a' })).message).toMatch(/number 42.*not a string/);
+    expect(caught(() => w2.write({ i: 1, p: 'a' })).message).toMatch(/number 42.*not a string/);
     const w3 = await partitionedJsonLinesSink<Row>(join(root, 'out3'), {
       partitionOf: () => {
         throw new Error('no partition');
       },
       fsync: false,
     }).open(undefined);
-    const err = thrown(() => w3.write({ i: 1, p: 'a' }));
+    const err = caught(() => w3.write({ i: 1, p: 'a' }));
     expect(err.code).toBe('SINK');
     expect(err.cause).toBeInstanceOf(Error);
     // a rejected value is not written: the sink goes on
@@ -295,12 +284,12 @@ describe('partitionedJsonLinesSink', () => {
       return r.i === 99 ? 'two\nlines' : JSON.stringify(r);
     };
     const w = await sinkOf(dir, { serialize }).open(undefined);
-    for (const bad of [{ i: -1, p: 'new' }, { i: 99, p: 'new' }]) expect(thrown(() => w.write(bad)).code).toBe('SINK');
+    for (const bad of [{ i: -1, p: 'new' }, { i: 99, p: 'new' }]) expect(caught(() => w.write(bad)).code).toBe('SINK');
     w.write({ i: 0, p: 'a' }); // 'a' is opening
-    expect(thrown(() => w.write({ i: -1, p: 'a' })).message).toContain('negative');
+    expect(caught(() => w.write({ i: -1, p: 'a' })).message).toContain('negative');
     await w.preCommit(1); // 'a' is open
-    expect(thrown(() => w.write({ i: -1, p: 'a' })).code).toBe('SINK');
-    expect(thrown(() => w.write({ i: 99, p: 'a' })).code).toBe('SINK');
+    expect(caught(() => w.write({ i: -1, p: 'a' })).code).toBe('SINK');
+    expect(caught(() => w.write({ i: 99, p: 'a' })).code).toBe('SINK');
     w.write({ i: 1, p: 'a' }); // the writer goes on
     await w.preCommit(2);
     await w.commit(2);
@@ -311,15 +300,15 @@ describe('partitionedJsonLinesSink', () => {
 
   it('checks its options: an unknown key, a missing partitionOf, bad types', () => {
     const partitionOf = (r: Row): string => r.p;
-    const unknown = thrown(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsyncc: true } as PartitionedJsonLinesSinkOptions<Row>));
+    const unknown = caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsyncc: true } as PartitionedJsonLinesSinkOptions<Row>));
     expect(unknown.code).toBe('INVALID_ARGUMENT');
     expect(unknown.message).toContain('fsyncc');
     expect(unknown.message).toContain('partitionedJsonLinesSink');
-    expect(thrown(() => partitionedJsonLinesSink<Row>(root, {} as PartitionedJsonLinesSinkOptions<Row>)).message).toContain('partitionOf');
-    expect(thrown(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsync: 'yes' as unknown as boolean })).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => partitionedJsonLinesSink<Row>(root, { partitionOf, serialize: 3 as unknown as () => string })).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => partitionedJsonLinesSink<Row>('', { partitionOf })).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => partitionedJsonLinesSink<Row>(root, undefined as unknown as PartitionedJsonLinesSinkOptions<Row>)).code).toBe('INVALID_ARGUMENT');
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, {} as PartitionedJsonLinesSinkOptions<Row>)).message).toContain('partitionOf');
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsync: 'yes' as unknown as boolean })).code).toBe('INVALID_ARGUMENT');
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, serialize: 3 as unknown as () => string })).code).toBe('INVALID_ARGUMENT');
+    expect(caught(() => partitionedJsonLinesSink<Row>('', { partitionOf })).code).toBe('INVALID_ARGUMENT');
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, undefined as unknown as PartitionedJsonLinesSinkOptions<Row>)).code).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses a state that is not one of its own', async () => {
@@ -342,7 +331,7 @@ describe('partitionedJsonLinesSink', () => {
     expect(err.message).toContain("partition 'dt=2015-07-15/hm=00:01'");
     expect(err.cause).toBeDefined();
     // the writer stays failed
-    expect(thrown(() => w.write({ i: 2, p: 'fine' }))).toBe(err);
+    expect(caught(() => w.write({ i: 2, p: 'fine' }))).toBe(err);
     expect(await rejection(w.preCommit(2))).toBe(err);
     expect(await rejection(w.commit(1))).toBe(err);
     await w.close?.();
