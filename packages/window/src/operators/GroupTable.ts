@@ -1,7 +1,7 @@
 // Internal: the accumulators of one window (aligned engine) or pane (pane engine), one per group
 // key, kept column by column so that a record touches as little memory as possible.
 //
-// A record looks its key up in `index` (a Map from the key's identity to a small integer) and
+// A record looks its key up in `index` (a GroupIndex from the key's identity to a small integer) and
 // then reads and writes `accs[i]` and `flags[i]`: two compact arrays that stay in the processor's
 // cache, where one object per group (its fields, and boxes for its numbers) would be a cache miss
 // per record once the 10k groups of a window no longer fit beside the stream's garbage. The rest
@@ -17,6 +17,7 @@
 // record path (docs/architecture.md §5.8).
 import type { AccumulatorCodec } from '../aggregates/AccumulatorCodec';
 import type { Cached, KeyPart, StateStore } from '@weir/state';
+import { GroupIndex } from './GroupIndex';
 import { KeyArena } from './KeyArena';
 import { StateCache, writeLength, type StateCodec } from './StateCache';
 import { HEADER_BYTES, Scratch, groupValue, writeHeader, type WindowKeys } from './windowState';
@@ -38,22 +39,28 @@ const STORED_FLAGS = EMITTED | CHANGED;
 export interface GroupRef<K, A> extends Cached {
   table: GroupTable<K, A>;
   i: number;
+  /** The handle's number in its cache's pool (GroupCache.refAt). */
+  readonly id: number;
 }
 
 /** The groups of one window or pane `[start, end)`, in creation order. */
 export class GroupTable<K, A> {
   /** Group key identity (keyPartId) -> the group's index. */
-  readonly index = new Map<unknown, number>();
+  readonly index = new GroupIndex();
   readonly keys: K[] = [];
   readonly accs: A[] = [];
-  /** Creation numbers (persisted: a restored operator orders results the same way). */
-  readonly seqs: number[] = [];
+  /** Creation numbers (persisted: a restored operator orders results the same way); safe integers. */
+  seqs = new Float64Array(16);
   /** {@link EMITTED} | {@link CHANGED} | {@link DIRTY} (and whether stored) per group. */
   flags = new Uint8Array(16);
   /** Each group's store key, kept from its first write (or its restore) on. */
   private readonly storeKeys = new KeyArena();
-  /** The handle of each group waiting in the write-back cache (undefined when not waiting). */
-  readonly refs: Array<GroupRef<K, A> | undefined> = [];
+  /**
+   * The pool number + 1 of each group's handle while it waits in the write-back cache (0: not
+   * waiting): numbers, not the handles, so that 1M groups are not 1M slots for the collector to
+   * mark (see GroupIndex).
+   */
+  private refIds = new Int32Array(16);
 
   constructor(
     readonly start: number,
@@ -67,19 +74,27 @@ export class GroupTable<K, A> {
   /** Appends a group (`storeKey`: its key if the store holds it); returns its index. O(1) amortised. */
   add(mk: unknown, key: K, acc: A, seq: number, flags: number, storeKey: Uint8Array | undefined): number {
     const i = this.keys.length;
-    if (i === this.flags.length) {
-      const grown = new Uint8Array(2 * i);
-      grown.set(this.flags);
-      this.flags = grown;
-    }
-    this.index.set(mk, i);
+    if (i === this.flags.length) this.grow(2 * i);
+    this.index.add(mk, i);
     this.keys.push(key);
     this.accs.push(acc);
-    this.seqs.push(seq);
+    this.seqs[i] = seq;
     this.flags[i] = flags & ~(STORED | KEYED);
     if (storeKey !== undefined) this.stored(i, storeKey);
-    this.refs.push(undefined);
     return i;
+  }
+
+  /** Moves the typed columns to arrays of `n` slots. */
+  private grow(n: number): void {
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
+    const seqs = new Float64Array(n);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    const refIds = new Int32Array(n);
+    refIds.set(this.refIds);
+    this.refIds = refIds;
   }
 
   /** Group `i`'s store key (a view: do not modify), or undefined while the store does not hold it. O(1). */
@@ -92,12 +107,22 @@ export class GroupTable<K, A> {
     return (this.flags[i]! & KEYED) === 0 ? undefined : this.storeKeys.get(i);
   }
 
+  /** The length of group `i`'s store key once known, else -1. O(1). */
+  storeKeyLength(i: number): number {
+    return (this.flags[i]! & KEYED) === 0 ? -1 : this.storeKeys.length(i);
+  }
+
   /**
    * Copies group `i`'s store key into `out` from index `at`; returns the index after it, or -1
    * while the key is not known or does not fit. O(key length), no allocation.
    */
   copyStoreKey(i: number, out: Uint8Array, at: number): number {
     return (this.flags[i]! & KEYED) === 0 ? -1 : this.storeKeys.copyTo(i, out, at);
+  }
+
+  /** Whether group `i`'s store key is known. O(1). */
+  isKeyed(i: number): boolean {
+    return (this.flags[i]! & KEYED) !== 0;
   }
 
   /** Keeps `storeKey` (copied) as group `i`'s store key, if not known yet. O(key length). */
@@ -119,7 +144,7 @@ export class GroupTable<K, A> {
     if ((f & DIRTY) !== 0) return;
     this.flags[i] = f | DIRTY;
     const ref = cache.take(this, i);
-    this.refs[i] = ref;
+    this.refIds[i] = ref.id + 1;
     cache.changed(ref);
   }
 
@@ -139,12 +164,22 @@ export class GroupTable<K, A> {
     for (let i = 0; i < this.keys.length; i++) {
       const f = this.flags[i]!;
       if ((f & DIRTY) !== 0) {
-        const ref = this.refs[i]!;
+        const ref = cache.refAt(this.refIds[i]! - 1);
         cache.drop(ref);
         cache.release(ref);
       }
       if ((f & STORED) !== 0) store.delete(this.storeKeys.get(i)!);
     }
+  }
+
+  /** The pool number + 1 of group `i`'s handle while it waits in the write-back cache, else 0. O(1). */
+  refId(i: number): number {
+    return this.refIds[i]!;
+  }
+
+  /** Group `i` no longer waits in the write-back cache (its handle went back to the pool). */
+  released(i: number): void {
+    this.refIds[i] = 0;
   }
 
   /** After group `i` was written under `storeKey` (a view, copied on its first write). */
@@ -165,6 +200,8 @@ const NO_TABLE = new GroupTable<never, never>(0, 0);
  */
 export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
   private readonly free: Array<GroupRef<K, A>> = [];
+  /** Every handle made, by its id. */
+  private readonly all: Array<GroupRef<K, A>> = [];
 
   constructor(
     store: StateStore,
@@ -177,17 +214,26 @@ export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
 
   /** A handle for group `i` of `table` (from the pool when one is free); builds its store key if not known. O(1) (O(key) once per group). */
   take(table: GroupTable<K, A>, i: number): GroupRef<K, A> {
-    table.keyed(i, this.windowKeys.groupView(table.end, table.start, table.keys[i] as KeyPart));
+    if (!table.isKeyed(i)) table.keyed(i, this.windowKeys.groupView(table.end, table.start, table.keys[i] as KeyPart));
     const ref = this.free.pop();
-    if (ref === undefined) return { table, i, dirty: false, cacheSlot: -1 };
+    if (ref === undefined) {
+      const made: GroupRef<K, A> = { table, i, dirty: false, cacheSlot: -1, id: this.all.length };
+      this.all.push(made);
+      return made;
+    }
     ref.table = table;
     ref.i = i;
     return ref;
   }
 
+  /** The handle numbered `id` (see GroupRef.id). O(1). */
+  refAt(id: number): GroupRef<K, A> {
+    return this.all[id]!;
+  }
+
   /** Returns a handle the cache no longer holds (written or dropped) to the pool. O(1). */
   release(ref: GroupRef<K, A>): void {
-    if (ref.table !== (NO_TABLE as unknown)) ref.table.refs[ref.i] = undefined;
+    if (ref.table !== (NO_TABLE as unknown)) ref.table.released(ref.i);
     ref.table = NO_TABLE as unknown as GroupTable<K, A>;
     this.free.push(ref);
   }
@@ -202,15 +248,39 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
   // An accumulator logInto encoded but could not fit in the log's chunk (one larger than the
   // chunk: a big set, say): the valueView that follows at once takes its bytes, not a second encoding.
   let spare: { readonly acc: A; readonly bytes: Uint8Array } | undefined;
+  const direct = codec.encodeInto !== undefined;
+  // Where a write encodes a value in place: header, then the accumulator (grown when one does not fit).
+  let encoded = new Uint8Array(256);
   const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => {
     const acc = table.accs[i]!;
+    const seq = table.seqs[i]!;
+    const flags = table.flags[i]! & STORED_FLAGS;
+    if (direct && spare === undefined) {
+      // no allocation on the record path (a write per record once the groups outnumber the cache)
+      let end = codec.encodeInto!(acc, encoded, HEADER_BYTES);
+      if (end < 0 && encoded.length < 64 * 1024) end = codec.encodeInto!(acc, (encoded = new Uint8Array(64 * 1024)), HEADER_BYTES);
+      if (end >= 0) {
+        writeHeader(encoded, seq, flags);
+        const out = scratch.take(end);
+        for (let k = 0; k < end; k++) out[k] = encoded[k]!;
+        return out;
+      }
+    }
     const bytes = spare !== undefined && spare.acc === acc ? spare.bytes : codec.encode(acc);
     spare = undefined;
-    return groupValue(scratch, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, bytes);
+    return groupValue(scratch, seq, flags, bytes);
   };
-  const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => table.knownKey(i) ?? keys.groupView(table.end, table.start, table.keys[i]!);
+  // The store key from the table's arena, copied into a scratch buffer of its length rather than
+  // viewed (a view per write is garbage per record).
+  const keyScratch = new Scratch();
+  const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => {
+    const n = table.storeKeyLength(i);
+    if (n < 0) return keys.groupView(table.end, table.start, table.keys[i]!);
+    const out = keyScratch.take(n);
+    table.copyStoreKey(i, out, 0);
+    return out;
+  };
   let cache: GroupCache<K, A> | undefined = undefined;
-  const direct = codec.encodeInto !== undefined;
   const stateCodec: StateCodec<GroupRef<K, A>> = {
     write(ref) {
       const { table, i } = ref;

@@ -31,6 +31,11 @@ export class KeyArena {
     return this.pages[this.loc[3 * i]! - 1]!.subarray(at, at + this.loc[3 * i + 2]!);
   }
 
+  /** The length of slot `i`'s key (which it must have). O(1). */
+  length(i: number): number {
+    return this.loc[3 * i + 2]!;
+  }
+
   /**
    * Copies the key of slot `i` into `out` from index `at`; returns the index after it, or -1 when
    * the slot has no key or the key does not fit in `out`. O(key length), no allocation.

@@ -1,4 +1,4 @@
-import { StateError, describeValue, keyPartId } from '@weir/state';
+import { StateError, describeValue, keyPartId, type KeyPart } from '@weir/state';
 // Internal: the engine behind hoppingWindow and cumulativeWindow, whose windows overlap.
 //
 // Flink's pane ("slice") technique: time is cut into panes of gcd(size, slide) (hopping) or
@@ -164,7 +164,8 @@ function paneEngine<T, K extends GroupKey, A, R>(
     for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
       const t = panes.get(e)?.groups;
       if (t === undefined) continue;
-      for (const [mapKey, i] of t.index) {
+      for (let i = 0; i < t.size; i++) {
+        const mapKey = keyPartId(t.keys[i] as KeyPart);
         const seq = t.seqs[i]!;
         const at = byKey.get(mapKey);
         if (at === undefined) {

@@ -76,8 +76,8 @@ describe('GroupTable', () => {
           const i = t.index.get(k) ?? t.add(k, k, 0, t.size, CHANGED, undefined);
           t.accs[i] = t.accs[i]! + 1;
           t.changed(i, cache);
-          handles.add(t.refs[i]);
-          for (const u of tables) for (let j = 0; j < u.size; j++) expect(u.refs[j] !== undefined).toBe((u.flags[j]! & DIRTY) !== 0);
+          handles.add(cache.refAt(t.refId(i) - 1));
+          for (const u of tables) for (let j = 0; j < u.size; j++) expect(u.refId(j) !== 0).toBe((u.flags[j]! & DIRTY) !== 0);
         }
       }
     }
