@@ -94,7 +94,8 @@ describe('WriteBackCache', () => {
     const entries = Array.from({ length: 20_000 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
     for (const e of entries) cache.changed(e);
     for (const e of entries) if (e.id % 10 !== 0) cache.drop(e);
-    expect((cache as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2 * 2_000 + 2_000);
+    const internals = cache as unknown as { head: number; tail: number };
+    expect(internals.tail - internals.head).toBeLessThan(2 * 2_000 + 2_000);
     cache.flush();
     expect(written).toEqual(entries.filter((e) => e.id % 10 === 0).map((e) => e.id));
   });
@@ -109,6 +110,29 @@ describe('WriteBackCache', () => {
     cache.drop(entries[4_995]!); // its slot must still point at it after the compactions
     cache.flush();
     expect(written.slice(4_990)).toEqual([4_990, 4_991, 4_992, 4_993, 4_994, 4_996, 4_997, 4_998, 4_999]);
+  });
+
+  it('cycling through many more entries than it holds, keeps one queue array that stops growing (no new backing store per compaction)', () => {
+    let written = 0;
+    const capacity = 1_000;
+    const cache = new WriteBackCache<Entry>(capacity, () => written++);
+    const entries = Array.from({ length: 50_000 }, (_, id) => ({ id, dirty: false, cacheSlot: -1 }));
+    const internals = cache as unknown as { queue: unknown[] };
+    const queue = internals.queue;
+    let longest = 0;
+    for (let round = 0; round < 4; round++) {
+      for (const e of entries) {
+        cache.changed(e);
+        if (e.id % 7 === 0) cache.drop(e);
+      }
+      if (round === 0) longest = queue.length;
+      expect(internals.queue).toBe(queue);
+      expect(queue.length).toBe(longest); // grown in the first round, never cut short or regrown since
+    }
+    expect(longest).toBeLessThan(3 * capacity + 3 * 1_024);
+    cache.flush();
+    expect(cache.size).toBe(0);
+    expect(written).toBeGreaterThan(0);
   });
 
   it('keeps the entry whose write threw, and those after it, waiting', () => {
