@@ -8,7 +8,9 @@ import { TreeCursor } from './TreeCursor';
 import { assertBytes, compareBytes } from './bytes';
 import { type DecodedSnapshot, decodeSnapshot } from './decodeSnapshot';
 import { describeValue } from './describeValue';
-import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeView, encodeViewChunks } from './encodeSnapshot';
+import { checkOptionKeys } from './checkOptionKeys';
+import { ENCODE_CHUNKS_KEYS, type EncodeChunksOptions } from './EncodeChunksOptions';
+import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeView, encodeViewChunks, freshChunk, reusedChunk } from './encodeSnapshot';
 
 let viewOfSnapshot: (snapshot: StateSnapshot) => StoreView;
 let heldViewOf: (snapshot: StateSnapshot) => StoreView | undefined;
@@ -198,6 +200,8 @@ export class StateSnapshot {
    * O(entriesPerChunk) per step.
    *
    * @param entriesPerChunk - entries per chunk (default 65,536)
+   * @param options - see {@link EncodeChunksOptions} (`reuseBuffer`: chunks share one buffer, each
+   *   valid until the next step); an unknown key throws `StateError` `INVALID_ARGUMENT`
    *
    * @example
    * ```ts
@@ -207,18 +211,23 @@ export class StateSnapshot {
    * }
    * ```
    */
-  *encodeChunks(entriesPerChunk = 65_536): Generator<Uint8Array, void, undefined> {
+  *encodeChunks(entriesPerChunk = 65_536, options: EncodeChunksOptions = {}): Generator<Uint8Array, void, undefined> {
+    const where = 'StateSnapshot.encodeChunks';
     if (!Number.isSafeInteger(entriesPerChunk) || entriesPerChunk < 1) {
-      throw new StateError('INVALID_ARGUMENT', `StateSnapshot.encodeChunks: entriesPerChunk must be a positive integer, got ${describeValue(entriesPerChunk)}`);
+      throw new StateError('INVALID_ARGUMENT', `${where}: entriesPerChunk must be a positive integer, got ${describeValue(entriesPerChunk)}`);
     }
-    checkEntryCount(this.#len, 'StateSnapshot.encodeChunks');
+    checkOptionKeys(where, options, ENCODE_CHUNKS_KEYS, (message) => new StateError('INVALID_ARGUMENT', message));
+    const reuse = options.reuseBuffer ?? false;
+    if (typeof reuse !== 'boolean') throw new StateError('INVALID_ARGUMENT', `${where}: option \`reuseBuffer\` must be a boolean, got ${describeValue(reuse)}`);
+    checkEntryCount(this.#len, where);
+    const chunk = reuse ? reusedChunk() : freshChunk;
     if (this.#view !== undefined) {
-      yield* encodeViewChunks(this.#view, entriesPerChunk);
+      yield* encodeViewChunks(this.#view, entriesPerChunk, chunk);
       return;
     }
-    const it = this.#sourceEntries('StateSnapshot.encodeChunks');
-    const check = new SourceCheck('StateSnapshot.encodeChunks', 'SERIALIZATION', this.#len, this.#sizeBytes);
-    yield* encodeEntriesChunks(it, check, this.#len, entriesPerChunk);
+    const it = this.#sourceEntries(where);
+    const check = new SourceCheck(where, 'SERIALIZATION', this.#len, this.#sizeBytes);
+    yield* encodeEntriesChunks(it, check, this.#len, entriesPerChunk, chunk);
   }
 
   /**

@@ -36,8 +36,23 @@ export function encodeView(view: StoreView): Uint8Array {
   return finish(out, pos);
 }
 
+/** Where a chunk of `bytes` bytes is encoded: a fresh array, or a view of a reused buffer. */
+export type ChunkSpace = (bytes: number) => Uint8Array;
+
+/** A fresh array per chunk. */
+export const freshChunk: ChunkSpace = (bytes) => new Uint8Array(bytes);
+
+/** Views of one buffer, grown as needed: each valid until the next call. */
+export function reusedChunk(): ChunkSpace {
+  let buffer = new Uint8Array(0);
+  return (bytes) => {
+    if (buffer.length < bytes) buffer = new Uint8Array(Math.max(bytes, 2 * buffer.length, 4_096));
+    return buffer.subarray(0, bytes);
+  };
+}
+
 /** The encoding of a view as a header, chunks of `entriesPerChunk` entries and a trailer. */
-export function* encodeViewChunks(view: StoreView, entriesPerChunk: number): Generator<Uint8Array, void, undefined> {
+export function* encodeViewChunks(view: StoreView, entriesPerChunk: number, chunk: ChunkSpace = freshChunk): Generator<Uint8Array, void, undefined> {
   const header = headerBytes(view.len);
   let crc = crc32(header);
   yield header;
@@ -55,7 +70,7 @@ export function* encodeViewChunks(view: StoreView, entriesPerChunk: number): Gen
       entries++;
       sizer.next();
     }
-    const out = new Uint8Array(bytes);
+    const out = chunk(bytes);
     writeViewEntries(out, 0, pages, cursor, entries);
     crc = crc32(out, crc);
     yield out;
@@ -119,7 +134,7 @@ export function encodeEntries(it: Iterator<Entry>, check: SourceCheck, count: nu
 }
 
 /** {@link encodeEntries} as a header, chunks of `entriesPerChunk` entries and a trailer. */
-export function* encodeEntriesChunks(it: Iterator<Entry>, check: SourceCheck, count: number, entriesPerChunk: number): Generator<Uint8Array, void, undefined> {
+export function* encodeEntriesChunks(it: Iterator<Entry>, check: SourceCheck, count: number, entriesPerChunk: number, chunk: ChunkSpace = freshChunk): Generator<Uint8Array, void, undefined> {
   const header = headerBytes(count);
   let crc = crc32(header);
   yield header;
@@ -140,7 +155,7 @@ export function* encodeEntriesChunks(it: Iterator<Entry>, check: SourceCheck, co
         bytes += lengthBytes(key.length) + key.length + lengthBytes(value.length) + value.length;
       }
       if (batch.length === 0) break;
-      const out = new Uint8Array(bytes);
+      const out = chunk(bytes);
       let pos = 0;
       for (const [key, value] of batch) {
         pos = writeChunk(out, pos, key);

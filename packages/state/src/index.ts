@@ -4,6 +4,7 @@ export type { StateStore } from './StateStore';
 export type { Entry } from './Entry';
 export { InMemoryStore } from './InMemoryStore';
 export { StateSnapshot } from './StateSnapshot';
+export type { EncodeChunksOptions } from './EncodeChunksOptions';
 export type { SnapshotSource } from './SnapshotSource';
 export { getTyped, putTyped, update, encodeValue, decodeValue, checkEncodable } from './typedAccess';
 export { KeyWriter } from './KeyWriter';

@@ -130,4 +130,34 @@ describe('StateSnapshot.encodeChunks', () => {
   it('rejects a bad chunk size', () => {
     expect(() => [...StateSnapshot.fromEntries([]).encodeChunks(0)]).toThrow(/entriesPerChunk/);
   });
+
+  it('with reuseBuffer, encodes every entry chunk into one buffer, each copied as it comes giving the bytes of encode() (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 70 }),
+        (entries, perChunk) => {
+          const snap = StateSnapshot.fromEntries(entries);
+          const copies: Uint8Array[] = [];
+          const buffers = new Set<ArrayBufferLike>();
+          const chunks = [...snap.encodeChunks(perChunk, { reuseBuffer: true })];
+          // the header and trailer are small arrays of their own; the entry chunks share one buffer
+          for (const c of snap.encodeChunks(perChunk, { reuseBuffer: true })) {
+            copies.push(c.slice());
+            buffers.add(c.buffer);
+          }
+          expect(concat(copies)).toEqual(snap.encode());
+          const entryChunks = chunks.length - 2;
+          if (entryChunks > 1 && chunks[1]!.length <= chunks[entryChunks]!.length) expect(chunks[1]!.buffer).toBe(chunks[entryChunks]!.buffer);
+          expect(buffers.size).toBeLessThanOrEqual(2 + Math.min(entryChunks, 8)); // grown a few times at most
+        },
+      ),
+    );
+  });
+
+  it('checks its options: an unknown key or a non-boolean reuseBuffer is an INVALID_ARGUMENT naming it', () => {
+    const snap = StateSnapshot.fromEntries([]);
+    expect(() => [...snap.encodeChunks(4, { reuse: true } as never)]).toThrow(/StateSnapshot.encodeChunks: unknown option `reuse`/);
+    expect(() => [...snap.encodeChunks(4, { reuseBuffer: 1 } as never)]).toThrow(/reuseBuffer` must be a boolean, got number 1/);
+  });
 });

@@ -48,6 +48,8 @@ describe('StateSnapshot.fromSource', () => {
         const lazy = StateSnapshot.fromSource(sourceOf(entries));
         expect(lazy.encode()).toEqual(expected);
         expect(Buffer.concat([...lazy.encodeChunks(perChunk)])).toEqual(Buffer.from(expected));
+        const copied = Buffer.concat(Array.from(StateSnapshot.fromSource(sourceOf(entries)).encodeChunks(perChunk, { reuseBuffer: true }), (c) => c.slice()));
+        expect(copied).toEqual(Buffer.from(expected));
         expect([...StateSnapshot.decode(expected).entries()]).toEqual(entries);
       }),
       { numRuns: 100 },
