@@ -69,7 +69,7 @@ export class CheckpointPersister {
         this.events.fail(err); // a sink that cannot pre-commit would lose its output
         return;
       }
-      const encoded = new SlicedEncoding(p.snapshots);
+      const encoded = new SlicedEncoding(p.snapshots, this.o.storage.copiesChunks === true);
       try {
         await this.o.storage.save({ id: p.id, time: p.time, sources: p.sources, sinks, stores: encoded.stores });
       } catch (err) {
@@ -133,14 +133,18 @@ class SlicedEncoding {
 
   readonly #slices = new TurnSlices();
 
-  constructor(snapshots: ReadonlyMap<string, StateSnapshot>) {
+  /** @param reuseBuffer - the storage copies each chunk before asking for the next (CheckpointStorage.copiesChunks) */
+  constructor(
+    snapshots: ReadonlyMap<string, StateSnapshot>,
+    private readonly reuseBuffer: boolean,
+  ) {
     for (const [name, snap] of snapshots) this.stores[name] = this.#chunks(name, snap);
   }
 
   async *#chunks(name: string, snap: StateSnapshot): AsyncGenerator<Uint8Array, void, undefined> {
     let it: Iterator<Uint8Array>;
     try {
-      it = snap.encodeChunks(ENTRIES_PER_CHUNK);
+      it = snap.encodeChunks(ENTRIES_PER_CHUNK, this.reuseBuffer ? { reuseBuffer: true } : {});
     } catch (error) {
       this.failure = { store: name, error };
       throw error;

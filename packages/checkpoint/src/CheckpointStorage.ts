@@ -92,6 +92,15 @@ export interface CheckpointStorage {
   /** A short description for logs ("checkpoints in ./chk"). */
   describe(): string;
   /**
+   * Optional: `true` when {@link save} is done with each store chunk (has written or copied it)
+   * before it asks for the next one. The coordinator then encodes all of a store's chunks into
+   * one reused buffer instead of a new array each (`StateSnapshot.encodeChunks` with
+   * `reuseBuffer`), so a checkpoint of a large store hands the garbage collector no ~40 KiB array
+   * per 1,024 entries (docs/architecture.md §5.8). Leave it unset when `save` keeps chunks (to
+   * join them, or to send several at once).
+   */
+  readonly copiesChunks?: boolean;
+  /**
    * Persists a checkpoint atomically and durably, then prunes old ones. Ids must be higher than
    * every stored id (a coordinator numbers on from the highest one listed); saving an existing id
    * replaces it. Store bytes may arrive in chunks ({@link EncodedStore}): read each store's

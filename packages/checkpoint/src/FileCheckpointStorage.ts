@@ -85,6 +85,13 @@ export class FileCheckpointStorage implements CheckpointStorage {
   readonly #fsync: boolean;
   readonly #log: (message: string) => void;
   #tail: Promise<void> = Promise.resolve();
+  /**
+   * A save copies each store chunk into its write buffer before it asks for the next one, so the
+   * coordinator may encode every chunk into one reused buffer ({@link CheckpointStorage.copiesChunks}).
+   */
+  readonly copiesChunks = true;
+  /** Where a store's chunks are gathered for one write; saves run one at a time, so one buffer serves them all. */
+  #batch: Uint8Array | undefined;
 
   /**
    * @param dir - the directory of the checkpoints; created (with its parents) on the first save
@@ -270,39 +277,36 @@ export class FileCheckpointStorage implements CheckpointStorage {
   }
 
   /**
-   * Writes a store's bytes as they come, gathering chunks into writes of about
-   * {@link WRITE_BYTES} (one `writev` each: one trip to the thread pool, not one per small chunk);
-   * returns their size and CRC-32.
+   * Writes a store's bytes as they come, copying chunks into a buffer of {@link WRITE_BYTES} that
+   * goes out in one write when full (one trip to the thread pool, not one per small chunk; a chunk
+   * larger than the buffer is written by itself); returns their size and CRC-32. A chunk is copied
+   * or written before the next is asked for ({@link copiesChunks}).
    */
   async #writeStore(file: string, encoded: EncodedStore): Promise<{ bytes: number; crc32: number }> {
     const handle = await fs.open(file, 'wx');
+    const batch = (this.#batch ??= new Uint8Array(WRITE_BYTES));
     let bytes = 0;
     let crc = 0;
-    let batch: Uint8Array[] = [];
-    let batchBytes = 0;
-    const flush = async (): Promise<void> => {
-      let written = batchBytes === 0 ? 0 : (await handle.writev(batch)).bytesWritten;
-      // a short write (rare for files): the rest chunk by chunk
-      for (const chunk of batch) {
-        if (written >= chunk.byteLength) {
-          written -= chunk.byteLength;
-          continue;
-        }
-        for (let at = written; at < chunk.byteLength; ) at += (await handle.write(chunk, at)).bytesWritten;
-        written = 0;
-      }
-      batch = [];
-      batchBytes = 0;
+    let gathered = 0;
+    const writeAll = async (data: Uint8Array): Promise<void> => {
+      // a short write (rare for files): the rest in further writes
+      for (let at = 0; at < data.byteLength; ) at += (await handle.write(data, at)).bytesWritten;
     };
     try {
       for await (const chunk of encodedChunks(encoded)) {
         crc = crc32(chunk, crc);
         bytes += chunk.byteLength;
-        batch.push(chunk);
-        batchBytes += chunk.byteLength;
-        if (batchBytes >= WRITE_BYTES) await flush();
+        if (gathered + chunk.byteLength > batch.length && gathered > 0) {
+          await writeAll(batch.subarray(0, gathered));
+          gathered = 0;
+        }
+        if (chunk.byteLength > batch.length) await writeAll(chunk);
+        else {
+          batch.set(chunk, gathered);
+          gathered += chunk.byteLength;
+        }
       }
-      await flush();
+      if (gathered > 0) await writeAll(batch.subarray(0, gathered));
       if (this.#fsync) await handle.sync();
     } finally {
       await handle.close();

@@ -74,6 +74,30 @@ describe('FileCheckpointStorage layout', () => {
     expect(withoutOrigin(await s.load(42))).toEqual(checkpoint);
   });
 
+  it('is done with each chunk before asking for the next (copiesChunks): chunks that are views of one buffer, overwritten at each step, are saved right', async () => {
+    const s = storage();
+    expect(s.copiesChunks).toBe(true);
+    // 3 MiB in chunks of 40 KiB and one of 1.5 MiB (larger than the write buffer), all in one reused buffer
+    const sizes = [...Array.from({ length: 40 }, () => 40_000), 1_500_000, ...Array.from({ length: 20 }, () => 40_000), 7];
+    const expected = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+    for (let i = 0; i < expected.length; i++) expected[i] = (i * 31 + (i >>> 11)) & 0xff;
+    async function* lent(): AsyncGenerator<Uint8Array> {
+      const shared = new Uint8Array(1_500_000);
+      let at = 0;
+      for (const n of sizes) {
+        shared.set(expected.subarray(at, at + n));
+        at += n;
+        yield shared.subarray(0, n);
+        shared.fill(0xee); // the next step overwrites it
+      }
+    }
+    const checkpoint = sampleCheckpoint(7);
+    await s.save({ ...checkpoint, stores: { big: lent(), counts: checkpoint.stores.counts! } });
+    const loaded = await s.load(7);
+    expect(loaded.stores.big).toEqual(expected);
+    expect(loaded.stores.counts).toEqual(checkpoint.stores.counts);
+  });
+
   it('encodes ±Infinity, NaN and -0 of sources and time as strings and decodes them back', async () => {
     const s = storage();
     const checkpoint = {
