@@ -42,6 +42,21 @@ export class KeyWriter {
     return this.pos;
   }
 
+  /**
+   * The writer's own buffer, whose first {@link length} bytes are the key so far: for copying a
+   * key out with no view made (a view is garbage per key on a hot path). Valid until the next
+   * write or reset; never write into it. O(1).
+   *
+   * @example
+   * ```ts
+   * const w = new KeyWriter().string('home').int(7);
+   * out.set(w.buffer.subarray(0, w.length)); // or copy byte by byte, allocating nothing
+   * ```
+   */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   /** Forgets what was written; the buffer is kept. */
   reset(): this {
     this.pos = 0;

@@ -127,12 +127,21 @@ export class OperatorKeys {
    * key and for its hash. Returns the writer's view. O(key part length).
    */
   protected fileUnderKeyGroup(partAt: number, partEnd: number): Uint8Array {
-    const view = this.writer.view();
+    return this.placeUnderKeyGroup(partAt, partEnd).view();
+  }
+
+  /**
+   * {@link fileUnderKeyGroup} without the view: returns the writer, whose `buffer` holds the key
+   * in its first `length` bytes (copy it out; valid until the next key is built). O(key part length).
+   */
+  protected placeUnderKeyGroup(partAt: number, partEnd: number): KeyWriter {
+    const w = this.writer;
     if (this.keyGroups !== undefined) {
-      const kg = murmur3(view, partAt, partEnd) % this.keyGroups;
-      view[0] = kg >>> 8;
-      view[1] = kg & 0xff;
+      const buf = w.buffer;
+      const kg = murmur3(buf, partAt, partEnd) % this.keyGroups;
+      buf[0] = kg >>> 8;
+      buf[1] = kg & 0xff;
     }
-    return view;
+    return w;
   }
 }

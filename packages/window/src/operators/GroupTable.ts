@@ -125,6 +125,13 @@ export class GroupTable<K, A> {
     return (this.flags[i]! & KEYED) !== 0;
   }
 
+  /** Keeps `src[0, n)` (copied) as group `i`'s store key, if not known yet. O(n). */
+  keyedFrom(i: number, src: Uint8Array, n: number): void {
+    if ((this.flags[i]! & KEYED) !== 0) return;
+    this.storeKeys.setFrom(i, src, n);
+    this.flags[i] = this.flags[i]! | KEYED;
+  }
+
   /** Keeps `storeKey` (copied) as group `i`'s store key, if not known yet. O(key length). */
   keyed(i: number, storeKey: Uint8Array): void {
     if ((this.flags[i]! & KEYED) !== 0) return;
@@ -214,7 +221,10 @@ export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
 
   /** A handle for group `i` of `table` (from the pool when one is free); builds its store key if not known. O(1) (O(key) once per group). */
   take(table: GroupTable<K, A>, i: number): GroupRef<K, A> {
-    if (!table.isKeyed(i)) table.keyed(i, this.windowKeys.groupView(table.end, table.start, table.keys[i] as KeyPart));
+    if (!table.isKeyed(i)) {
+      const w = this.windowKeys.groupWriter(table.end, table.start, table.keys[i] as KeyPart);
+      table.keyedFrom(i, w.buffer, w.length);
+    }
     const ref = this.free.pop();
     if (ref === undefined) {
       const made: GroupRef<K, A> = { table, i, dirty: false, cacheSlot: -1, id: this.all.length };

@@ -55,7 +55,11 @@ export class KeyArena {
 
   /** Copies `key` in as the key of slot `i`, which has none yet. O(key length) amortised. */
   set(i: number, key: Uint8Array): void {
-    const n = key.length;
+    this.setFrom(i, key, key.length);
+  }
+
+  /** Copies `src[0, n)` in as the key of slot `i`, which has none yet (no view made). O(n) amortised. */
+  setFrom(i: number, src: Uint8Array, n: number): void {
     let page = this.page;
     if (page === undefined || this.pos + n > page.length) {
       const size = page === undefined ? FIRST_PAGE : Math.min(MAX_PAGE, 2 * page.length);
@@ -63,7 +67,8 @@ export class KeyArena {
       this.pages.push(page);
       this.pos = 0;
     }
-    page.set(key, this.pos);
+    if (n <= 64) for (let k = 0; k < n; k++) page[this.pos + k] = src[k]!;
+    else page.set(src.subarray(0, n), this.pos);
     if (3 * i + 3 > this.loc.length) {
       const grown = new Int32Array(Math.max(3 * i + 3, 2 * this.loc.length));
       grown.set(this.loc);

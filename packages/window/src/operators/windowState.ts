@@ -20,7 +20,7 @@
 //                                                    barrier; each replaces the entry under its
 //                                                    key: see StateCache)
 import { WindowError } from '../WindowError';
-import { DEFAULT_KEY_GROUPS, OperatorKeys, StateError, describeValue, compareBytes, decodeTuple, type Entry, type KeyPart, type StateStore } from '@weir/state';
+import { DEFAULT_KEY_GROUPS, OperatorKeys, StateError, describeValue, compareBytes, decodeTuple, type Entry, type KeyPart, type KeyWriter, type StateStore } from '@weir/state';
 
 export const META = 0x00;
 export const GROUP = 0x02;
@@ -59,6 +59,18 @@ export class WindowKeys extends OperatorKeys {
     const at = w.length;
     w.part(key);
     return this.fileUnderKeyGroup(at, w.length);
+  }
+
+  /**
+   * {@link group} built in this object's writer, with no view or copy made: the key is the first
+   * `length` bytes of the returned writer's `buffer`, valid until the next call on these keys.
+   * O(key length).
+   */
+  groupWriter(end: number, start: number, key: KeyPart): KeyWriter {
+    const w = this.keyedWriter(0, GROUP).int(end).int(start);
+    const at = w.length;
+    w.part(key);
+    return this.placeUnderKeyGroup(at, w.length);
   }
 
   session(key: KeyPart, start: number): Uint8Array {

@@ -33,11 +33,16 @@ describe('GroupIndex', () => {
     );
   });
 
-  it('keeps 1M integer groups through its growths, and tells 0 from "0" and 1 from 1n only as a Map would', () => {
+  it('keeps 1M integer groups and 100k strings through their growths, and tells 0 from "0" and 1 from 1n only as a Map would', () => {
     const index = new GroupIndex();
     for (let k = 0; k < 1_000_000; k++) index.add(k * 7919 - 3_000_000, k);
     for (let k = 0; k < 1_000_000; k += 997) expect(index.get(k * 7919 - 3_000_000)).toBe(k);
     expect(index.get(1)).toBeUndefined();
+    // strings beside them, through the string table's growths
+    for (let k = 0; k < 100_000; k++) index.add(`page-${k}`, 1_000_000 + k);
+    for (let k = 0; k < 100_000; k += 101) expect(index.get(`page-${k}`)).toBe(1_000_000 + k);
+    expect(index.get('page-100000')).toBeUndefined();
+    expect(index.get(0 * 7919 - 3_000_000)).toBe(0);
     const small = new GroupIndex();
     small.add(0, 0);
     small.add('0', 1);
