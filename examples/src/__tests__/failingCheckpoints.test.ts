@@ -41,7 +41,7 @@ describe('examples/window-job with checkpoints it cannot write', () => {
       await chmod(join(dir, 'checkpoints'), process.getuid?.() === 0 ? 0o755 : 0o555); // root's, read-only for the job
       const { code, output } = await runMain(dir, events);
       expect(code).not.toBe(0);
-      expect(output).toMatch(/window job failed: CheckpointError: checkpoint 1 could not be persisted to checkpoints in .*checkpoints: .*EACCES/);
+      expect(output).toMatch(/window job failed: CheckpointError STORAGE: checkpoint 1 could not be persisted to checkpoints in .*checkpoints: .*EACCES/);
       for (const result of ['page-views', 'sessions', 'daily-active-users', 'late-clicks']) {
         expect(await readCommittedLines(join(dir, 'results', result)).catch(() => [])).toEqual([]);
       }

@@ -1,8 +1,10 @@
 // The NATS job as a process of its own, for the tests that kill it (SIGKILL) or stop it (SIGSTOP):
 // `node natsJobWorker.js <server url> <results stream> <results subject> <checkpoint bucket> <checkpoint every>`.
 // Prints `started` once the job has opened, `done <clicks read>` at the end; a failure is printed
-// to stderr with its code (e.g. `NatsError FENCED: ...`) and exits 1.
+// to stderr with its code and its causes' (e.g. `NatsError FENCED: ...`, or `CheckpointError SINK:
+// ...` then `caused by NatsError FENCED: ...` when the fence was met at a pre-commit) and exits 1.
 import { connectNats } from '@weir/nats';
+import { describeError } from '../common/describeError';
 import { runNatsJob } from '../nats-job/job';
 import { NATS_JOB_STREAMS } from '../nats-job/publish';
 
@@ -26,7 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? ` ${String((err as { code: unknown }).code)}` : '';
-  process.stderr.write(`${err instanceof Error ? err.name : 'Error'}${code}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`${describeError(err)}\n`);
   process.exit(1);
 });
