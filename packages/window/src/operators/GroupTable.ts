@@ -102,11 +102,6 @@ export class GroupTable<K, A> {
     return (this.flags[i]! & STORED) === 0 ? undefined : this.storeKeys.get(i);
   }
 
-  /** Group `i`'s store key once known (a view: do not modify), stored or not. O(1). */
-  knownKey(i: number): Uint8Array | undefined {
-    return (this.flags[i]! & KEYED) === 0 ? undefined : this.storeKeys.get(i);
-  }
-
   /** The length of group `i`'s store key once known, else -1. O(1). */
   storeKeyLength(i: number): number {
     return (this.flags[i]! & KEYED) === 0 ? -1 : this.storeKeys.length(i);
@@ -132,16 +127,9 @@ export class GroupTable<K, A> {
     this.flags[i] = this.flags[i]! | KEYED;
   }
 
-  /** Keeps `storeKey` (copied) as group `i`'s store key, if not known yet. O(key length). */
-  keyed(i: number, storeKey: Uint8Array): void {
-    if ((this.flags[i]! & KEYED) !== 0) return;
-    this.storeKeys.set(i, storeKey);
-    this.flags[i] = this.flags[i]! | KEYED;
-  }
-
   /** Notes that the store now holds group `i` under `storeKey`. */
   private stored(i: number, storeKey: Uint8Array): void {
-    this.keyed(i, storeKey);
+    this.keyedFrom(i, storeKey, storeKey.length);
     this.flags[i] = this.flags[i]! | STORED;
   }
 
