@@ -7,6 +7,7 @@ import { checkPreCommitId } from './checkPreCommitId';
 import { fsyncDirectory } from './fsyncDirectory';
 import { describeValue, messageOf, optionKeys } from '@weir/state';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
+import { lineFormatOptions } from './lineFormatOptions';
 import type { Json } from './Json';
 import { JsonRowEncoder } from './JsonRowEncoder';
 import { LineChunks } from './LineChunks';
@@ -98,21 +99,7 @@ export function jsonLinesSink<T>(dir: string, options: JsonLinesSinkOptions<T> =
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { serialize?, fsync?, fields? }, got ${describeValue(options)}`);
   }
   checkCheckpointOptionKeys(kind, options, KEYS);
-  const { serialize } = options;
-  if (serialize !== undefined && typeof serialize !== 'function') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`serialize\` must be a function value => string, got ${describeValue(serialize)}`);
-  }
-  const { fields } = options;
-  if (fields !== undefined && (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string') || new Set(fields).size !== fields.length || serialize !== undefined)) {
-    throw new CheckpointError(
-      'INVALID_ARGUMENT',
-      `${kind} (${dir}): option \`fields\` must be an array of distinct strings, without \`serialize\`, got ${describeValue(fields)}${serialize !== undefined ? ' with serialize' : ''}`,
-    );
-  }
-  const fsync = options.fsync ?? true;
-  if (typeof fsync !== 'boolean') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`fsync\` must be a boolean, got ${describeValue(options.fsync)}`);
-  }
+  const { serialize, fields, fsync } = lineFormatOptions(kind, dir, options);
   const where = `${kind} (${dir})`;
   const fsErr = (op: string, path: string, err: unknown): CheckpointError => {
     if (err instanceof CheckpointError) return err;

@@ -7,6 +7,7 @@ import { fsyncDirectory } from './fsyncDirectory';
 import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import type { Json } from './Json';
 import { jsonLinesSink } from './jsonLinesSink';
+import { lineFormatOptions } from './lineFormatOptions';
 import { findPartitionDirs, isOwnedFile, partitionProblem } from './partitionDirs';
 import type { Sink, SinkWriter } from './Sink';
 
@@ -25,13 +26,19 @@ export interface PartitionedJsonLinesSinkOptions<T> {
    */
   readonly serialize?: (value: T) => string;
   /**
+   * As {@link JsonLinesSinkOptions.fields}: the fields of every value, for rows of a known shape,
+   * each line then `JSON.stringify(value, fields)` written straight into the output buffer (not
+   * with `serialize`).
+   */
+  readonly fields?: readonly string[];
+  /**
    * Whether the files and directories are fsynced (default `true`), as
    * {@link JsonLinesSinkOptions.fsync}; a new partition directory's parents are fsynced too.
    */
   readonly fsync?: boolean;
 }
 
-const KEYS = optionKeys<PartitionedJsonLinesSinkOptions<unknown>>({ partitionOf: true, serialize: true, fsync: true });
+const KEYS = optionKeys<PartitionedJsonLinesSinkOptions<unknown>>({ partitionOf: true, serialize: true, fields: true, fsync: true });
 
 /** Partition directories recovered at once by `open` (each costs a listing and two fsyncs). */
 const RECOVERY_CONCURRENCY = 8;
@@ -137,24 +144,19 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
     throw new CheckpointError('INVALID_ARGUMENT', `${kind}: expected a directory path, got ${describeValue(dir)}`);
   }
   if (options === null || typeof options !== 'object') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { partitionOf, serialize?, fsync? }, got ${describeValue(options)}`);
+    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): expected options { partitionOf, serialize?, fields?, fsync? }, got ${describeValue(options)}`);
   }
   checkCheckpointOptionKeys(kind, options, KEYS);
-  const { partitionOf, serialize } = options;
+  const { partitionOf } = options;
   if (typeof partitionOf !== 'function') {
     throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`partitionOf\` must be a function value => partition directory, got ${describeValue(partitionOf)}`);
   }
-  if (serialize !== undefined && typeof serialize !== 'function') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`serialize\` must be a function value => string, got ${describeValue(serialize)}`);
-  }
-  const fsync = options.fsync ?? true;
-  if (typeof fsync !== 'boolean') {
-    throw new CheckpointError('INVALID_ARGUMENT', `${kind} (${dir}): option \`fsync\` must be a boolean, got ${describeValue(options.fsync)}`);
-  }
+  const { serialize, fields, fsync } = lineFormatOptions(kind, dir, options);
   const where = `${kind} (${dir})`;
   const sinkError = (message: string, err: unknown): CheckpointError => new CheckpointError('SINK', `${where}: ${message}: ${messageOf(err)}`, { cause: err });
   const childError = (partition: string, op: string, err: unknown): CheckpointError => sinkError(`partition '${partition}' failed to ${op}`, err);
-  const childSink = (partition: string): Sink<T> => jsonLinesSink<T>(join(dir, ...partition.split('/')), serialize === undefined ? { fsync } : { serialize, fsync });
+  const childOptions = serialize !== undefined ? { serialize, fsync } : fields !== undefined ? { fields, fsync } : { fsync };
+  const childSink = (partition: string): Sink<T> => jsonLinesSink<T>(join(dir, ...partition.split('/')), childOptions);
 
   /** Makes a new partition directory's entry durable: fsyncs its parents up to `dir`. */
   async function syncParents(partition: string): Promise<void> {
@@ -186,7 +188,7 @@ export function partitionedJsonLinesSink<T>(dir: string, options: PartitionedJso
   function checkLine(value: T): void {
     let line: unknown;
     try {
-      line = serialize === undefined ? JSON.stringify(value) : serialize(value);
+      line = serialize !== undefined ? serialize(value) : JSON.stringify(value, fields as string[] | undefined);
     } catch (err) {
       throw sinkError(`cannot serialize ${describeValue(value)}`, err);
     }

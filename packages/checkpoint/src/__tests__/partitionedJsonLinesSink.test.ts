@@ -298,6 +298,30 @@ describe('partitionedJsonLinesSink', () => {
     await w.close?.();
   });
 
+  it('with fields, writes each line as JSON.stringify(value, fields) into its partition, opening or open', async () => {
+    const dir = join(root, 'out');
+    interface Wide extends Row {
+      readonly extra: string;
+      readonly s: string;
+    }
+    const w = await partitionedJsonLinesSink<Wide>(dir, { partitionOf: (r) => r.p, fsync: false, fields: ['s', 'i'] }).open(undefined);
+    const rows: Wide[] = [
+      { i: 0, p: 'a', extra: 'x', s: 'plain' },
+      { i: 1, p: 'b/c', extra: 'y', s: 'quote " and \u00e9' }, // not printable ASCII: JSON.stringify's own escaping
+      { i: 2, p: 'a', extra: 'z', s: '' },
+    ];
+    w.write(rows[0]!); // 'a' opening
+    await w.preCommit(1);
+    w.write(rows[1]!);
+    w.write(rows[2]!); // 'a' open
+    await w.preCommit(2);
+    await w.commit(2);
+    const byPartition = await readCommittedPartitions(dir);
+    expect(byPartition.get('a')).toEqual([JSON.stringify(rows[0], ['s', 'i']), JSON.stringify(rows[2], ['s', 'i'])]);
+    expect(byPartition.get('b/c')).toEqual([JSON.stringify(rows[1], ['s', 'i'])]);
+    await w.close?.();
+  });
+
   it('checks its options: an unknown key, a missing partitionOf, bad types', () => {
     const partitionOf = (r: Row): string => r.p;
     const unknown = caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsyncc: true } as PartitionedJsonLinesSinkOptions<Row>));
@@ -307,6 +331,8 @@ describe('partitionedJsonLinesSink', () => {
     expect(caught(() => partitionedJsonLinesSink<Row>(root, {} as PartitionedJsonLinesSinkOptions<Row>)).message).toContain('partitionOf');
     expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fsync: 'yes' as unknown as boolean })).code).toBe('INVALID_ARGUMENT');
     expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, serialize: 3 as unknown as () => string })).code).toBe('INVALID_ARGUMENT');
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fields: ['i', 'i'] })).message).toMatch(/partitionedJsonLinesSink \(.*\): option `fields` must be an array of distinct strings/);
+    expect(caught(() => partitionedJsonLinesSink<Row>(root, { partitionOf, fields: ['i'], serialize: (r) => String(r.i) })).message).toContain('with serialize');
     expect(caught(() => partitionedJsonLinesSink<Row>('', { partitionOf })).code).toBe('INVALID_ARGUMENT');
     expect(caught(() => partitionedJsonLinesSink<Row>(root, undefined as unknown as PartitionedJsonLinesSinkOptions<Row>)).code).toBe('INVALID_ARGUMENT');
   });
