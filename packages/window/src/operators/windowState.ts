@@ -55,10 +55,7 @@ export class WindowKeys extends OperatorKeys {
 
   /** {@link group} without copying: valid until the next call on these keys. O(key length). */
   groupView(end: number, start: number, key: KeyPart): Uint8Array {
-    const w = this.keyedWriter(0, GROUP).int(end).int(start);
-    const at = w.length;
-    w.part(key);
-    return this.fileUnderKeyGroup(at, w.length);
+    return this.groupWriter(end, start, key).view();
   }
 
   /**
