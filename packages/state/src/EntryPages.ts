@@ -11,6 +11,8 @@
 // frozen for good. Values handed to callers are always copies, so an owned page may overwrite a
 // value in place when the new one fits.
 
+import { copyRange } from './bytes';
+
 /** log2 of the ids per page. */
 export const PAGE_BITS = 9;
 /** Ids per page. */
@@ -103,13 +105,13 @@ export class Page {
       if (off < 0) continue;
       if (m === ms) {
         const keyLen = from[m + 1]!;
-        copyRun(out, pos, src, off, keyLen);
+        copyRange(out, pos, src, off, keyLen);
         meta[m] = pos;
         meta[m + 3] = keyLen + valueLength;
         pos += keyLen + valueLength;
         continue;
       }
-      copyRun(out, pos, src, off, from[m + 1]! + from[m + 2]!);
+      copyRange(out, pos, src, off, from[m + 1]! + from[m + 2]!);
       meta[m] = pos;
       pos += from[m + 3]!;
     }
@@ -117,15 +119,6 @@ export class Page {
     this.bytes = out;
     this.used = pos;
   }
-}
-
-/**
- * Copies `n` bytes of `src` from `from` to `out` at `to`: short records by a loop, since a view
- * for `set` costs more than it copies (a copied page moves 512 records, 20-60 bytes each).
- */
-function copyRun(out: Uint8Array, to: number, src: Uint8Array, from: number, n: number): void {
-  if (n <= 64) for (let i = 0; i < n; i++) out[to + i] = src[from + i]!;
-  else out.set(src.subarray(from, from + n), to);
 }
 
 /** The page table of a store or a snapshot; read-only helpers over it. */

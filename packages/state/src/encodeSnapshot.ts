@@ -1,6 +1,7 @@
 // Internal: writes a snapshot's entries in the byte format of StateSnapshot.encode, from an
 // in-memory store view or from a SnapshotSource's iterator, whole or in chunks.
 import { crc32 } from 'node:zlib';
+import { copyRange } from './bytes';
 import { type PageTable, pageBytesOf, valueLength, valueStart } from './EntryPages';
 import type { StoreView } from './StoreView';
 import { TreeCursor } from './TreeCursor';
@@ -89,23 +90,13 @@ function writeViewEntries(out: Uint8Array, pos: number, pages: PageTable, cursor
     const start = cursor.keyStart();
     const end = cursor.keyEnd();
     pos = writeLength(out, pos, end - start);
-    pos = copyBytes(out, pos, cursor.leaf.kb, start, end);
+    pos = copyRange(out, pos, cursor.leaf.kb, start, end - start);
     const id = cursor.id();
     const from = valueStart(pages, id);
     const length = valueLength(pages, id);
     pos = writeLength(out, pos, length);
-    pos = copyBytes(out, pos, pageBytesOf(pages, id), from, from + length);
+    pos = copyRange(out, pos, pageBytesOf(pages, id), from, length);
     cursor.next();
-  }
-  return pos;
-}
-
-/** Copies `src[start..end)` to `out` at `pos`; returns the position after. Short runs by a loop (a view costs more than it copies). */
-function copyBytes(out: Uint8Array, pos: number, src: Uint8Array, start: number, end: number): number {
-  if (end - start <= 64) for (let i = start; i < end; i++) out[pos++] = src[i]!;
-  else {
-    out.set(src.subarray(start, end), pos);
-    pos += end - start;
   }
   return pos;
 }

@@ -11,7 +11,7 @@ export { KeyWriter } from './KeyWriter';
 export { encodeI64, decodeI64, encodeString, encodeBytes, encodeTuple, decodeTuple } from './keyCodec';
 export type { KeyPart } from './keyPart';
 export { prefixSuccessor } from './prefixSuccessor';
-export { compareBytes, assertBytes } from './bytes';
+export { compareBytes, assertBytes, copyRange } from './bytes';
 export { describeValue } from './describeValue';
 export { messageOf } from './messageOf';
 export { toHex, hex32 } from './toHex';

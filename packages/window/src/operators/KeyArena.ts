@@ -6,6 +6,7 @@
 // the record path, during checkpoints too (docs/architecture.md §5.8, the record-path stall).
 // Here the bytes of every key sit side by side in pages of up to 64 KiB (one object per page),
 // and where each key is lives in one Int32Array: [page + 1, offset, length] per slot.
+import { copyRange } from '@weir/state';
 
 /** The largest page; the first pages are smaller, so a table of a few groups stays small. */
 const MAX_PAGE = 64 * 1024;
@@ -46,11 +47,8 @@ export class KeyArena {
     const n = this.loc[3 * i + 2]!;
     if (at + n > out.length) return -1;
     const page = this.pages[this.loc[3 * i]! - 1]!;
-    // keys of up to 64 bytes: a loop beats a subarray and a typed-array copy (measured: a barrier
-    // log copies up to cacheSize keys of ~40 bytes in one turn)
-    if (n <= 64) for (let k = 0; k < n; k++) out[at + k] = page[from + k]!;
-    else out.set(page.subarray(from, from + n), at);
-    return at + n;
+    // a barrier log copies up to cacheSize keys of ~40 bytes in one turn: no view per key
+    return copyRange(out, at, page, from, n);
   }
 
   /** Copies `key` in as the key of slot `i`, which has none yet. O(key length) amortised. */
@@ -67,8 +65,7 @@ export class KeyArena {
       this.pages.push(page);
       this.pos = 0;
     }
-    if (n <= 64) for (let k = 0; k < n; k++) page[this.pos + k] = src[k]!;
-    else page.set(src.subarray(0, n), this.pos);
+    copyRange(page, this.pos, src, 0, n);
     if (3 * i + 3 > this.loc.length) {
       const grown = new Int32Array(Math.max(3 * i + 3, 2 * this.loc.length));
       grown.set(this.loc);
