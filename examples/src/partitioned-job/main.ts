@@ -16,6 +16,7 @@ import { findNatsServer, INSTALL_NATS_SERVER, startNatsServer } from '@weir/nats
 import type { Source } from '@weir/checkpoint';
 import { createPartitionedJob, FENCED_EXIT_CODE, isFenced, runPartitioned, workerFromEnv } from '@weir/partition';
 import { parseCount, readHttpArgs } from '../common/args';
+import { describeError } from '../common/describeError';
 import { defaultJobDir, jobPaths, shortPath } from '../common/paths';
 import { runMain } from '../common/runMain';
 import { formatCount, formatDuration } from '../common/status';
@@ -70,17 +71,25 @@ function readCommand(): Command {
 /**
  * Worker mode (WEIR_PARTITION_DIR set): runs one worker. Under the launcher (an IPC channel) it
  * sends its summary to it; alone, it prints its progress and summary on stdout. A failure goes to
- * stderr as `<error name> <code>: <stack>`; a fenced worker exits with FENCED_EXIT_CODE (the
- * launcher does not restart it), any other failure with 1.
+ * stderr as `<error name> <code>: <stack>` and each cause under it (describeError: a fence met at a
+ * pre-commit is a CheckpointError SINK around the PartitionError or NatsError FENCED); a fenced
+ * worker exits with FENCED_EXIT_CODE (the launcher does not restart it), any other failure with 1.
  */
 async function worker(): Promise<void> {
   try {
     await runWorker();
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? ` ${String((err as { code: unknown }).code)}` : '';
-    process.stderr.write(`${err instanceof Error ? err.name : 'Error'}${code}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(isFenced(err) || (err instanceof NatsError && err.code === 'FENCED') ? FENCED_EXIT_CODE : 1);
+    process.stderr.write(`${describeError(err)}\n`);
+    process.exit(isFenced(err) || fencedByNats(err) ? FENCED_EXIT_CODE : 1);
   }
+}
+
+/** Whether `err` or one of its causes is a NatsError FENCED (a stream another instance took over). */
+function fencedByNats(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 16; e = e.cause, depth++) {
+    if (e instanceof NatsError && e.code === 'FENCED') return true;
+  }
+  return false;
 }
 
 async function runWorker(): Promise<void> {
