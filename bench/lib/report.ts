@@ -30,16 +30,29 @@ export function machineInfo(): MachineInfo {
 
 /**
  * Prints rows as an aligned text table under an underlined header, with @weir/cli's formatTable
- * (the repository's one table layout). The benchmarks resolve @weir/cli from source through the
- * root tsconfig's paths (tsconfig-paths/register), so no build is needed.
+ * (the repository's one table layout). Under ts-node the benchmarks resolve @weir/cli from source
+ * through the root tsconfig's paths (tsconfig-paths/register); compiled (runCompiled.js), from
+ * its built dist.
  */
 export function printTable(header: string[], rows: string[][]): void {
   process.stdout.write(formatTable(rows, { header }));
 }
 
+/**
+ * The repository root: the nearest directory above this file holding `package-lock.json` (this
+ * file runs from `bench/lib/` under ts-node and from `.bench-dist/bench/lib/` compiled, see
+ * runCompiled.js).
+ */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package-lock.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`bench/lib/report: no package-lock.json above ${__dirname}`);
+  }
+}
+
 /** The path of `bench/results/<name>.json` at the repository root. */
 export function resultsFile(name: string): string {
-  return join(__dirname, '..', 'results', `${name}.json`);
+  return join(repositoryRoot(), 'bench', 'results', `${name}.json`);
 }
 
 /** Writes `bench/results/<name>.json` at the repository root and returns its path. */

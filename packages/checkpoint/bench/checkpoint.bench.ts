@@ -1,5 +1,8 @@
 // npm run bench -w @weir/checkpoint   (or `npm run bench` at the root)
 //
+// Runs as compiled JavaScript (bench/lib/runCompiled.js), as a job runs; `npm run bench:ts-node -w
+// @weir/checkpoint` runs the same under ts-node, whose compiler then shares the measured heap (a
+// separate, labelled figure: it roughly doubles the old generation every major GC marks).
 // What a checkpoint costs a job holding 10k, 100k and 1M keys of window state: a tumbling window
 // counting records by key, fed by a seeded generator source through a CheckpointCoordinator that
 // persists to a FileCheckpointStorage in a temp directory (fsync on). The headline rows use the
@@ -45,7 +48,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
-import { CheckpointCoordinator, FileCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type Source } from '../src';
+import { CheckpointCoordinator, FileCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type Source } from '@weir/checkpoint';
 import { benchOptions } from '../../../bench/lib/benchOptions';
 import { startRunQueueWait } from './runQueueWait';
 import { machineInfo, printTable, readResults, resultsFile, writeResults } from '../../../bench/lib/report';
@@ -56,6 +59,9 @@ const REPEAT = options.repeat;
 const LABEL = options.label;
 const CACHES = options.caches.split(',').map((c) => (c === 'default' ? undefined : Number(c)));
 const COMPARE = options.compare.split(',').filter((c) => c.length > 0);
+// How this process runs the code: compiled, as a job runs (`npm run bench`), or under ts-node
+// (`npm run bench:ts-node`: the TypeScript compiler then shares the job's heap).
+const RUNTIME = __filename.endsWith('.ts') ? 'ts-node (the compiler in the heap)' : 'compiled JavaScript';
 const TAIL = 2_000; // records after every key was seen, so the job is mid-stream when the checkpoint is taken
 
 interface Measure {
@@ -283,7 +289,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const machine = machineInfo();
   console.log(`\n\n@weir/checkpoint benchmark: window state of ${SIZES.join(', ')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
-  console.log(`median of ${REPEAT} runs (stall: median / max); FileCheckpointStorage in ${tmpdir()} with fsync; load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after\n`);
+  console.log(`median of ${REPEAT} runs (stall: median / max); ${RUNTIME}; FileCheckpointStorage in ${tmpdir()} with fsync; load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after\n`);
   const earlier: string[][] = [];
   for (const entry of COMPARE) {
     const [name, cacheThen] = entry.split(':');
@@ -309,7 +315,7 @@ async function main(): Promise<void> {
     command: `npm run bench -w @weir/checkpoint -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine,
     load: { before: loadBefore, after: loadAfter },
-    config: { sizes: SIZES, repeat: REPEAT, caches: CACHES.map((c) => c ?? 'default'), tail: TAIL, storage: 'FileCheckpointStorage, fsync' },
+    config: { sizes: SIZES, repeat: REPEAT, caches: CACHES.map((c) => c ?? 'default'), tail: TAIL, storage: 'FileCheckpointStorage, fsync', runtime: RUNTIME },
     results: rows,
   });
   console.log(`\nwrote ${out}`);
