@@ -2,7 +2,7 @@
 // key, kept column by column so that a record touches as little memory as possible.
 //
 // A record looks its key up in `index` (a GroupIndex from the key's identity to a small integer) and
-// then reads and writes `accs[i]` and `flags[i]`: two compact arrays that stay in the processor's
+// then reads and writes `accs.at(i)` and `flags[i]`: two compact columns that stay in the processor's
 // cache, where one object per group (its fields, and boxes for its numbers) would be a cache miss
 // per record once the 10k groups of a window no longer fit beside the stream's garbage. The rest
 // of a group (key, creation number, store key, its handle in the write-back cache) is read only
@@ -10,13 +10,15 @@
 // a table goes with its window or pane.
 //
 // A group costs the garbage collector no object of its own beyond its key and accumulator (when
-// they are objects): its store key lives in a KeyArena (a few large pages), and its handle in the
+// they are objects; number keys and accumulators sit unboxed in a GroupColumn's Float64Array, not
+// in slots to mark): its store key lives in a KeyArena (a few large pages), and its handle in the
 // write-back cache is taken from a pool while it waits there and returned once written or
 // dropped, so at most about `cacheSize` handles exist. With 1M groups, one key array and one
 // handle per group were 4M objects that every major collection marked, 20-77 ms pauses on the
 // record path (docs/architecture.md §5.8).
 import type { AccumulatorCodec } from '../aggregates/AccumulatorCodec';
 import type { Cached, KeyPart, StateStore } from '@weir/state';
+import { GroupColumn } from './GroupColumn';
 import { GroupIndex } from './GroupIndex';
 import { KeyArena } from './KeyArena';
 import { StateCache, writeLength, type StateCodec } from './StateCache';
@@ -47,8 +49,8 @@ export interface GroupRef<K, A> extends Cached {
 export class GroupTable<K, A> {
   /** Group key identity (keyPartId) -> the group's index. */
   readonly index = new GroupIndex();
-  readonly keys: K[] = [];
-  readonly accs: A[] = [];
+  readonly keys = new GroupColumn<K>();
+  readonly accs = new GroupColumn<A>();
   /** Creation numbers (persisted: a restored operator orders results the same way); safe integers. */
   seqs = new Float64Array(16);
   /** {@link EMITTED} | {@link CHANGED} | {@link DIRTY} (and whether stored) per group. */
@@ -149,9 +151,9 @@ export class GroupTable<K, A> {
    */
   reloaded(i: number, store: StateStore, codec: AccumulatorCodec<A>): A {
     const storeKey = this.storeKey(i);
-    if ((this.flags[i]! & DIRTY) !== 0 || storeKey === undefined) return this.accs[i]!;
+    if ((this.flags[i]! & DIRTY) !== 0 || storeKey === undefined) return this.accs.at(i);
     const stored = store.get(storeKey);
-    return stored === undefined ? this.accs[i]! : codec.decode(stored.subarray(HEADER_BYTES));
+    return stored === undefined ? this.accs.at(i) : codec.decode(stored.subarray(HEADER_BYTES));
   }
 
   /** Forgets every group: drops the waiting ones from `cache`, deletes the stored ones. O(size). */
@@ -210,7 +212,7 @@ export class GroupCache<K, A> extends StateCache<GroupRef<K, A>> {
   /** A handle for group `i` of `table` (from the pool when one is free); builds its store key if not known. O(1) (O(key) once per group). */
   take(table: GroupTable<K, A>, i: number): GroupRef<K, A> {
     if (!table.isKeyed(i)) {
-      const w = this.windowKeys.groupWriter(table.end, table.start, table.keys[i] as KeyPart);
+      const w = this.windowKeys.groupWriter(table.end, table.start, table.keys.at(i) as KeyPart);
       table.keyedFrom(i, w.buffer, w.length);
     }
     const ref = this.free.pop();
@@ -250,7 +252,7 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
   // Where a write encodes a value in place: header, then the accumulator (grown when one does not fit).
   let encoded = new Uint8Array(256);
   const valueOf = ({ table, i }: GroupRef<K, A>): Uint8Array => {
-    const acc = table.accs[i]!;
+    const acc = table.accs.at(i);
     const seq = table.seqs[i]!;
     const flags = table.flags[i]! & STORED_FLAGS;
     if (direct && spare === undefined) {
@@ -273,7 +275,7 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
   const keyScratch = new Scratch();
   const keyOf = ({ table, i }: GroupRef<K, A>): Uint8Array => {
     const n = table.storeKeyLength(i);
-    if (n < 0) return keys.groupView(table.end, table.start, table.keys[i]!);
+    if (n < 0) return keys.groupView(table.end, table.start, table.keys.at(i));
     const out = keyScratch.take(n);
     table.copyStoreKey(i, out, 0);
     return out;
@@ -299,7 +301,7 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
       if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
       writeLength(out, at, keyEnd - at - 4);
       writeHeader(out, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, v);
-      const acc = table.accs[i]!;
+      const acc = table.accs.at(i);
       let end: number;
       if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
       else {

@@ -106,7 +106,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       if ((f & CHANGED) === 0 && (onlyChanged || (f & EMITTED) !== 0)) continue;
       // flags first: emitting hands control downstream
       t.flags[i] = (f | EMITTED) & ~CHANGED;
-      ctx.emit(t.keys[i]!, slot.start, slot.end, aggregate.result(t.accs[i]!), (f & EMITTED) !== 0 ? 'update' : 'insert');
+      ctx.emit(t.keys.at(i), slot.start, slot.end, aggregate.result(t.accs.at(i)), (f & EMITTED) !== 0 ? 'update' : 'insert');
     }
   };
 
@@ -187,24 +187,24 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       // Whether the change is answered at once (read before `add`, which may mutate in place).
       const answer = mayAnswer && policy.emitsOnChange(slot.end, ctx.watermark());
       const emittedBefore = i !== undefined && (t.flags[i]! & EMITTED) !== 0;
-      const before = answer && policy.retracts && emittedBefore ? aggregate.result(t.accs[i!]!) : undefined;
+      const before = answer && policy.retracts && emittedBefore ? aggregate.result(t.accs.at(i!)) : undefined;
       let acc: A;
       try {
-        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs[i]!, el.value, ts);
+        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs.at(i), el.value, ts);
       } catch (err) {
-        if (i !== undefined) t.accs[i] = t.reloaded(i, store, codec);
+        if (i !== undefined) t.accs.set(i, t.reloaded(i, store, codec));
         ctx.invalid(el, aggregateFailed(where, aggregate.name, el, err));
         return;
       }
       if (i === undefined) i = t.add(mk, (key instanceof Uint8Array ? key.slice() : key) as K, acc, ctx.nextSeq(), CHANGED, undefined);
       else {
-        t.accs[i] = acc;
+        t.accs.set(i, acc);
         t.flags[i] = t.flags[i]! | CHANGED;
       }
       if (answer) {
         t.flags[i] = (t.flags[i]! | EMITTED) & ~CHANGED;
-        if (policy.retracts && emittedBefore) ctx.emit(t.keys[i]!, slot.start, slot.end, before as R, 'retract');
-        ctx.emit(t.keys[i]!, slot.start, slot.end, aggregate.result(acc), policy.kindOf(emittedBefore));
+        if (policy.retracts && emittedBefore) ctx.emit(t.keys.at(i), slot.start, slot.end, before as R, 'retract');
+        ctx.emit(t.keys.at(i), slot.start, slot.end, aggregate.result(acc), policy.kindOf(emittedBefore));
       }
       t.changed(i, cache);
     },
@@ -231,7 +231,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
       const open: OpenWindow<unknown>[] = [];
       for (const slot of slots.values()) {
         const i = slot.groups.index.get(mk);
-        if (i !== undefined) open.push({ start: slot.start, end: slot.end, result: aggregate.result(slot.groups.accs[i]!), fired: slot.fired });
+        if (i !== undefined) open.push({ start: slot.start, end: slot.end, result: aggregate.result(slot.groups.accs.at(i)), fired: slot.fired });
       }
       return open;
     },

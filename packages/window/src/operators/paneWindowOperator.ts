@@ -146,7 +146,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
     for (let e = w.start + paneSize; e <= w.end; e += paneSize) {
       const t = panes.get(e)?.groups;
       const i = t?.index.get(mapKey);
-      if (i !== undefined) acc = mergeInto(acc ?? aggregate.create(), t!.accs[i]!);
+      if (i !== undefined) acc = mergeInto(acc ?? aggregate.create(), t!.accs.at(i));
     }
     return acc === undefined ? { found: false, value: undefined } : { found: true, value: aggregate.result(acc) };
   };
@@ -165,17 +165,17 @@ function paneEngine<T, K extends GroupKey, A, R>(
       const t = panes.get(e)?.groups;
       if (t === undefined) continue;
       for (let i = 0; i < t.size; i++) {
-        const mapKey = keyPartId(t.keys[i] as KeyPart);
+        const mapKey = keyPartId(t.keys.at(i) as KeyPart);
         const seq = t.seqs[i]!;
         const at = byKey.get(mapKey);
         if (at === undefined) {
           if (outSeqs.length > 0 && seq < outSeqs[outSeqs.length - 1]!) ordered = false;
           byKey.set(mapKey, outKeys.length);
-          outKeys.push(t.keys[i]!);
-          outAccs.push(mergeInto(aggregate.create(), t.accs[i]!));
+          outKeys.push(t.keys.at(i));
+          outAccs.push(mergeInto(aggregate.create(), t.accs.at(i)));
           outSeqs.push(seq);
         } else {
-          outAccs[at] = mergeInto(outAccs[at]!, t.accs[i]!);
+          outAccs[at] = mergeInto(outAccs[at]!, t.accs.at(i));
           if (seq < outSeqs[at]!) {
             outSeqs[at] = seq;
             ordered = false;
@@ -256,9 +256,9 @@ function paneEngine<T, K extends GroupKey, A, R>(
       let i = t.index.get(mk);
       let acc: A;
       try {
-        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs[i]!, el.value, ts);
+        acc = aggregate.add(i === undefined ? aggregate.create() : t.accs.at(i), el.value, ts);
       } catch (err) {
-        if (i !== undefined) t.accs[i] = t.reloaded(i, store, codec);
+        if (i !== undefined) t.accs.set(i, t.reloaded(i, store, codec));
         else if (t.size === 0) {
           // opened for this record alone
           panes.delete(pane.end);
@@ -270,10 +270,10 @@ function paneEngine<T, K extends GroupKey, A, R>(
       if (i === undefined) {
         i = t.add(mk, (key instanceof Uint8Array ? key.slice() : key) as K, acc, ctx.nextSeq(), 0, undefined);
         if (t.size === 1) track(pane, wm);
-      } else t.accs[i] = acc;
+      } else t.accs.set(i, acc);
       t.changed(i, cache);
       if (immediate !== undefined) {
-        const k = t.keys[i]!;
+        const k = t.keys.at(i);
         immediate.forEach((w, j) => {
           const prior = before![j]!;
           const after = resultOf(w, mk).value as R;
