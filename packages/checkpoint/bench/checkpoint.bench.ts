@@ -35,9 +35,9 @@
 // after; writes bench/results/checkpoint.json (or checkpoint-<label>.json with --label).
 //
 // Run with --expose-gc (the package script does) so restore starts from a clean heap.
-// Options: --sizes 10000,100000,1000000  --repeat 3  --caches default,0 (window cacheSize per row
-// group: `default` or a number)  --label NAME (a row label, e.g. for a run of an older commit: the
-// probe only uses APIs every version has)  --compare before:0,paged-store-rerun (earlier results
+// Options: --storage file|memory (default file)  --sizes 10000,100000,1000000  --repeat 3
+// --caches default,0 (window cacheSize per row group: `default` or a number)  --label NAME (a row
+// label, e.g. for a run of an older commit: the probe only uses APIs every version has)  --compare before:0,paged-store-rerun (earlier results
 // to print under the table, NAME or NAME:CACHESIZE for files written before rows recorded the
 // window's cacheSize, whose default then it names; '' for none)
 import { existsSync } from 'node:fs';
@@ -48,12 +48,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamElement } from '@weir/stream';
 import { count, tumblingWindow } from '@weir/window';
-import { CheckpointCoordinator, FileCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type Source } from '@weir/checkpoint';
+import { CheckpointCoordinator, FileCheckpointStorage, MemoryCheckpointStorage, collectingSink, generatorSource, type CheckpointReport, type CheckpointStorage, type Source } from '@weir/checkpoint';
 import { benchOptions } from '../../../bench/lib/benchOptions';
 import { startRunQueueWait } from './runQueueWait';
 import { machineInfo, printTable, readResults, resultsFile, writeResults } from '../../../bench/lib/report';
 
-const options = benchOptions({ sizes: '10000,100000,1000000', repeat: 3, caches: 'default,0', label: 'this build', compare: 'before:0,paged-store-rerun,before-stall-slices' });
+const options = benchOptions({ sizes: '10000,100000,1000000', repeat: 3, caches: 'default,0', label: 'this build', compare: 'before:0,paged-store-rerun,before-stall-slices', storage: 'file' });
 const SIZES = options.sizes.split(',').map(Number);
 const REPEAT = options.repeat;
 const LABEL = options.label;
@@ -62,6 +62,11 @@ const COMPARE = options.compare.split(',').filter((c) => c.length > 0);
 // How this process runs the code: compiled, as a job runs (`npm run bench`), or under ts-node
 // (`npm run bench:ts-node`: the TypeScript compiler then shares the job's heap).
 const RUNTIME = __filename.endsWith('.ts') ? 'ts-node (the compiler in the heap)' : 'compiled JavaScript';
+// Where checkpoints go: `file` (FileCheckpointStorage, fsync on: the headline) or `memory`
+// (MemoryCheckpointStorage, what tests and the other packages' benchmarks use).
+if (options.storage !== 'file' && options.storage !== 'memory') throw new Error(`--storage must be file or memory, got ${JSON.stringify(options.storage)}`);
+const STORAGE = options.storage;
+const STORAGE_LABEL = STORAGE === 'file' ? `FileCheckpointStorage in ${tmpdir()} with fsync` : 'MemoryCheckpointStorage';
 const TAIL = 2_000; // records after every key was seen, so the job is mid-stream when the checkpoint is taken
 
 interface Measure {
@@ -96,7 +101,7 @@ interface Measure {
 async function measure(keys: number, cacheSize: number | undefined): Promise<Measure> {
   const dir = await mkdtemp(join(tmpdir(), 'weir-bench-chk-'));
   try {
-    const storage = new FileCheckpointStorage(dir, { retain: 2 });
+    const storage = STORAGE === 'file' ? new FileCheckpointStorage(dir, { retain: 2 }) : new MemoryCheckpointStorage({ retain: 2 });
     const { report: first, reports, stallMs, stallWithoutGcMs, stallLessWaitMs, baselineMs } = await checkpointOnce(storage, keys, cacheSize);
     // A recovering process starts with an empty heap: drop the job's state first.
     (globalThis as { gc?: () => void }).gc?.();
@@ -119,7 +124,7 @@ async function measure(keys: number, cacheSize: number | undefined): Promise<Mea
  * Runs the job until the first checkpoint triggered after every key was seen is persisted;
  * returns that checkpoint's report and the longest gap between records while it was in flight.
  */
-async function checkpointOnce(storage: FileCheckpointStorage, keys: number, cacheSize: number | undefined): Promise<{ report: CheckpointReport; reports: CheckpointReport[]; stallMs: number; stallWithoutGcMs: number; stallLessWaitMs: number; baselineMs: number }> {
+async function checkpointOnce(storage: CheckpointStorage, keys: number, cacheSize: number | undefined): Promise<{ report: CheckpointReport; reports: CheckpointReport[]; stallMs: number; stallWithoutGcMs: number; stallLessWaitMs: number; baselineMs: number }> {
   const reports: CheckpointReport[] = [];
   const completedAt: number[] = [];
   // Gaps over 1 ms between records reaching the window: [time of the later record, gap].
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const machine = machineInfo();
   console.log(`\n\n@weir/checkpoint benchmark: window state of ${SIZES.join(', ')} keys; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`);
-  console.log(`median of ${REPEAT} runs (stall: median / max); ${RUNTIME}; FileCheckpointStorage in ${tmpdir()} with fsync; load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after\n`);
+  console.log(`median of ${REPEAT} runs (stall: median / max); ${RUNTIME}; ${STORAGE_LABEL}; load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after\n`);
   const earlier: string[][] = [];
   for (const entry of COMPARE) {
     const [name, cacheThen] = entry.split(':');
@@ -315,7 +320,7 @@ async function main(): Promise<void> {
     command: `npm run bench -w @weir/checkpoint -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine,
     load: { before: loadBefore, after: loadAfter },
-    config: { sizes: SIZES, repeat: REPEAT, caches: CACHES.map((c) => c ?? 'default'), tail: TAIL, storage: 'FileCheckpointStorage, fsync', runtime: RUNTIME },
+    config: { sizes: SIZES, repeat: REPEAT, caches: CACHES.map((c) => c ?? 'default'), tail: TAIL, storage: STORAGE === 'file' ? 'FileCheckpointStorage, fsync' : 'MemoryCheckpointStorage', runtime: RUNTIME },
     results: rows,
   });
   console.log(`\nwrote ${out}`);

@@ -5,7 +5,7 @@ import { checkCheckpointOptionKeys } from './checkCheckpointOptionKeys';
 import { hex32 } from '@weir/state';
 import type { CheckpointData, CheckpointInfo, CheckpointStorage, CheckpointToSave, SourceCheckpoint } from './CheckpointStorage';
 import { checkCheckpointData, checkId, checkRetain } from './checkCheckpointData';
-import { encodedBytes } from './encodedChunks';
+import { encodedChunks } from './encodedChunks';
 import type { Json } from './Json';
 
 /** Options of {@link MemoryCheckpointStorage}. */
@@ -18,7 +18,9 @@ const KEYS = optionKeys<MemoryCheckpointStorageOptions>({ retain: true });
 
 interface StoredStore {
   readonly name: string;
-  readonly bytes: Uint8Array;
+  /** The store's bytes as they arrived, chunk by chunk (copies): never joined while saving. */
+  readonly chunks: Uint8Array[];
+  readonly byteLength: number;
   readonly crc32: number;
 }
 
@@ -51,6 +53,12 @@ interface Stored {
  * ```
  */
 export class MemoryCheckpointStorage implements CheckpointStorage {
+  /**
+   * Each chunk is copied as it arrives (the coordinator may encode the next one into the same
+   * buffer): a save costs the job's thread one chunk's copy and checksum at a time, never the
+   * whole store in one turn.
+   */
+  readonly copiesChunks: boolean = true;
   readonly #retain: number;
   readonly #checkpoints = new Map<number, Stored>();
   #failNext: { readonly error: unknown } | undefined;
@@ -79,8 +87,19 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     }
     const stores: StoredStore[] = [];
     for (const [name, encoded] of Object.entries(checkpoint.stores)) {
-      const bytes = new Uint8Array(await encodedBytes(encoded));
-      stores.push({ name, bytes, crc32: crc32(bytes) >>> 0 });
+      // Chunk by chunk, as a file is written: joining a store, then copying and checksumming it
+      // whole, made two 53 MB arrays per checkpoint at 1M keys, whose collection cost the record
+      // path gaps of 27-32 ms (docs/performance.md, `--storage memory`).
+      const chunks: Uint8Array[] = [];
+      let byteLength = 0;
+      let crc = 0;
+      for await (const chunk of encodedChunks(encoded)) {
+        const copy = new Uint8Array(chunk);
+        crc = crc32(copy, crc);
+        chunks.push(copy);
+        byteLength += copy.byteLength;
+      }
+      stores.push({ name, chunks, byteLength, crc32: crc >>> 0 });
     }
     const newer = [...this.#checkpoints.keys()].filter((x) => x > id).sort((a, b) => a - b);
     if (newer.length >= this.#retain) {
@@ -108,7 +127,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
       .sort((a, b) => b.id - a.id)
       .map((c) => {
         const reason = problemOf(c);
-        const stores = c.stores.map((s) => ({ name: s.name, bytes: s.bytes.byteLength, crc32: s.crc32 }));
+        const stores = c.stores.map((s) => ({ name: s.name, bytes: s.byteLength, crc32: s.crc32 }));
         return {
           id: c.id,
           time: c.time,
@@ -133,7 +152,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
       time: c.time,
       sources: copySources(c.sources),
       sinks: copyJson(c.sinks) as Record<string, Json>,
-      stores: Object.fromEntries(c.stores.map((s) => [s.name, new Uint8Array(s.bytes)])),
+      stores: Object.fromEntries(c.stores.map((s) => [s.name, joined(s)])),
       origin: { checkpoint: `checkpoint ${id} in memory`, stores: Object.fromEntries(c.stores.map((s) => [s.name, `checkpoint ${id} in memory, store ${JSON.stringify(s.name)}`])) },
     };
   }
@@ -146,10 +165,17 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
   corrupt(id: number): void {
     const c = this.#checkpoints.get(id);
     if (!c) throw new CheckpointError('NO_CHECKPOINT', `corrupt(${id}): no checkpoint ${id} in memory`);
-    const store = c.stores.find((s) => s.bytes.byteLength > 0);
+    const store = c.stores.find((s) => s.byteLength > 0);
     if (store) {
-      const i = store.bytes.byteLength >> 1;
-      store.bytes[i] = (store.bytes[i] ?? 0) ^ 0xff;
+      // the byte in the middle of the store
+      let i = store.byteLength >> 1;
+      for (const chunk of store.chunks) {
+        if (i < chunk.byteLength) {
+          chunk[i] = (chunk[i] ?? 0) ^ 0xff;
+          break;
+        }
+        i -= chunk.byteLength;
+      }
     } else {
       c.damaged = true;
     }
@@ -169,10 +195,23 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
 function problemOf(c: Stored): string | undefined {
   if (c.damaged) return 'manifest: damaged (MemoryCheckpointStorage.corrupt)';
   for (const s of c.stores) {
-    const actual = crc32(s.bytes) >>> 0;
+    let actual = 0;
+    for (const chunk of s.chunks) actual = crc32(chunk, actual);
+    actual >>>= 0;
     if (actual !== s.crc32) return `store ${JSON.stringify(s.name)}: checksum mismatch: crc32 ${hex32(actual)}, saved ${hex32(s.crc32)}`;
   }
   return undefined;
+}
+
+/** A store's bytes in one new array (a load: restore reads them whole). */
+function joined(s: StoredStore): Uint8Array {
+  const out = new Uint8Array(s.byteLength);
+  let at = 0;
+  for (const chunk of s.chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 function copyJson(v: Json | Readonly<Record<string, Json>>): Json {

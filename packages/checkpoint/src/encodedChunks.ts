@@ -20,21 +20,3 @@ export async function* encodedChunks(encoded: EncodedStore): AsyncGenerator<Uint
   }
   yield* encoded;
 }
-
-/** Internal: all the bytes of an {@link EncodedStore}, joined (for storages that keep a store whole). */
-export async function encodedBytes(encoded: EncodedStore): Promise<Uint8Array> {
-  if (encoded instanceof Uint8Array) return encoded;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of encoded) {
-    chunks.push(chunk);
-    total += chunk.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.byteLength;
-  }
-  return out;
-}

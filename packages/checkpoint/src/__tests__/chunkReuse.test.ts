@@ -10,7 +10,7 @@ class ChunkNotingStorage extends MemoryCheckpointStorage {
   /** `${checkpoint id}/${store}` -> the buffer of each chunk, in order. */
   readonly buffers = new Map<string, ArrayBufferLike[]>();
 
-  constructor(readonly copiesChunks: boolean) {
+  constructor(override readonly copiesChunks: boolean) {
     super();
   }
 
