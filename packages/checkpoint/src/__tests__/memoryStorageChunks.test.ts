@@ -21,13 +21,7 @@ async function* reusedBuffer(chunks: readonly Uint8Array[]): AsyncGenerator<Uint
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return Buffer.concat(chunks);
 }
 
 function checkpoint(id: number, stores: Record<string, readonly Uint8Array[]>): CheckpointToSave {
