@@ -37,9 +37,10 @@
 // Run with --expose-gc (the package script does) so restore starts from a clean heap.
 // Options: --storage file|memory (default file)  --sizes 10000,100000,1000000  --repeat 3
 // --caches default,0 (window cacheSize per row group: `default` or a number)  --label NAME (a row
-// label, e.g. for a run of an older commit: the probe only uses APIs every version has)  --compare before:0,paged-store-rerun (earlier results
-// to print under the table, NAME or NAME:CACHESIZE for files written before rows recorded the
-// window's cacheSize, whose default then it names; '' for none)
+// label, e.g. for a run of an older commit: the probe only uses APIs every version has)
+// --compare before:0,paged-store-rerun (earlier results to print under the table, NAME or
+// NAME:CACHESIZE for files written before rows recorded the window's cacheSize, whose default
+// then it names; '' for none)
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
