@@ -26,9 +26,25 @@ function findUnencodable(value: unknown, path: string, depth: number): string | 
     return undefined;
   }
   if (value instanceof Map) {
+    let n = 0;
     for (const [k, v] of value) {
-      const bad = findUnencodable(v, `${path}.get(${String(k)})`, depth + 1);
+      // a key is checked too: msgpackr writes a function key as `undefined` and throws on a symbol
+      const badKey = findUnencodable(k, `${path} key ${n}`, depth + 1);
+      if (badKey !== undefined) return badKey;
+      const bad = findUnencodable(v, `${path}.get(${typeof k === 'symbol' ? k.toString() : String(k)})`, depth + 1);
       if (bad !== undefined) return bad;
+      n++;
+    }
+    return undefined;
+  }
+  if (value instanceof Set) {
+    // its members are not enumerable properties: walked on their own (msgpackr would write a
+    // function member as `undefined`)
+    let n = 0;
+    for (const member of value) {
+      const bad = findUnencodable(member, `${path} member ${n}`, depth + 1);
+      if (bad !== undefined) return bad;
+      n++;
     }
     return undefined;
   }
@@ -42,7 +58,7 @@ function findUnencodable(value: unknown, path: string, depth: number): string | 
 /**
  * Checks, without encoding it, that {@link encodeValue} accepts `value`: throws the same
  * `SERIALIZATION` error for `undefined` and for values msgpack cannot represent (functions and
- * symbols, at any depth). For operators that keep a value decoded and encode it later (at a
+ * symbols, at any depth, Map keys and Set members included). For operators that keep a value decoded and encode it later (at a
  * checkpoint barrier), so that a bad value is refused when it arrives. O(size of the value).
  *
  * @example
@@ -61,7 +77,7 @@ export function checkEncodable(value: unknown, where = 'checkEncodable'): void {
 
 /**
  * Encodes a value as msgpack bytes the way {@link putTyped} stores it. Throws `SERIALIZATION`
- * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth).
+ * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth, Map keys and Set members included).
  * O(size of the value).
  */
 export function encodeValue(value: unknown, where = 'encodeValue'): Uint8Array {

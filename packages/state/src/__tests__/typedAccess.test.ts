@@ -53,6 +53,8 @@ describe('typed access over msgpack', () => {
     expect(() => putTyped(store, key, undefined)).toThrow(/putTyped: cannot store undefined/);
     expect(() => putTyped(store, key, () => 1)).toThrow(/putTyped: cannot encode value is a function/);
     expect(() => putTyped(store, key, { acc: [1, { f: Symbol('x') }] })).toThrow(/cannot encode value\.acc\[1\]\.f is a symbol/);
+    expect(() => putTyped(store, key, { s: new Set([1, () => 1]) })).toThrow(/cannot encode value\.s member 1 is a function/);
+    expect(() => putTyped(store, key, new Map([[Symbol('k'), 1]]))).toThrow(/cannot encode value key 0 is a symbol/);
     const err = (() => {
       try {
         putTyped(store, key, undefined);
@@ -66,7 +68,8 @@ describe('typed access over msgpack', () => {
   });
 
   it('checkEncodable refuses exactly what encodeValue refuses, with the same error, and encodes nothing', () => {
-    for (const bad of [undefined, () => 1, { acc: [1, { f: Symbol('x') }] }]) {
+    // a Set member and a Map key too: msgpackr wrote a function there as `undefined`, silently
+    for (const bad of [undefined, () => 1, { acc: [1, { f: Symbol('x') }] }, new Set([1, () => 1]), new Map([[() => 1, 2]]), { m: new Map([[1, new Set([Symbol('y')])]]) }]) {
       expect(() => checkEncodable(bad, 'op')).toThrow(StateError);
       let message = 'encodeValue accepted it';
       try {
@@ -76,7 +79,7 @@ describe('typed access over msgpack', () => {
       }
       expect(() => checkEncodable(bad, 'op')).toThrow(message);
     }
-    for (const good of [0, 'x', null, { a: [1, 2n, new Uint8Array([1])] }]) {
+    for (const good of [0, 'x', null, { a: [1, 2n, new Uint8Array([1])] }, new Set([1, 'a']), new Map([['k', new Set([2])]])]) {
       expect(() => checkEncodable(good, 'op')).not.toThrow();
       expect(() => encodeValue(good, 'op')).not.toThrow();
     }
