@@ -58,8 +58,9 @@ function findUnencodable(value: unknown, path: string, depth: number): string | 
 /**
  * Checks, without encoding it, that {@link encodeValue} accepts `value`: throws the same
  * `SERIALIZATION` error for `undefined` and for values msgpack cannot represent (functions and
- * symbols, at any depth, Map keys and Set members included). For operators that keep a value decoded and encode it later (at a
- * checkpoint barrier), so that a bad value is refused when it arrives. O(size of the value).
+ * symbols, at any depth, Map keys and Set members included). For operators that keep a value
+ * decoded and encode it later (at a checkpoint barrier), so that a bad value is refused when it
+ * arrives. O(size of the value).
  *
  * @example
  * ```ts
@@ -77,8 +78,8 @@ export function checkEncodable(value: unknown, where = 'checkEncodable'): void {
 
 /**
  * Encodes a value as msgpack bytes the way {@link putTyped} stores it. Throws `SERIALIZATION`
- * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth, Map keys and Set members included).
- * O(size of the value).
+ * for `undefined` and for values msgpack cannot represent (functions and symbols, at any depth,
+ * Map keys and Set members included). O(size of the value).
  */
 export function encodeValue(value: unknown, where = 'encodeValue'): Uint8Array {
   checkEncodable(value, where);
