@@ -51,11 +51,6 @@ export class KeyArena {
     return copyRange(out, at, page, from, n);
   }
 
-  /** Copies `key` in as the key of slot `i`, which has none yet. O(key length) amortised. */
-  set(i: number, key: Uint8Array): void {
-    this.setFrom(i, key, key.length);
-  }
-
   /** Copies `src[0, n)` in as the key of slot `i`, which has none yet (no view made). O(n) amortised. */
   setFrom(i: number, src: Uint8Array, n: number): void {
     let page = this.page;

@@ -10,9 +10,12 @@ describe('KeyArena', () => {
         const model = new Map<number, Uint8Array>();
         for (const [slot, key] of sets) {
           if (model.has(slot)) continue; // a slot's key is set once
-          arena.set(slot, key);
+          // from a longer buffer, as a key writer hands it over (only its first key.length bytes count)
+          const src = new Uint8Array(key.length + 5).fill(8);
+          src.set(key);
+          arena.setFrom(slot, src, key.length);
           model.set(slot, key.slice());
-          key.fill(7); // the arena keeps its own copy
+          src.fill(7); // the arena keeps its own copy
         }
         for (let slot = 0; slot <= 401; slot++) {
           const want = model.get(slot);
@@ -33,9 +36,9 @@ describe('KeyArena', () => {
   it('holds a key longer than a page, and keys after it', () => {
     const arena = new KeyArena();
     const big = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
-    arena.set(0, Uint8Array.of(1, 2));
-    arena.set(1, big);
-    arena.set(2, Uint8Array.of(3));
+    arena.setFrom(0, Uint8Array.of(1, 2), 2);
+    arena.setFrom(1, big, big.length);
+    arena.setFrom(2, Uint8Array.of(3), 1);
     expect(Array.from(arena.get(0)!)).toEqual([1, 2]);
     expect(arena.get(1)).toEqual(big);
     expect(Array.from(arena.get(2)!)).toEqual([3]);
