@@ -68,9 +68,9 @@ export interface CheckpointReport {
   readonly alignmentMs: number;
   /**
    * The longest the record path stood still because of this checkpoint, ms: what a user feels.
-   * The larger of the barrier injection ({@link barrierMs}) and the longest turn the sources
+   * The largest of the barrier injection ({@link barrierMs}), the longest turn the sources
    * waited while the checkpoint was in flight (each slice of encoding and persisting runs in such
-   * a turn, between record batches).
+   * a turn, between record batches) and each sink's commit up to its first await.
    */
   readonly pauseMs: number;
   /** Time the barrier injection took: every synchronous operator's cache flush and O(1) snapshot, ms. */

@@ -83,7 +83,16 @@ export class CheckpointPersister {
       }
       this.#consecutiveFailures = 0;
       try {
-        for (const s of this.sinks) await s.commit(p.id);
+        for (const s of this.sinks) {
+          // A sink's commit holds the job's thread up to its first await: a stall this checkpoint
+          // causes, which the run loop's count of turns cannot see (by its next turn the
+          // checkpoint has ended), so it is measured here.
+          const t0 = performance.now();
+          const committing = s.commit(p.id);
+          const ms = performance.now() - t0;
+          if (ms > p.pauseMs) p.pauseMs = ms;
+          await committing;
+        }
       } catch (err) {
         this.events.fail(err);
         return;

@@ -171,7 +171,7 @@ describe('the pause a checkpoint reports', () => {
               const until = performance.now() + 40;
               while (performance.now() < until);
             }
-            stores[name].push(chunk);
+            stores[name].push(chunk.slice()); // a copy: it declares copiesChunks (inherited), so the buffer is reused
           }
         }
         await super.save({ ...checkpoint, stores: Object.fromEntries(Object.entries(stores).map(([n, c]) => [n, Buffer.concat(c)])) });
@@ -189,6 +189,21 @@ describe('the pause a checkpoint reports', () => {
     const i = reports.indexOf(middle[0]!);
     expect(stallOf(i)).toBeGreaterThanOrEqual(40);
     expect(reports[i]!.pauseMs).toBeLessThanOrEqual(stallOf(i) + 1);
+  });
+
+  it("includes a sink's synchronous commit (regression: the commit's turn came after the checkpoint had ended, so no report held it)", async () => {
+    const reports: CheckpointReport[] = [];
+    const job = await CheckpointCoordinator.open({ storage: new MemoryCheckpointStorage(), interval: { events: 2_000 }, onCheckpoint: (r) => void reports.push(r) });
+    const source = generatorSource<Event>({ count: 10_000, seed: 5, generate: (i) => ({ k: i % 100, ts: i }) });
+    // commits hold the thread 30 ms before they return
+    const slowCommit = { describe: () => 'slow commit', open: () => ({ write: () => undefined, preCommit: () => null, commit: () => spin(30) }) };
+    const out = job.source('events', source, { timestamp: (e) => e.ts, maxOutOfOrderness: 0 }) as Observable<StreamElement<never>>;
+    await job.run(out.pipe(job.sink('out', slowCommit)));
+    expect(reports.length).toBeGreaterThan(1);
+    for (const r of reports) {
+      expect(r.pauseMs).toBeGreaterThanOrEqual(30);
+      expect(r.barrierMs).toBeLessThan(30);
+    }
   });
 
   it('at 1M keys: the encoding runs in slices between batches, so the stall is a small part of the checkpoint', async () => {
