@@ -39,7 +39,9 @@ if (build.status !== 0) fail(`npm run build failed (exit ${String(build.status)}
 const ts = require('typescript');
 const base = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.base.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) });
 if (base === undefined) fail('could not read tsconfig.base.json');
-const options = { ...base.options, rootDir: ROOT, outDir: OUT, declaration: false, declarationMap: false, sourceMap: true, noEmitOnError: true, types: ['node'] };
+// Node16 resolution reads the packages' `exports` (a benchmark may import a subpath such as
+// `@weir/stream/testing`); the packages have no "type": "module", so the output stays CommonJS.
+const options = { ...base.options, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, rootDir: ROOT, outDir: OUT, declaration: false, declarationMap: false, sourceMap: true, noEmitOnError: true, types: ['node'] };
 const program = ts.createProgram([entry], options);
 const emitted = program.emit();
 const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];

@@ -12,7 +12,7 @@
 import { from, groupBy, mergeMap, reduce, type OperatorFunction } from 'rxjs';
 import { InMemoryStore } from '@weir/state';
 import { withEventTime, type StreamElement } from '@weir/stream';
-import { count, hoppingWindow, sessionWindow, sum, tumblingWindow } from '../src';
+import { count, hoppingWindow, sessionWindow, sum, tumblingWindow } from '@weir/window';
 import { benchOptions } from '../../../bench/lib/benchOptions';
 import { machineInfo, printTable, writeResults } from '../../../bench/lib/report';
 
