@@ -174,11 +174,13 @@ export class EntryPages {
   private free: number[];
   private nextId: number;
 
-  constructor(pages: Page[] = [], ver = nextVersion()) {
+  /** @param reuseFree - reuse the ids the pages hold free (O(pages × 512) to find them); else new ids go to new pages */
+  constructor(pages: Page[] = [], ver = nextVersion(), reuseFree = true) {
     this.pages = pages;
     this.ver = ver;
     this.free = [];
     this.nextId = pages.length * PAGE_IDS;
+    if (!reuseFree) return;
     // ids a shared page holds free are reused
     for (let p = pages.length - 1; p >= 0; p--) {
       const meta = pages[p]!.meta;

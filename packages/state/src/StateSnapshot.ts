@@ -1,5 +1,6 @@
 import type { Entry } from './Entry';
-import { valueOf } from './EntryPages';
+import { EntryPages, valueOf } from './EntryPages';
+import { KeyTree } from './KeyTree';
 import type { SnapshotSource } from './SnapshotSource';
 import { SourceCheck } from './SourceCheck';
 import { StateError } from './StateError';
@@ -8,6 +9,7 @@ import { TreeCursor } from './TreeCursor';
 import { assertBytes, compareBytes } from './bytes';
 import { type DecodedSnapshot, decodeSnapshot } from './decodeSnapshot';
 import { describeValue } from './describeValue';
+import { toHex } from './toHex';
 import { checkOptionKeys } from './checkOptionKeys';
 import { ENCODE_CHUNKS_KEYS, type EncodeChunksOptions } from './EncodeChunksOptions';
 import { checkEntryCount, encodeEntries, encodeEntriesChunks, encodeView, encodeViewChunks, freshChunk, reusedChunk } from './encodeSnapshot';
@@ -123,6 +125,60 @@ export class StateSnapshot {
       builder.add(key, 0, key.length, value, 0, value.length);
     }
     return makeSnapshot(builder.finish());
+  }
+
+  /**
+   * A new snapshot holding this snapshot's entries and `entries` besides: the part of a snapshot an
+   * operator produces after its barrier (docs/architecture.md §5.3, deferred entries). Keys and
+   * values are copied; this snapshot is unchanged and stays valid.
+   *
+   * Cost, k entries added to n: O(k log n) plus a copy of the page table (one pointer per 512
+   * entries) for a snapshot held in memory (its tree and pages are shared, copied on write); O(k
+   * log k) for a lazily-backed one ({@link StateSnapshot.fromSource}), whose entries are merged as
+   * they are read and whose {@link release} releases this snapshot's source.
+   *
+   * @param entries - entries whose keys this snapshot does not hold, each key once
+   * @throws StateError `INVALID_ARGUMENT` for a key or value that is not a Uint8Array, or a key this
+   *   snapshot holds or `entries` repeats (a lazily-backed snapshot finds a held key when read)
+   *
+   * @example
+   * ```ts
+   * const snap = store.snapshot();                              // at the barrier, O(1)
+   * const full = snap.withEntries([[logKey, encodedLog]]);      // later, before it is persisted
+   * ```
+   */
+  withEntries(entries: Iterable<Entry>): StateSnapshot {
+    const where = 'StateSnapshot.withEntries';
+    const added: Array<[Uint8Array, Uint8Array]> = [];
+    let bytes = 0;
+    for (const pair of entries) {
+      const [key, value] = pair;
+      assertBytes(key, 'entry key', where);
+      assertBytes(value, 'entry value', where);
+      added.push([key.slice(), value.slice()]);
+      bytes += key.length + value.length;
+    }
+    added.sort((x, y) => compareBytes(x[0], y[0]));
+    for (let i = 1; i < added.length; i++) {
+      if (compareBytes(added[i - 1]![0], added[i]![0]) === 0) throw new StateError('INVALID_ARGUMENT', `${where}: key ${toHex(added[i]![0])} is given twice`);
+    }
+    const view = this.#view;
+    if (view !== undefined) {
+      // new ids go to new pages: the shared ones are neither scanned for free ids nor copied
+      const tree = new KeyTree(view.root, view.len);
+      const pages = new EntryPages(view.pages.slice(), undefined, false);
+      for (const [key, value] of added) {
+        if (tree.find(key) >= 0) throw new StateError('INVALID_ARGUMENT', `${where}: the snapshot already holds key ${toHex(key)}`);
+        tree.insert(key, pages.add(key, value));
+      }
+      return makeSnapshot({ root: tree.share(), pages: pages.share(), len: tree.size, sizeBytes: view.sizeBytes + bytes });
+    }
+    return StateSnapshot.fromSource({
+      len: this.#len + added.length,
+      sizeBytes: this.#sizeBytes + bytes,
+      entries: () => mergeEntries(this.#sourceEntries(where), added, where),
+      release: () => this.release(),
+    });
   }
 
   /** Number of entries. O(1). */
@@ -268,6 +324,26 @@ export class StateSnapshot {
     check.end();
     return builder.finish();
   }
+}
+
+/** The entries of `base` and of `added` (sorted, copied) in key order; a key in both throws. */
+function* mergeEntries(base: Iterator<Entry>, added: ReadonlyArray<Entry>, where: string): Generator<Entry, void, undefined> {
+  let j = 0;
+  try {
+    for (let next = base.next(); next.done !== true; next = base.next()) {
+      const key = next.value[0];
+      for (; j < added.length; j++) {
+        const c = compareBytes(added[j]![0], key);
+        if (c > 0) break;
+        if (c === 0) throw new StateError('INVALID_ARGUMENT', `${where}: the snapshot already holds key ${toHex(key)}`);
+        yield added[j]!;
+      }
+      yield next.value;
+    }
+  } finally {
+    base.return?.();
+  }
+  for (; j < added.length; j++) yield added[j]!;
 }
 
 /** Internal: decodes bytes for `InMemoryStore.restore(bytes)`, with each entry's key hash. */
