@@ -1,4 +1,4 @@
-import type { StateSnapshot, StateStore } from '@weir/state';
+import type { Entry, StateSnapshot, StateStore } from '@weir/state';
 import type { OperatorMetrics } from './OperatorMetrics';
 import type { OperatorQuery } from './OperatorQuery';
 
@@ -19,6 +19,14 @@ export interface OperatorSnapshot {
   readonly snapshot: StateSnapshot;
   /** The store the snapshot was taken of, so a coordinator can tell which of its stores it is. */
   readonly store?: StateStore;
+  /**
+   * Entries the operator's state at the barrier still needs beyond {@link snapshot}, produced one
+   * per `next()` after the barrier (its barrier log, say): only for a hook that sets
+   * {@link CheckpointHook.takesDeferredEntries}. The hook adds them all
+   * (`snapshot.withEntries(...)`) before it persists the snapshot; they never depend on when they
+   * are produced, and a `next()` that throws means the checkpoint cannot be completed.
+   */
+  readonly deferred?: Iterator<Entry>;
 }
 
 /**
@@ -62,6 +70,13 @@ export interface CheckpointHook {
   register?(operator: string, metrics?: OperatorMetrics, query?: OperatorQuery): (() => void) | void;
   /** Receives an operator's snapshot for a checkpoint, just before the operator forwards the barrier. */
   snapshotTaken(report: OperatorSnapshot): void;
+  /**
+   * Whether this hook completes snapshots with {@link OperatorSnapshot.deferred} entries. When
+   * true, an operator that can may capture its caches at the barrier instead of writing them into
+   * its store, and leave encoding them until after the barrier, between records: a shorter barrier.
+   * Default false: every snapshot is complete when reported.
+   */
+  readonly takesDeferredEntries?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Entry } from '@weir/state';
 import type { Observable } from 'rxjs';
 import type { OperatorQuery } from './OperatorQuery';
 import type { StreamElement, StreamRecord } from './StreamElement';
@@ -49,6 +50,15 @@ export interface StatefulEngine<I> {
   outputWatermark(wm: number): number;
   /** Writes every cached change into the store (called before each snapshot). */
   flush(): void;
+  /**
+   * Optional, used instead of {@link flush} when the checkpoint hook takes deferred entries
+   * ({@link CheckpointHook.takesDeferredEntries}): records what the caches hold at the barrier,
+   * cheaply, and returns the entries the snapshot still needs, produced one per `next()` after the
+   * barrier (docs/architecture.md §5.3); `undefined` when the store holds everything. With it,
+   * what {@link save} returns at a barrier is encoded after the barrier: it must not be changed
+   * in place afterwards.
+   */
+  capture?(): Iterator<Entry> | undefined;
   /** Extra fields to checkpoint in the operator's meta entry (a join's input watermarks, say). */
   save?(): Readonly<Record<string, unknown>>;
   /**

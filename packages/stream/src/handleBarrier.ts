@@ -1,4 +1,4 @@
-import type { StateStore } from '@weir/state';
+import type { Entry, StateStore } from '@weir/state';
 import type { CheckpointHook, OperatorSnapshot } from './CheckpointHook';
 import type { CheckpointBarrier } from './StreamElement';
 
@@ -10,6 +10,12 @@ export interface BarrierContext {
   readonly store: StateStore;
   /** Writes every cached (decoded, dirty) piece of state into `store`; omit when there is no cache. */
   readonly flush?: () => void;
+  /**
+   * Optional, used instead of {@link flush} when the hook takes deferred entries: records what the
+   * caches hold at the barrier and returns the entries the snapshot still needs, produced after
+   * the barrier (see {@link OperatorSnapshot.deferred}), or `undefined` when the store holds it all.
+   */
+  readonly capture?: () => Iterator<Entry> | undefined;
   /** The coordinator's hook, from the operator's `options.checkpoint`. */
   readonly checkpoint?: CheckpointHook | undefined;
 }
@@ -21,6 +27,8 @@ export interface BarrierContext {
  * caches into its store, takes `store.snapshot()` (O(1) for `InMemoryStore`), reports
  * `{ checkpointId: n, operator, snapshot }` to the hook, then forwards the barrier downstream.
  * Without a hook the caches are still flushed and the barrier forwarded, but no snapshot is taken.
+ * When the hook takes deferred entries and the operator can capture its caches, `capture` runs
+ * instead of `flush` and what it returns is reported as `deferred`.
  *
  * Exceptions from `flush`, `snapshot` or the hook propagate, before the barrier is forwarded: call
  * it inside the operator's try/catch so they reach the error channel.
@@ -47,11 +55,15 @@ export function handleBarrier(
   downstream: { next(element: CheckpointBarrier): void },
   ctx: BarrierContext,
 ): OperatorSnapshot | undefined {
-  ctx.flush?.();
+  const hook = ctx.checkpoint;
+  let deferred: Iterator<Entry> | undefined;
+  if (hook?.takesDeferredEntries === true && ctx.capture !== undefined) deferred = ctx.capture();
+  else ctx.flush?.();
   let report: OperatorSnapshot | undefined;
-  if (ctx.checkpoint !== undefined) {
-    report = { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot: ctx.store.snapshot(), store: ctx.store };
-    ctx.checkpoint.snapshotTaken(report);
+  if (hook !== undefined) {
+    const snapshot = ctx.store.snapshot();
+    report = deferred === undefined ? { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot, store: ctx.store } : { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot, store: ctx.store, deferred };
+    hook.snapshotTaken(report);
   }
   downstream.next(barrier);
   return report;

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs';
-import { OperatorKeys, decodeValue, encodeValue, type StateStore } from '@weir/state';
+import { OperatorKeys, decodeValue, encodeValue, type Entry, type StateStore } from '@weir/state';
 import type { CheckpointHook } from './CheckpointHook';
 import { handleBarrier } from './handleBarrier';
 import { isLate } from './isLate';
@@ -39,6 +39,12 @@ interface Meta {
   readonly nextSeq: number;
   readonly counters?: unknown;
   readonly [extra: string]: unknown;
+}
+
+/** The meta entry, encoded when first asked for, then the engine's deferred entries. */
+function* metaThen(key: Uint8Array, meta: Meta, where: string, rest: Iterator<Entry> | undefined): Generator<Entry, void, undefined> {
+  yield [key, encodeValue(meta, where)];
+  if (rest !== undefined) for (let next = rest.next(); next.done !== true; next = rest.next()) yield next.value;
 }
 
 /**
@@ -117,10 +123,23 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
       }
       forward();
     };
+    const meta = (): Meta => ({ ...engine.save?.(), watermark, nextSeq: seq, counters: counters.save() });
     const flush = (): void => {
       engine.flush();
-      store.put(metaKey, encodeValue({ ...engine.save?.(), watermark, nextSeq: seq, counters: counters.save() }, config.where));
+      store.put(metaKey, encodeValue(meta(), config.where));
     };
+    // With deferred entries the meta entry is one of them: its fields are captured at the barrier
+    // (numbers, and what `save` returns) and encoded after it (msgpack: up to a millisecond on a
+    // barrier's cold code); the store's own copy goes, as the snapshot gets this one.
+    const capture =
+      engine.capture === undefined
+        ? undefined
+        : (): Iterator<Entry> => {
+            const deferred = engine.capture!();
+            const captured = meta();
+            store.delete(metaKey);
+            return metaThen(metaKey, captured, config.where, deferred);
+          };
 
     let input: Observable<StreamElement<I>>;
     try {
@@ -157,7 +176,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
               subscriber.next({ kind: 'watermark', timestamp: outWatermark, idle: true });
             } else advance(el.timestamp);
           } else if (el.kind === 'barrier') {
-            handleBarrier(el, subscriber, { operator: config.name, store, flush, checkpoint: config.checkpoint });
+            handleBarrier(el, subscriber, capture === undefined ? { operator: config.name, store, flush, checkpoint: config.checkpoint } : { operator: config.name, store, flush, capture, checkpoint: config.checkpoint });
           } else {
             throw invalidElement(config.where, el);
           }

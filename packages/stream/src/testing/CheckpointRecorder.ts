@@ -1,3 +1,4 @@
+import { StreamError } from '../StreamError';
 import type { StateSnapshot } from '@weir/state';
 import type { CheckpointHook, OperatorSnapshot } from '../CheckpointHook';
 
@@ -14,11 +15,27 @@ import type { CheckpointHook, OperatorSnapshot } from '../CheckpointHook';
  * recorder.isComplete(1);                 // every registered operator reported checkpoint 1
  * fresh.restore(recorder.snapshotsOf(1).get('op')!);
  * ```
+ *
+ * With `{ takesDeferredEntries: true }` it lets operators defer part of their snapshots
+ * (`OperatorSnapshot.deferred`) and completes each one when {@link snapshotsOf} first returns it,
+ * however many records the operator handled since its barrier: what a test of deferred
+ * snapshots needs.
  */
 export class CheckpointRecorder implements CheckpointHook {
   /** Every report, in the order received. */
   readonly reports: OperatorSnapshot[] = [];
+  /** See `CheckpointHook.takesDeferredEntries`. */
+  readonly takesDeferredEntries: boolean;
   readonly #registered = new Map<string, number>();
+  readonly #completed = new Map<OperatorSnapshot, StateSnapshot>();
+
+  /** @param options - `takesDeferredEntries` (default false); an unknown key throws `StreamError` `INVALID_OPTION` */
+  constructor(options: { readonly takesDeferredEntries?: boolean } = {}) {
+    for (const key of Object.keys(options)) {
+      if (key !== 'takesDeferredEntries') throw new StreamError('INVALID_OPTION', `CheckpointRecorder: unknown option '${key}'`);
+    }
+    this.takesDeferredEntries = options.takesDeferredEntries ?? false;
+  }
 
   /** Records that `operator` started (see `CheckpointHook.register`); the returned function records that it stopped. */
   register(operator: string): () => void {
@@ -46,8 +63,20 @@ export class CheckpointRecorder implements CheckpointHook {
   /** The snapshots reported for `checkpointId`, by operator name (a later report wins). */
   snapshotsOf(checkpointId: number): Map<string, StateSnapshot> {
     const out = new Map<string, StateSnapshot>();
-    for (const r of this.reports) if (r.checkpointId === checkpointId) out.set(r.operator, r.snapshot);
+    for (const r of this.reports) if (r.checkpointId === checkpointId) out.set(r.operator, this.#complete(r));
     return out;
+  }
+
+  /** The report's snapshot with its deferred entries, produced on first use. */
+  #complete(r: OperatorSnapshot): StateSnapshot {
+    if (r.deferred === undefined) return r.snapshot;
+    let done = this.#completed.get(r);
+    if (done === undefined) {
+      done = r.snapshot;
+      for (let next = r.deferred.next(); next.done !== true; next = r.deferred.next()) done = done.withEntries([next.value]);
+      this.#completed.set(r, done);
+    }
+    return done;
   }
 
   /** Whether every currently registered operator has reported `checkpointId`. */
