@@ -317,6 +317,33 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
       writeLength(out, keyEnd, end - v);
       return end;
     },
+    // a number accumulator is a value: later records cannot change what was captured
+    capture({ table, i }, into) {
+      const acc = table.accs.at(i);
+      if (typeof acc !== 'number' || !table.isKeyed(i)) return false;
+      into.push(table, i, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, acc);
+      return true;
+    },
+    logCaptured(from, k, out, at) {
+      const table = from.owners[k] as GroupTable<K, A>;
+      const keyEnd = table.copyStoreKey(from.index[k]!, out, at + 4);
+      const v = keyEnd + 4;
+      if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
+      writeLength(out, at, keyEnd - at - 4);
+      writeHeader(out, from.seqs[k]!, from.flags[k]!, v);
+      const acc = from.values[k]! as A;
+      let end: number;
+      if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
+      else {
+        const bytes = codec.encode(acc);
+        end = v + HEADER_BYTES + bytes.length;
+        if (end > out.length) return -1;
+        out.set(bytes, v + HEADER_BYTES);
+      }
+      if (end < 0) return -1;
+      writeLength(out, keyEnd, end - v);
+      return end;
+    },
   };
   cache = new GroupCache<K, A>(store, keys, capacity, stateCodec);
   return cache;

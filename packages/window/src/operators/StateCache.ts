@@ -1,7 +1,8 @@
 // Internal: how a window engine's changed state reaches its store: a bounded write-back cache,
 // and a barrier log so that a checkpoint barrier costs one encoding pass, not a store write per
 // changed entry.
-import { WriteBackCache, type Cached, type StateStore } from '@weir/state';
+import { WriteBackCache, type Cached, type Entry, type StateStore } from '@weir/state';
+import { LogCapture } from './LogCapture';
 import { LOG, type WindowKeys } from './windowState';
 
 /** How the engine's entries are stored: what the cache writes and what the log records. */
@@ -21,6 +22,15 @@ export interface StateCodec<E> {
    * `at` before returning -1 is ignored.
    */
   logInto?(entry: E, out: Uint8Array, at: number): number;
+  /**
+   * Optional, with {@link logCaptured}: copies what the entry's log record needs into `into`
+   * (see {@link LogCapture.push}) and returns true, or returns false when the entry cannot be
+   * captured by value (an object accumulator, which later records may change in place): it is
+   * encoded at the barrier then.
+   */
+  capture?(entry: E, into: LogCapture): boolean;
+  /** Writes captured entry `k`'s log record, as {@link logInto} would have at the barrier. */
+  logCaptured?(from: LogCapture, k: number, out: Uint8Array, at: number): number;
 }
 
 /** Writes `n` as a 4-byte big-endian length at `out[at]`. */
@@ -48,6 +58,9 @@ const CHUNK_BYTES = 256 * 1024;
  *   record is written straight into the chunk, see {@link StateCodec.logInto}).
  *   A restored engine lays the log over the stored entries ({@link loadSection}) and marks what
  *   came from it as changed again.
+ * - Or, when the checkpoint takes deferred entries ({@link capture}), the log is not written at
+ *   the barrier at all: the waiting entries are captured by value and their records encoded
+ *   after the barrier, between records, into the snapshot only.
  * - When nothing waits any more (purged or written), the log says nothing the stored entries do
  *   not, and it is deleted.
  *
@@ -59,6 +72,8 @@ export class StateCache<E extends Cached> {
   private chunks = 0;
   private buf = new Uint8Array(1024);
   private pos = 0;
+  /** The last capture: reused by the next barrier once it is done. */
+  private spare: LogCapture | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -91,13 +106,51 @@ export class StateCache<E extends Cached> {
     if (this.cache.size === 0) this.deleteChunksFrom(0);
   }
 
-  /** At a barrier: records every waiting change in the barrier log. O(waiting). */
+  /** At a barrier: records every waiting change in the barrier log, in the store. O(waiting). */
   flush(): void {
     let chunk = 0;
+    this.logWaiting(undefined, (bytes) => this.store.put(this.keys.log(chunk++), bytes));
+    const previous = this.chunks;
+    this.chunks = chunk;
+    for (let i = chunk; i < previous; i++) this.store.delete(this.keys.log(i));
+  }
+
+  /**
+   * At a barrier, instead of {@link flush} (docs/architecture.md §5.7, the deferred barrier log):
+   * captures every waiting change by value, the log records themselves to be encoded after the
+   * barrier, a chunk per `next()` of what it returns (see {@link LogCapture}); the store's own log,
+   * if any, is deleted, so the snapshot taken next holds none and the returned chunks are its log.
+   * O(waiting) word copies, plus an encoding for each entry the codec cannot capture by value.
+   *
+   * @returns the log's chunks as snapshot entries, or `undefined` when nothing waits
+   */
+  capture(): Iterator<Entry> | undefined {
+    if (this.chunks > 0) this.deleteChunksFrom(0);
+    if (this.cache.size === 0) return undefined;
+    const codec = this.codec;
+    const write = codec.logCaptured;
+    if (write === undefined || codec.capture === undefined) {
+      const all = new LogCapture(this.keys, () => -1);
+      this.logWaiting(undefined, (bytes) => all.eager.push(bytes.slice()));
+      return all;
+    }
+    // a capture still being encoded (a later checkpoint overtook it) is left alone
+    const into = this.spare?.done === true ? this.spare.reset() : (this.spare = new LogCapture(this.keys, write));
+    this.logWaiting(into, (bytes) => into.eager.push(bytes.slice()));
+    return into;
+  }
+
+  /**
+   * Encodes the waiting changes as log chunks of about {@link CHUNK_BYTES}, each handed to `emit`
+   * as a view valid until it returns; with `into`, the entries the codec captures by value are
+   * captured there instead.
+   */
+  private logWaiting(into: LogCapture | undefined, emit: (bytes: Uint8Array) => void): void {
     this.pos = 0;
     const codec = this.codec;
     const direct = codec.logInto !== undefined;
     this.cache.forEachWaiting((entry) => {
+      if (into !== undefined && codec.capture!(entry, into)) return;
       const end = direct ? codec.logInto!(entry, this.buf, this.pos) : -1;
       if (end >= 0) this.pos = end;
       else {
@@ -105,15 +158,12 @@ export class StateCache<E extends Cached> {
         this.append(codec.valueView(entry));
       }
       if (this.pos >= CHUNK_BYTES) {
-        this.store.put(this.keys.log(chunk++), this.buf.subarray(0, this.pos));
+        emit(this.buf.subarray(0, this.pos));
         this.pos = 0;
       }
     });
-    if (this.pos > 0) this.store.put(this.keys.log(chunk++), this.buf.subarray(0, this.pos));
+    if (this.pos > 0) emit(this.buf.subarray(0, this.pos));
     this.pos = 0;
-    const previous = this.chunks;
-    this.chunks = chunk;
-    for (let i = chunk; i < previous; i++) this.store.delete(this.keys.log(i));
   }
 
   private deleteChunksFrom(first: number): void {

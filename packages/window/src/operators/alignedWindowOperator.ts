@@ -225,6 +225,7 @@ function singlePaneEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, 
     },
 
     flush: () => cache.flush(),
+    capture: () => cache.capture(),
 
     openWindows(key) {
       const mk = keyPartId(key);

@@ -308,6 +308,7 @@ function paneEngine<T, K extends GroupKey, A, R>(
     },
 
     flush: () => cache.flush(),
+    capture: () => cache.capture(),
 
     openWindows(key) {
       const mk = keyPartId(key);

@@ -427,5 +427,5 @@ function sessionEngine<T, K extends GroupKey, A, R>(ctx: EngineContext<T, K, A, 
     return open;
   };
 
-  return { load, onRecord, advance, flush: () => cache.flush(), openWindows };
+  return { load, onRecord, advance, flush: () => cache.flush(), capture: () => cache.capture(), openWindows };
 }

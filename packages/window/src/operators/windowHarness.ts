@@ -4,6 +4,7 @@
 // alone need: options, window counters, result emission, keys, folding, invalid-record routing.
 import type { Observable } from 'rxjs';
 import { statefulOperator, type StreamElement, type StreamRecord } from '@weir/stream';
+import type { Entry } from '@weir/state';
 import { assertTimestamp } from '../limits';
 import { aggregateFailed, asWindowError, callbackFailed } from './windowFailure';
 import { HEADER_BYTES, WindowKeys, checkStoredKeyGroups } from './windowState';
@@ -63,6 +64,8 @@ export interface Engine<T> {
   advance(wm: number, previous: number): void;
   /** Writes everything still held in memory to the store (before a snapshot). */
   flush?(): void;
+  /** Instead of flush, when the checkpoint takes deferred entries: see StatefulEngine.capture. */
+  capture?(): Iterator<Entry> | undefined;
   /** A key's open windows, from the in-memory state (for the key query, see windowQuery.ts). */
   openWindows?: OpenWindowsOf;
 }
@@ -143,6 +146,7 @@ export function windowOperator<T, K extends GroupKey, A, R>(
         // must not be late for the next operator.
         outputWatermark: (wm) => wm - lateness,
         flush: () => engine.flush?.(),
+        ...(engine.capture === undefined ? {} : { capture: () => engine.capture!() }),
         ...(engine.openWindows === undefined ? {} : { query: windowQuery(where, harness.watermark, engine.openWindows) }),
       };
     });
