@@ -368,6 +368,13 @@ export class CheckpointCoordinator implements CheckpointHook {
     }));
   }
 
+  /**
+   * Operators may leave entries of their snapshot to be produced after the barrier
+   * (`OperatorSnapshot.deferred`): the persister adds them, a slice at a time between records,
+   * before it encodes the checkpoint (docs/architecture.md §5.7).
+   */
+  readonly takesDeferredEntries = true;
+
   /** Takes an operator's snapshot for a checkpoint (see `CheckpointHook.snapshotTaken`). O(1). */
   snapshotTaken(report: OperatorSnapshot): void {
     const p = this.#tracker.get(report.checkpointId, `operator '${report.operator}'`);
@@ -375,7 +382,7 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (name === undefined) {
       throw new CheckpointError('UNKNOWN_STORE', `operator '${report.operator}' uses a store the coordinator did not create: pass it \`store: job.store('${report.operator}')\``);
     }
-    this.#tracker.snapshotTaken(p, report.operator, name, report.snapshot);
+    this.#tracker.snapshotTaken(p, report.operator, name, report.snapshot, report.deferred);
   }
 
   #sinkBarrier(run: SinkRun<unknown>, id: number): void {

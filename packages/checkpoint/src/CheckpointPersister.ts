@@ -69,6 +69,7 @@ export class CheckpointPersister {
         this.events.fail(err); // a sink that cannot pre-commit would lose its output
         return;
       }
+      if (p.deferred.size > 0 && !(await this.#complete(p))) return;
       const encoded = new SlicedEncoding(p.snapshots, this.o.storage.copiesChunks === true);
       try {
         await this.o.storage.save({ id: p.id, time: p.time, sources: p.sources, sinks, stores: encoded.stores });
@@ -115,6 +116,33 @@ export class CheckpointPersister {
       for (const snap of p.snapshots.values()) snap.release();
       this.events.ended(p);
     }
+  }
+
+  /**
+   * Adds each store's deferred entries to its snapshot, one `next()` per piece of a slice of
+   * checkpoint work; false when one could not be produced (the job has failed then: the
+   * checkpoint cannot hold the state at its barrier).
+   */
+  async #complete(p: PendingCheckpoint): Promise<boolean> {
+    const slices = new TurnSlices();
+    // acknowledged in the barrier's own turn: let the records through before the first piece
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const [name, rest] of p.deferred) {
+      let snap = p.snapshots.get(name)!;
+      try {
+        for (;;) {
+          await slices.next();
+          const next = rest.next();
+          if (next.done === true) break;
+          snap = snap.withEntries([next.value]);
+        }
+      } catch (err) {
+        this.events.fail(new CheckpointError('STATE', `checkpoint ${p.id}: store '${name}' could not be completed (its deferred entries): ${messageOf(err)}`, { cause: err }));
+        return false;
+      }
+      p.snapshots.set(name, snap);
+    }
+    return true;
   }
 
   #storageFailed(p: PendingCheckpoint, err: unknown): void {

@@ -1,4 +1,4 @@
-import type { StateSnapshot } from '@weir/state';
+import type { Entry, StateSnapshot } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
 import type { SourceCheckpoint } from './CheckpointStorage';
 import type { Json } from './Json';
@@ -17,6 +17,8 @@ export interface PendingCheckpoint {
   readonly operators: ReadonlySet<string>;
   readonly acked: Set<string>;
   readonly snapshots: Map<string, StateSnapshot>;
+  /** Per store, the entries its snapshot still needs (OperatorSnapshot.deferred). */
+  readonly deferred: Map<string, Iterator<Entry>>;
   readonly sinkStates: Map<string, Promise<Json>>;
   /** Callers of `checkpointNow` waiting for this checkpoint. */
   readonly done: Array<(id: number) => void>;
@@ -69,6 +71,7 @@ export class CheckpointTracker {
       operators: new Set(this.#operators.keys()),
       acked: new Set(),
       snapshots: new Map(),
+      deferred: new Map(),
       sinkStates: new Map(),
       done,
       acknowledged: false,
@@ -99,11 +102,12 @@ export class CheckpointTracker {
   }
 
   /** Records an operator's snapshot of store `store`. */
-  snapshotTaken(p: PendingCheckpoint, operator: string, store: string, snapshot: StateSnapshot): void {
+  snapshotTaken(p: PendingCheckpoint, operator: string, store: string, snapshot: StateSnapshot, deferred?: Iterator<Entry>): void {
     if (p.snapshots.has(store)) {
       throw new CheckpointError('STATE', `store '${store}' was reported twice at checkpoint ${p.id} (last by operator '${operator}'): give each stateful operator its own store`);
     }
     p.snapshots.set(store, snapshot);
+    if (deferred !== undefined) p.deferred.set(store, deferred);
     p.acked.add(operator);
     this.check(p);
   }
