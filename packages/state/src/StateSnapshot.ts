@@ -50,6 +50,8 @@ export class StateSnapshot {
   readonly #len: number;
   readonly #sizeBytes: number;
   #released = false;
+  /** For a lazily-backed snapshot made by withEntries: the snapshot it reads and every entry added to it. */
+  #merged: { readonly base: StateSnapshot; readonly added: ReadonlyArray<Entry> } | undefined;
 
   static {
     viewOfSnapshot = (snapshot) => snapshot.#view ?? snapshot.#viewFromSource();
@@ -135,7 +137,8 @@ export class StateSnapshot {
    * Cost, k entries added to n: O(k log n) plus a copy of the page table (one pointer per 512
    * entries) for a snapshot held in memory (its tree and pages are shared, copied on write); O(k
    * log k) for a lazily-backed one ({@link StateSnapshot.fromSource}), whose entries are merged as
-   * they are read and whose {@link release} releases this snapshot's source.
+   * they are read and whose {@link release} releases this snapshot's source (entries added by
+   * successive calls join one merge over the first snapshot, however many calls there were).
    *
    * @param entries - entries whose keys this snapshot does not hold, each key once
    * @throws StateError `INVALID_ARGUMENT` for a key or value that is not a Uint8Array, or a key this
@@ -158,6 +161,10 @@ export class StateSnapshot {
       added.push([key.slice(), value.slice()]);
       bytes += key.length + value.length;
     }
+    // entries added to a lazily-backed snapshot that was itself made by withEntries join the
+    // earlier ones over the same base: one merge when read, however many calls made it
+    const merged = this.#view === undefined ? this.#merged : undefined;
+    if (merged !== undefined) added.push(...(merged.added as Array<[Uint8Array, Uint8Array]>));
     added.sort((x, y) => compareBytes(x[0], y[0]));
     for (let i = 1; i < added.length; i++) {
       if (compareBytes(added[i - 1]![0], added[i]![0]) === 0) throw new StateError('INVALID_ARGUMENT', `${where}: key ${toHex(added[i]![0])} is given twice`);
@@ -173,12 +180,15 @@ export class StateSnapshot {
       }
       return makeSnapshot({ root: tree.share(), pages: pages.share(), len: tree.size, sizeBytes: view.sizeBytes + bytes });
     }
-    return StateSnapshot.fromSource({
-      len: this.#len + added.length,
+    const base = merged?.base ?? this;
+    const full = StateSnapshot.fromSource({
+      len: this.#len + added.length - (merged?.added.length ?? 0),
       sizeBytes: this.#sizeBytes + bytes,
-      entries: () => mergeEntries(this.#sourceEntries(where), added, where),
-      release: () => this.release(),
+      entries: () => mergeEntries(base.#sourceEntries(where), added, where),
+      release: () => base.release(),
     });
+    full.#merged = { base, added };
+    return full;
   }
 
   /** Number of entries. O(1). */

@@ -100,6 +100,37 @@ describe('StateSnapshot.withEntries', () => {
     expect(stateErrorCode(() => lazy.encode())).toBe('INVALID_ARGUMENT');
   });
 
+  it('entries added to a lazily-backed snapshot call after call are merged once when read (a chunk per call of a barrier log)', () => {
+    const store = new InMemoryStore();
+    for (let i = 0; i < 50; i++) store.put(Uint8Array.of(1, i), Uint8Array.of(i));
+    const taken = store.snapshot();
+    let deepest = 0;
+    const base = StateSnapshot.fromSource({
+      len: taken.len(),
+      sizeBytes: taken.sizeBytes(),
+      entries: () => {
+        const it = taken.entries();
+        return {
+          next: () => {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 10_000;
+            deepest = Math.max(deepest, (new Error().stack ?? '').split('\n').length);
+            Error.stackTraceLimit = limit;
+            return it.next();
+          },
+        };
+      },
+    });
+    let snap = base;
+    for (let i = 0; i < 300; i++) snap = snap.withEntries([[Uint8Array.of(2, i >> 8, i & 255), Uint8Array.of(i & 255)]]);
+    expect(snap.len()).toBe(350);
+    const entries = [...snap.entries()];
+    expect(entries.length).toBe(350);
+    expect(plain(entries)).toEqual(plain(StateSnapshot.fromEntries(entries).entries()));
+    expect(deepest).toBeLessThan(60); // 300 nested merges would put 300 frames under the source
+    expect(Buffer.from(snap.encode()).equals(Buffer.from(StateSnapshot.fromEntries(entries).encode()))).toBe(true);
+  });
+
   it('releasing the result of a lazily-backed snapshot releases its source', () => {
     let released = 0;
     const lazy = StateSnapshot.fromSource({ len: 0, sizeBytes: 0, entries: () => [][Symbol.iterator](), release: () => released++ });
