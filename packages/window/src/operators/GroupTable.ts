@@ -20,6 +20,7 @@ import type { AccumulatorCodec } from '../aggregates/AccumulatorCodec';
 import type { Cached, KeyPart, StateStore } from '@weir/state';
 import { GroupColumn } from './GroupColumn';
 import { GroupIndex } from './GroupIndex';
+import { grown } from './grown';
 import { KeyArena } from './KeyArena';
 import { StateCache, writeLength, type StateCodec } from './StateCache';
 import { HEADER_BYTES, Scratch, groupValue, writeHeader, type WindowKeys } from './windowState';
@@ -88,15 +89,9 @@ export class GroupTable<K, A> {
 
   /** Moves the typed columns to arrays of `n` slots. */
   private grow(n: number): void {
-    const flags = new Uint8Array(n);
-    flags.set(this.flags);
-    this.flags = flags;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const refIds = new Int32Array(n);
-    refIds.set(this.refIds);
-    this.refIds = refIds;
+    this.flags = grown(this.flags, n);
+    this.seqs = grown(this.seqs, n);
+    this.refIds = grown(this.refIds, n);
   }
 
   /** Group `i`'s store key (a view: do not modify), or undefined while the store does not hold it. O(1). */

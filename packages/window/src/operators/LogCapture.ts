@@ -1,6 +1,7 @@
 // Internal: a barrier log captured at the barrier and encoded after it, chunk by chunk
 // (docs/architecture.md §5.7: the deferred barrier log).
 import { StateError, type Entry } from '@weir/state';
+import { grown } from './grown';
 import type { WindowKeys } from './windowState';
 
 /** Bytes of a deferred log chunk before the next starts: one chunk is one piece of checkpoint work (about 0.1 ms warm, 1 ms on cold code). */
@@ -96,17 +97,9 @@ export class LogCapture implements Iterator<Entry> {
   }
 
   #grow(n: number): void {
-    const index = new Int32Array(n);
-    index.set(this.index);
-    this.index = index;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const flags = new Uint8Array(n);
-    flags.set(this.flags);
-    this.flags = flags;
-    const values = new Float64Array(n);
-    values.set(this.values);
-    this.values = values;
+    this.index = grown(this.index, n);
+    this.seqs = grown(this.seqs, n);
+    this.flags = grown(this.flags, n);
+    this.values = grown(this.values, n);
   }
 }
