@@ -41,9 +41,15 @@ interface Meta {
   readonly [extra: string]: unknown;
 }
 
-/** The meta entry, encoded when first asked for, then the engine's deferred entries. */
-function* metaThen(key: Uint8Array, meta: Meta, where: string, rest: Iterator<Entry> | undefined): Generator<Entry, void, undefined> {
-  yield [key, encodeValue(meta, where)];
+/**
+ * The meta entry, encoded when first asked for (and put back into the live store, for whoever
+ * browses it: the store's copy lags the operator between barriers either way), then the engine's
+ * deferred entries.
+ */
+function* metaThen(store: StateStore, key: Uint8Array, meta: Meta, where: string, rest: Iterator<Entry> | undefined): Generator<Entry, void, undefined> {
+  const bytes = encodeValue(meta, where);
+  store.put(key, bytes);
+  yield [key, bytes];
   if (rest !== undefined) for (let next = rest.next(); next.done !== true; next = rest.next()) yield next.value;
 }
 
@@ -130,7 +136,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
     };
     // With deferred entries the meta entry is one of them: its fields are captured at the barrier
     // (numbers, and what `save` returns) and encoded after it (msgpack: up to a millisecond on a
-    // barrier's cold code); the store's own copy goes, as the snapshot gets this one.
+    // barrier's cold code); the store's own copy goes until then, as the snapshot gets this one.
     const capture =
       engine.capture === undefined
         ? undefined
@@ -138,7 +144,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
             const deferred = engine.capture!();
             const captured = meta();
             store.delete(metaKey);
-            return metaThen(metaKey, captured, config.where, deferred);
+            return metaThen(store, metaKey, captured, config.where, deferred);
           };
 
     let input: Observable<StreamElement<I>>;
