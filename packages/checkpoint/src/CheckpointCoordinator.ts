@@ -35,8 +35,9 @@ import { JobView } from './JobView';
  * It is the {@link CheckpointHook} of the job: pass it as `checkpoint` to every stateful operator,
  * whose store must come from {@link CheckpointCoordinator.store} (one store per operator).
  *
- * **Cost and bounds.** On the record path a checkpoint costs each operator a cache flush and an
- * O(1) `store.snapshot()`; encoding, checksums and writes run in slices of about 2 ms between
+ * **Cost and bounds.** On the record path a checkpoint costs each operator a cache flush (a window
+ * only captures its waiting groups, their log encoded later: docs/architecture.md §5.3) and an
+ * O(1) `store.snapshot()`; encoding, checksums and writes run in slices of about 1 ms between
  * record batches, streamed to the storage. At most `maxConcurrentCheckpoints` (default 1) are in
  * flight: a trigger that falls due meanwhile waits (counted as skipped), so memory stays flat at
  * any interval. `job.metrics` and `onCheckpoint` report each checkpoint's real pause: the longest

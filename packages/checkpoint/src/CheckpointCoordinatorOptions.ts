@@ -73,7 +73,7 @@ export interface CheckpointReport {
    * a turn, between record batches) and each sink's commit up to its first await.
    */
   readonly pauseMs: number;
-  /** Time the barrier injection took: every synchronous operator's cache flush and O(1) snapshot, ms. */
+  /** Time the barrier injection took: every synchronous operator's cache flush (or capture) and O(1) snapshot, ms. */
   readonly barrierMs: number;
   /** Encoded bytes of the stores. */
   readonly sizeBytes: number;

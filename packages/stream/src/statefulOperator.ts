@@ -66,7 +66,9 @@ function* metaThen(store: StateStore, key: Uint8Array, meta: Meta, where: string
  *   then the engine's `outputWatermark` is forwarded if it advanced; an idle marker is forwarded
  *   at the last forwarded watermark, and the next advance (or plain watermark) re-activates it.
  * - **Barriers** (docs/architecture.md, barrier protocol): the engine flushes its caches, the
- *   harness writes the meta entry, then the store is snapshotted and the barrier forwarded.
+ *   harness writes the meta entry, then the store is snapshotted and the barrier forwarded. Under
+ *   a hook that takes deferred entries, an engine with `capture` captures its caches instead and
+ *   the meta entry is captured too, both encoded after the barrier (§5.3).
  * - **Meta entry**: `name 00 -> msgpack { watermark, nextSeq, counters, ...engine.save() }`,
  *   read back when a subscription starts, so a restored operator resumes its watermark, sequence
  *   and counters (`recordsIn`, `lateRecords`, ... continue from the checkpoint).
