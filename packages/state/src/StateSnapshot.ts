@@ -135,8 +135,8 @@ export class StateSnapshot {
    * values are copied; this snapshot is unchanged and stays valid.
    *
    * Cost, k entries added to n: O(k log n) plus a copy of the page table (one pointer per 512
-   * entries) for a snapshot held in memory (its tree and pages are shared, copied on write); O(k
-   * log k) for a lazily-backed one ({@link StateSnapshot.fromSource}), whose entries are merged as
+   * entries) for a snapshot held in memory (its tree and pages are shared, copied on write, each
+   * touched leaf once per call; entries in any order); O(k log k) for a lazily-backed one ({@link StateSnapshot.fromSource}), whose entries are merged as
    * they are read and whose {@link release} releases this snapshot's source (entries added by
    * successive calls join one merge over the first snapshot, however many calls there were).
    *
@@ -152,6 +152,26 @@ export class StateSnapshot {
    */
   withEntries(entries: Iterable<Entry>): StateSnapshot {
     const where = 'StateSnapshot.withEntries';
+    const view = this.#view;
+    if (view !== undefined) {
+      // inserted as they come (a leaf is copied once, at its first insert); new ids go to new
+      // pages: the shared ones are neither scanned for free ids nor copied; pages.add copies
+      const tree = new KeyTree(view.root, view.len);
+      const pages = new EntryPages(view.pages.slice(), undefined, false);
+      let bytes = view.sizeBytes;
+      for (const pair of entries) {
+        const [key, value] = pair;
+        assertBytes(key, 'entry key', where);
+        assertBytes(value, 'entry value', where);
+        if (tree.find(key) >= 0) {
+          const held = new KeyTree(view.root, view.len).find(key) >= 0;
+          throw new StateError('INVALID_ARGUMENT', held ? `${where}: the snapshot already holds key ${toHex(key)}` : `${where}: key ${toHex(key)} is given twice`);
+        }
+        tree.insert(key, pages.add(key, value));
+        bytes += key.length + value.length;
+      }
+      return makeSnapshot({ root: tree.share(), pages: pages.share(), len: tree.size, sizeBytes: bytes });
+    }
     const added: Array<[Uint8Array, Uint8Array]> = [];
     let bytes = 0;
     for (const pair of entries) {
@@ -163,22 +183,11 @@ export class StateSnapshot {
     }
     // entries added to a lazily-backed snapshot that was itself made by withEntries join the
     // earlier ones over the same base: one merge when read, however many calls made it
-    const merged = this.#view === undefined ? this.#merged : undefined;
+    const merged = this.#merged;
     if (merged !== undefined) added.push(...(merged.added as Array<[Uint8Array, Uint8Array]>));
     added.sort((x, y) => compareBytes(x[0], y[0]));
     for (let i = 1; i < added.length; i++) {
       if (compareBytes(added[i - 1]![0], added[i]![0]) === 0) throw new StateError('INVALID_ARGUMENT', `${where}: key ${toHex(added[i]![0])} is given twice`);
-    }
-    const view = this.#view;
-    if (view !== undefined) {
-      // new ids go to new pages: the shared ones are neither scanned for free ids nor copied
-      const tree = new KeyTree(view.root, view.len);
-      const pages = new EntryPages(view.pages.slice(), undefined, false);
-      for (const [key, value] of added) {
-        if (tree.find(key) >= 0) throw new StateError('INVALID_ARGUMENT', `${where}: the snapshot already holds key ${toHex(key)}`);
-        tree.insert(key, pages.add(key, value));
-      }
-      return makeSnapshot({ root: tree.share(), pages: pages.share(), len: tree.size, sizeBytes: view.sizeBytes + bytes });
     }
     const base = merged?.base ?? this;
     const full = StateSnapshot.fromSource({
