@@ -1,4 +1,4 @@
-import { messageOf, type StateSnapshot } from '@weir/state';
+import { messageOf, type Entry, type StateSnapshot } from '@weir/state';
 import { CheckpointError } from './CheckpointError';
 import type { CheckpointCounters } from './CheckpointMetrics';
 import type { CheckpointReport, ResolvedCoordinatorOptions } from './CheckpointCoordinatorOptions';
@@ -14,6 +14,11 @@ export const ENTRIES_PER_CHUNK = 1_024;
  * gathering writes).
  */
 export const SLICE_MS = 1;
+
+/** Deferred entries added to a snapshot at once, at most (a join's rows come one per entry)... */
+const DEFERRED_BATCH_ENTRIES = 512;
+/** ... or bytes of them (a window's barrier log comes in 16 KiB chunks). */
+const DEFERRED_BATCH_BYTES = 64 * 1024;
 
 /** Internal: how the coordinator hears about the persister's outcomes. */
 export interface PersisterEvents {
@@ -130,11 +135,22 @@ export class CheckpointPersister {
     for (const [name, rest] of p.deferred) {
       let snap = p.snapshots.get(name)!;
       try {
+        // added in batches: each withEntries copies a path of the tree and starts a page
+        let batch: Entry[] = [];
+        let bytes = 0;
         for (;;) {
           await slices.next();
           const next = rest.next();
+          if (next.done !== true) {
+            batch.push(next.value);
+            bytes += next.value[0].length + next.value[1].length;
+          }
+          if (batch.length > 0 && (next.done === true || batch.length >= DEFERRED_BATCH_ENTRIES || bytes >= DEFERRED_BATCH_BYTES)) {
+            snap = snap.withEntries(batch);
+            batch = [];
+            bytes = 0;
+          }
           if (next.done === true) break;
-          snap = snap.withEntries([next.value]);
         }
       } catch (err) {
         this.events.fail(new CheckpointError('STATE', `checkpoint ${p.id}: store '${name}' could not be completed (its deferred entries): ${messageOf(err)}`, { cause: err }));

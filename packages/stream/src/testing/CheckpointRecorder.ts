@@ -1,5 +1,5 @@
 import { StreamError } from '../StreamError';
-import type { StateSnapshot } from '@weir/state';
+import type { Entry, StateSnapshot } from '@weir/state';
 import type { CheckpointHook, OperatorSnapshot } from '../CheckpointHook';
 
 /**
@@ -72,8 +72,9 @@ export class CheckpointRecorder implements CheckpointHook {
     if (r.deferred === undefined) return r.snapshot;
     let done = this.#completed.get(r);
     if (done === undefined) {
-      done = r.snapshot;
-      for (let next = r.deferred.next(); next.done !== true; next = r.deferred.next()) done = done.withEntries([next.value]);
+      const entries: Entry[] = [];
+      for (let next = r.deferred.next(); next.done !== true; next = r.deferred.next()) entries.push(next.value);
+      done = r.snapshot.withEntries(entries);
       this.#completed.set(r, done);
     }
     return done;
