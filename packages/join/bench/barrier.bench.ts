@@ -7,8 +7,12 @@
 // order), a barrier every 100k events, a CheckpointRecorder taking each snapshot; with bounds
 // +-5 s (about 6k rows held per side) and +-60 s (about 61k per side, more than the default
 // write-back capacity of 8,192 per side, so the barrier's work is capped), each with the default
-// options, cacheSize 0 (write-through) and cacheSize 100,000 (everything waits). Also the rows the
-// store holds after each barrier, and the run's throughput.
+// options, cacheSize 0 (write-through) and cacheSize 100,000 (everything waits). The recorder
+// takes deferred entries, as a CheckpointCoordinator does (the waiting rows are captured at the
+// barrier, encoded and written after it: completed here 1,000 events after the barrier, timed
+// apart as "deferred work", which a coordinator does in slices between records); a labelled row
+// has a recorder that takes none (the rows written at the barrier). Also the entries of each
+// checkpoint's snapshot, and the run's throughput.
 // Prints a table; writes bench/results/join-barrier.json.
 //
 // Options: --events 1000000  --keys 10000
@@ -48,6 +52,7 @@ console.log(`${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${ma
 interface Row {
   bounds: string;
   cacheSize: string;
+  deferredMs: number;
   barriers: number;
   medianMs: number;
   maxMs: number;
@@ -56,19 +61,26 @@ interface Row {
 }
 const rows: Row[] = [];
 for (const bound of [5_000, 60_000]) {
-  for (const cacheSize of [undefined, 0, 100_000]) {
+  for (const [cacheSize, deferred] of [
+    [undefined, true],
+    [undefined, false],
+    [0, true],
+    [100_000, true],
+  ] as const) {
     (globalThis as { gc?: () => void }).gc?.();
+    const recorder = new CheckpointRecorder({ takesDeferredEntries: deferred });
     const store = new InMemoryStore();
     const l = new Subject<StreamElement<Ev>>();
     const r = new Subject<StreamElement<Ev>>();
     let results = 0;
     l.pipe(
-      intervalJoin<Ev, Ev>(r, { leftKey: (e) => e.key, rightKey: (e) => e.key, lowerBound: -bound, upperBound: bound, store, checkpoint: new CheckpointRecorder(), ...(cacheSize === undefined ? {} : { cacheSize }) }),
+      intervalJoin<Ev, Ev>(r, { leftKey: (e) => e.key, rightKey: (e) => e.key, lowerBound: -bound, upperBound: bound, store, name: 'j', checkpoint: recorder, ...(cacheSize === undefined ? {} : { cacheSize }) }),
     ).subscribe((el) => {
       if (el.kind === 'record') results++;
     });
     const pauses: number[] = [];
     const held: number[] = [];
+    const deferredWork: number[] = [];
     const max = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
     let n = 0;
     const t0 = performance.now();
@@ -84,7 +96,12 @@ for (const bound of [5_000, 60_000]) {
         l.next(barrier(n / BARRIER_EVERY));
         r.next(barrier(n / BARRIER_EVERY));
         pauses.push(performance.now() - b0);
-        held.push(store.len());
+      }
+      if (n % BARRIER_EVERY === 1_000 && n > BARRIER_EVERY) {
+        const d0 = performance.now();
+        const snap = recorder.snapshotsOf((n - 1_000) / BARRIER_EVERY).get('j')!; // completes it
+        deferredWork.push(performance.now() - d0);
+        held.push(snap.len());
       }
     };
     for (let i = 0; i < left.length; i++) {
@@ -96,9 +113,11 @@ for (const bound of [5_000, 60_000]) {
     r.complete();
     if (results === 0) throw new Error('no results: the join did not run');
     const sorted = [...pauses].sort((a, b) => a - b);
+    const work = [...deferredWork].sort((a, b) => a - b);
     rows.push({
       bounds: `+-${bound / 1_000} s`,
-      cacheSize: cacheSize === undefined ? 'default (8,192)' : cacheSize === 0 ? '0 (write-through)' : cacheSize.toLocaleString('en'),
+      cacheSize: (cacheSize === undefined ? 'default (8,192)' : cacheSize === 0 ? '0 (write-through)' : cacheSize.toLocaleString('en')) + (deferred ? '' : ', rows written at the barrier'),
+      deferredMs: work[Math.floor(work.length / 2)] ?? 0,
       barriers: pauses.length,
       medianMs: sorted[Math.floor(sorted.length / 2)]!,
       maxMs: sorted.at(-1)!,
@@ -110,8 +129,8 @@ for (const bound of [5_000, 60_000]) {
 const loadAfter = loadavg();
 console.log(`load average after: ${loadAfter.map((x) => x.toFixed(2)).join(' ')}\n`);
 printTable(
-  ['bounds', 'cacheSize', 'barriers', 'pause median', 'pause max', 'store entries at a barrier (max)', 'events/s'],
-  rows.map((x) => [x.bounds, x.cacheSize, String(x.barriers), `${x.medianMs.toFixed(1)} ms`, `${x.maxMs.toFixed(1)} ms`, x.storeRowsAtBarrier.toLocaleString('en'), `${(x.eventsPerSec / 1e3).toFixed(0)}k`]),
+  ['bounds', 'cacheSize', 'barriers', 'pause median', 'pause max', 'deferred work (median)', 'snapshot entries (max)', 'events/s'],
+  rows.map((x) => [x.bounds, x.cacheSize, String(x.barriers), `${x.medianMs.toFixed(1)} ms`, `${x.maxMs.toFixed(1)} ms`, `${x.deferredMs.toFixed(1)} ms`, x.storeRowsAtBarrier.toLocaleString('en'), `${(x.eventsPerSec / 1e3).toFixed(0)}k`]),
 );
 const file = writeResults('join-barrier', { benchmark: 'join checkpoint barrier pause', machine, loadAverage: { before: loadBefore, after: loadAfter }, config: { events: EVENTS, keys: KEYS, barrierEvery: BARRIER_EVERY }, results: rows });
 console.log(`wrote ${file}`);

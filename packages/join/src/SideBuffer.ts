@@ -1,8 +1,9 @@
 // Internal: the rows one side of a join holds, decoded in memory in front of the store.
 //
 // The store is the source of truth at every barrier (docs/architecture.md §3.2): a row is written
-// to it at the latest at the next barrier (flush), deleted from it when it leaves if it was
-// written, and read back from it on restore. Between barriers the changed rows wait in a bounded
+// to it at the latest at the next barrier (flush), or captured there for the snapshot and written
+// after it (capture, RowCapture: §5.3), deleted from it when it leaves if it was written, and read
+// back from it on restore. Between barriers the changed rows wait in a bounded
 // dirty set (write-back): a row that arrives and leaves between two barriers never touches the
 // store. When the set is full a further change is written at once, so the work a barrier does is
 // bounded by the set's capacity and the record path never stalls on an overflow. In memory each
@@ -11,6 +12,7 @@
 // at a watermark is O(1) per expired row that arrived in order (O(log k) for the k held out of
 // order, see TimeQueue).
 import { checkEncodable, decodeTuple, decodeValue, encodeValue, keyPartId, type KeyPart, type StateStore } from '@weir/state';
+import { RowCapture } from './RowCapture';
 import { TimeQueue } from './TimeQueue';
 import type { JoinKeys } from './joinState';
 
@@ -30,6 +32,8 @@ export interface Row<V> {
   queued: boolean;
   /** Where the row waits in the dirty set, or -1 when it has no change waiting. */
   dirtySlot: number;
+  /** The capture that writes the row to the store once it has encoded it (RowCapture), or 0. */
+  captured: number;
   /** Its key's rows (removing a row needs no lookup by key). */
   readonly list: KeyRows<V>;
 }
@@ -50,6 +54,9 @@ export class SideBuffer<V> {
   private readonly queue = new TimeQueue<Row<V>>();
   /** Rows changed since last written, each at its `dirtySlot` (unordered: a removal swaps in the last). */
   private dirty: Row<V>[] = [];
+  /** Rows captured at a barrier and not in the store yet (see RowCapture). */
+  private readonly pending = new Set<Row<V>>();
+  private captures = 0;
   /** Rows held. */
   size = 0;
   /** Keys in `byKey` whose list is empty (kept for reuse, swept when they outnumber the rest 4 to 1). */
@@ -109,7 +116,7 @@ export class SideBuffer<V> {
       }
     }
     const owner = list ?? { rows: [], head: 0 };
-    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirtySlot: -1, list: owner };
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: false, dirtySlot: -1, captured: 0, list: owner };
     if (this.capacity > 0) checkEncodable(value, this.where);
     this.changed(row); // may throw (write-through) before anything changed
     if (list === undefined) this.byKey.set(id, (list = owner));
@@ -126,7 +133,7 @@ export class SideBuffer<V> {
   }
 
   private addUnindexed(key: KeyPart, id: unknown, ts: number, seq: number, value: V, flags: number): Row<V> {
-    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: true, dirtySlot: -1, list: UNINDEXED as KeyRows<V> };
+    const row: Row<V> = { key, id, ts, seq, value, flags, persisted: false, removed: false, queued: true, dirtySlot: -1, captured: 0, list: UNINDEXED as KeyRows<V> };
     if (this.capacity > 0) checkEncodable(value, this.where);
     this.changed(row); // may throw (write-through) before anything changed
     this.size++;
@@ -249,6 +256,9 @@ export class SideBuffer<V> {
    * the rows not yet written keep waiting.
    */
   flush(): void {
+    // rows captured earlier and not in the store yet: the store takes them now, as they are
+    for (const row of this.pending) if (!row.removed) this.write(row);
+    this.pending.clear();
     const dirty = this.dirty;
     this.dirty = [];
     let i = 0;
@@ -268,10 +278,39 @@ export class SideBuffer<V> {
   }
 
   /**
+   * At a barrier, instead of {@link flush} (docs/architecture.md §5.3): captures every changed row,
+   * and every row an earlier capture has not yet written, for the snapshot, deleting the store's
+   * stale copy of any (so that the snapshot taken next holds none of them); the rows go into the
+   * store as the returned capture encodes them, after the barrier. O(captured), no encoding.
+   *
+   * @returns the capture, or `undefined` when nothing is to be captured
+   */
+  capture(): RowCapture<V> | undefined {
+    if (this.dirty.length === 0 && this.pending.size === 0) return undefined;
+    const into = new RowCapture<V>(++this.captures, this.store, this.keys, this.section, this.where, this.pending);
+    const take = (row: Row<V>): void => {
+      if (row.persisted) {
+        this.store.delete(this.keys.rowView(this.section, row.key, row.ts, row.seq));
+        row.persisted = false;
+      }
+      into.push(row);
+    };
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const row of dirty) {
+      row.dirtySlot = -1;
+      take(row);
+    }
+    for (const row of this.pending) if (row.captured !== into.id) take(row);
+    return into;
+  }
+
+  /**
    * Rebuilds the buffer from the store's rows of this section. Rows come back queued for expiry
    * when `expiring`. O(n log n), plus one seek per key group.
    */
   load(): void {
+    this.pending.clear();
     this.byKey.clear();
     this.queue.clear();
     for (const row of this.dirty) row.dirtySlot = -1;
@@ -285,14 +324,14 @@ export class SideBuffer<V> {
       const id = keyPartId(key);
       const value = decodeValue<V>(v.subarray(1), this.where);
       if (!this.indexed) {
-        const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: true, dirtySlot: -1, list: UNINDEXED as KeyRows<V> };
+        const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: true, dirtySlot: -1, captured: 0, list: UNINDEXED as KeyRows<V> };
         this.size++;
         this.queue.push(row);
         continue;
       }
       let list = this.byKey.get(id);
       if (list === undefined) this.byKey.set(id, (list = { rows: [], head: 0 }));
-      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1, list };
+      const row: Row<V> = { key, id, ts, seq, value, flags: v[0]!, persisted: true, removed: false, queued: false, dirtySlot: -1, captured: 0, list };
       list.rows.push(row); // the store's order is the key's (ts, seq) order
       this.size++;
       if (this.expiring) {
@@ -303,6 +342,11 @@ export class SideBuffer<V> {
   }
 
   private write(row: Row<V>): void {
+    if (row.captured !== 0) {
+      // the store gets the row's latest value now: an earlier capture must not overwrite it
+      row.captured = 0;
+      this.pending.delete(row);
+    }
     const body = encodeValue(row.value, this.where);
     // store.put copies its arguments: build the value in a reused buffer, the key in place
     if (this.scratch.length < body.length + 1) this.scratch = new Uint8Array(Math.max(2 * this.scratch.length, body.length + 1));
@@ -315,6 +359,10 @@ export class SideBuffer<V> {
 
   private forget(row: Row<V>): void {
     row.removed = true;
+    if (row.captured !== 0) {
+      row.captured = 0;
+      this.pending.delete(row);
+    }
     this.size--;
     const slot = row.dirtySlot;
     if (slot >= 0) {

@@ -1,3 +1,4 @@
+import { captureSides } from './RowCapture';
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
 import type { StreamElement, StreamRecord } from '@weir/stream';
@@ -354,6 +355,7 @@ export function asofJoin<L, R, T extends AsofJoinType = 'inner'>(
         lefts.flush();
         rights.flush();
       },
+      capture: () => captureSides(lefts, rights),
     };
   }) as unknown as JoinOperator<L, AsofJoinResult<L, R, T>>;
 }

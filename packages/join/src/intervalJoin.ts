@@ -1,3 +1,4 @@
+import { captureSides } from './RowCapture';
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
 import type { StreamElement, StreamRecord } from '@weir/stream';
@@ -243,6 +244,7 @@ export function intervalJoin<L, R, T extends IntervalJoinType = 'inner'>(
         lefts.flush();
         rights.flush();
       },
+      capture: () => captureSides(lefts, rights),
     };
   }) as unknown as JoinOperator<L, IntervalJoinResult<L, R, T>>;
 }

@@ -4,7 +4,7 @@
 // need: dispatch by side, per-side counters and late callbacks, key and timestamp checks, invalid
 // routing, row buffers, and the inputs' watermarks kept in the meta entry.
 import { Observable } from 'rxjs';
-import { StateError, asKeyPart, describeValue, type KeyPart } from '@weir/state';
+import { StateError, asKeyPart, describeValue, type Entry, type KeyPart } from '@weir/state';
 import { mergeEventStreams, statefulOperator, type OperatorQuery, type StreamElement, type StreamRecord, type TaggedValue } from '@weir/stream';
 import { JoinError, type JoinSide } from './JoinError';
 import { JoinCounters, type JoinMetrics } from './JoinMetrics';
@@ -57,6 +57,8 @@ export interface JoinEngine<L, R> {
   outputWatermark(wm: number): number;
   /** Writes every cached change to the store (before a snapshot). */
   flush(): void;
+  /** Instead of flush, when the checkpoint takes deferred entries: see StatefulEngine.capture. */
+  capture?(): Iterator<Entry> | undefined;
   /** For a table join: its key query (a key's current row, see tableQuery.ts). */
   readonly query?: OperatorQuery;
 }
@@ -185,6 +187,7 @@ export function joinOperator<L, R, O>(
         advance: (wm, previous) => engine.advance(wm, previous),
         outputWatermark: (wm) => engine.outputWatermark(wm),
         flush: () => engine.flush(),
+        ...(engine.capture === undefined ? {} : { capture: () => engine.capture!() }),
         save: () => ({ inputs: [seen[0], seen[1]], keyGroups: o.keyGroups }),
         ...(engine.query === undefined ? {} : { query: engine.query }),
       };

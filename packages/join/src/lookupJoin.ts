@@ -1,3 +1,4 @@
+import { captureSides } from './RowCapture';
 import type { Observable } from 'rxjs';
 import { keyPartId } from '@weir/state';
 import type { StreamElement, StreamRecord } from '@weir/stream';
@@ -188,6 +189,7 @@ export function lookupJoin<L, R, T extends LookupJoinType = 'inner'>(
         flush() {
           table.flush();
         },
+        capture: () => captureSides(table),
 
         query: tableQuery<R>(o.where, false, (key) => {
           const row = current.get(keyPartId(key));

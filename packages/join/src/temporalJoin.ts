@@ -1,3 +1,4 @@
+import { captureSides } from './RowCapture';
 import type { Observable } from 'rxjs';
 import { keyPartId, type KeyPart } from '@weir/state';
 import type { StreamElement, StreamRecord } from '@weir/stream';
@@ -177,6 +178,7 @@ export function temporalJoin<L, R, T extends TemporalJoinType = 'inner'>(
         lefts.flush();
         versions.flush();
       },
+      capture: () => captureSides(lefts, versions),
 
       // the key's latest version held (what a left record at or after its time joins with)
       query: tableQuery<R>(o.where, true, (key) => {

@@ -57,16 +57,23 @@ function entriesOf(snapshot: StateSnapshot): string[] {
 }
 
 /** Runs `steps` with a barrier into both inputs before each step index in `barriers`; returns the output and each checkpoint's entries. */
-function run(make: Make, steps: readonly Step<Item, TableItem>[], barriers: ReadonlySet<number>, cacheSize: number | undefined) {
-  const recorder = new CheckpointRecorder();
+function run(make: Make, steps: readonly Step<Item, TableItem>[], barriers: ReadonlySet<number>, cacheSize: number | undefined, deferred = false, completeAfter?: number | 'next barrier') {
+  // deferred: the rows waiting at each barrier are captured, and encoded (and written to the store)
+  // `completeAfter` steps after their barrier, just after the next barrier, or at the end: after
+  // later steps changed, expired or removed them, and later barriers captured them again
+  const recorder = new CheckpointRecorder({ takesDeferredEntries: deferred });
   const d = new JoinDriver<Item, TableItem, unknown>((r: Subject<StreamElement<TableItem>>) => make(r, new InMemoryStore(), recorder, cacheSize));
   let id = 0;
+  let since = 0;
   steps.forEach((step, i) => {
     if (barriers.has(i)) {
       id++;
+      since = 0;
       d.push({ side: 'left', el: barrier(id) });
       d.push({ side: 'right', el: barrier(id) });
+      if (completeAfter === 'next barrier' && id > 1) recorder.snapshotsOf(id - 1);
     }
+    if (id > 0 && since++ === completeAfter) recorder.snapshotsOf(id);
     d.push(step);
   });
   d.complete();
@@ -82,9 +89,11 @@ describe('write-back (the default, and a small cacheSize) against write-through'
         const barriers = new Set(at.map((i) => i % (steps.length + 1)));
         const through = run(make, steps, barriers, 0);
         for (const cacheSize of [undefined, 2]) {
-          const back = run(make, steps, barriers, cacheSize);
-          expect(back.checkpoints).toEqual(through.checkpoints);
-          expect(back.out).toEqual(through.out);
+          for (const [deferred, completeAfter] of [[false, undefined], [true, undefined], [true, 0], [true, 3], [true, 'next barrier']] as const) {
+            const back = run(make, steps, barriers, cacheSize, deferred, completeAfter);
+            expect(back.checkpoints).toEqual(through.checkpoints);
+            expect(back.out).toEqual(through.out);
+          }
         }
       }),
       { numRuns: 150 },
