@@ -181,22 +181,23 @@ export class StateSnapshot {
       added.push([key.slice(), value.slice()]);
       bytes += key.length + value.length;
     }
-    // entries added to a lazily-backed snapshot that was itself made by withEntries join the
-    // earlier ones over the same base: one merge when read, however many calls made it
-    const merged = this.#merged;
-    if (merged !== undefined) added.push(...(merged.added as Array<[Uint8Array, Uint8Array]>));
     added.sort((x, y) => compareBytes(x[0], y[0]));
     for (let i = 1; i < added.length; i++) {
       if (compareBytes(added[i - 1]![0], added[i]![0]) === 0) throw new StateError('INVALID_ARGUMENT', `${where}: key ${toHex(added[i]![0])} is given twice`);
     }
+    // entries added to a lazily-backed snapshot that was itself made by withEntries join the
+    // earlier ones (a merge of two sorted lists) over the same base: one merge when read, however
+    // many calls made it
+    const merged = this.#merged;
+    const all = merged === undefined ? added : mergeSorted(merged.added, added, where);
     const base = merged?.base ?? this;
     const full = StateSnapshot.fromSource({
-      len: this.#len + added.length - (merged?.added.length ?? 0),
+      len: this.#len + added.length,
       sizeBytes: this.#sizeBytes + bytes,
-      entries: () => mergeEntries(base.#sourceEntries(where), added, where),
+      entries: () => mergeEntries(base.#sourceEntries(where), all, where),
       release: () => base.release(),
     });
-    full.#merged = { base, added };
+    full.#merged = { base, added: all };
     return full;
   }
 
@@ -343,6 +344,22 @@ export class StateSnapshot {
     check.end();
     return builder.finish();
   }
+}
+
+/** Two lists of entries sorted by key, merged into one; a key in both throws. O(a + b). */
+function mergeSorted(a: ReadonlyArray<Entry>, b: ReadonlyArray<Entry>, where: string): Entry[] {
+  const out: Entry[] = new Array<Entry>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const c = compareBytes(a[i]![0], b[j]![0]);
+    if (c === 0) throw new StateError('INVALID_ARGUMENT', `${where}: key ${toHex(b[j]![0])} is given twice`);
+    out[n++] = c < 0 ? a[i++]! : b[j++]!;
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return out;
 }
 
 /** The entries of `base` and of `added` (sorted, copied) in key order; a key in both throws. */

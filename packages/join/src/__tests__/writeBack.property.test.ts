@@ -5,7 +5,7 @@
 // full), the default the path where everything waits for the barrier.
 import fc from 'fast-check';
 import type { Subject } from 'rxjs';
-import { InMemoryStore, toHex, type StateSnapshot, type StateStore } from '@weir/state';
+import { InMemoryStore, StateSnapshot, toHex, type StateStore } from '@weir/state';
 import { barrier, type CheckpointHook, type StreamElement } from '@weir/stream';
 import { CheckpointRecorder } from '@weir/stream/testing';
 import { asofJoin, intervalJoin, lookupJoin, temporalJoin, type AsofDirection, type IntervalJoinType, type JoinOperator } from '../index';
@@ -57,12 +57,20 @@ function entriesOf(snapshot: StateSnapshot): string[] {
 }
 
 /** Runs `steps` with a barrier into both inputs before each step index in `barriers`; returns the output and each checkpoint's entries. */
-function run(make: Make, steps: readonly Step<Item, TableItem>[], barriers: ReadonlySet<number>, cacheSize: number | undefined, deferred = false, completeAfter?: number | 'next barrier') {
+/** An InMemoryStore whose snapshots are lazily backed (as an LmdbStore's are): completed by merging. */
+class LazyStore extends InMemoryStore {
+  override snapshot(): StateSnapshot {
+    const inner = super.snapshot();
+    return StateSnapshot.fromSource({ len: inner.len(), sizeBytes: inner.sizeBytes(), entries: () => inner.entries() });
+  }
+}
+
+function run(make: Make, steps: readonly Step<Item, TableItem>[], barriers: ReadonlySet<number>, cacheSize: number | undefined, deferred = false, completeAfter?: number | 'next barrier', lazy = false) {
   // deferred: the rows waiting at each barrier are captured, and encoded (and written to the store)
   // `completeAfter` steps after their barrier, just after the next barrier, or at the end: after
   // later steps changed, expired or removed them, and later barriers captured them again
   const recorder = new CheckpointRecorder({ takesDeferredEntries: deferred });
-  const d = new JoinDriver<Item, TableItem, unknown>((r: Subject<StreamElement<TableItem>>) => make(r, new InMemoryStore(), recorder, cacheSize));
+  const d = new JoinDriver<Item, TableItem, unknown>((r: Subject<StreamElement<TableItem>>) => make(r, lazy ? new LazyStore() : new InMemoryStore(), recorder, cacheSize));
   let id = 0;
   let since = 0;
   steps.forEach((step, i) => {
@@ -89,8 +97,8 @@ describe('write-back (the default, and a small cacheSize) against write-through'
         const barriers = new Set(at.map((i) => i % (steps.length + 1)));
         const through = run(make, steps, barriers, 0);
         for (const cacheSize of [undefined, 2]) {
-          for (const [deferred, completeAfter] of [[false, undefined], [true, undefined], [true, 0], [true, 3], [true, 'next barrier']] as const) {
-            const back = run(make, steps, barriers, cacheSize, deferred, completeAfter);
+          for (const [deferred, completeAfter, lazy] of [[false, undefined], [true, undefined], [true, 0], [true, 3], [true, 'next barrier'], [true, 'next barrier', true]] as const) {
+            const back = run(make, steps, barriers, cacheSize, deferred, completeAfter, lazy);
             expect(back.checkpoints).toEqual(through.checkpoints);
             expect(back.out).toEqual(through.out);
           }

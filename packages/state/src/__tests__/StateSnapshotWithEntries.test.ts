@@ -128,6 +128,7 @@ describe('StateSnapshot.withEntries', () => {
     expect(entries.length).toBe(350);
     expect(plain(entries)).toEqual(plain(StateSnapshot.fromEntries(entries).entries()));
     expect(deepest).toBeLessThan(60); // 300 nested merges would put 300 frames under the source
+    expect(() => snap.withEntries([[Uint8Array.of(2, 0, 7), Uint8Array.of(0)]])).toThrow(/key 020007 is given twice/);
     expect(Buffer.from(snap.encode()).equals(Buffer.from(StateSnapshot.fromEntries(entries).encode()))).toBe(true);
   });
 
