@@ -372,7 +372,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   /**
    * Operators may leave entries of their snapshot to be produced after the barrier
    * (`OperatorSnapshot.deferred`): the persister adds them, a slice at a time between records,
-   * before it encodes the checkpoint (docs/architecture.md §5.7).
+   * before it encodes the checkpoint (docs/architecture.md §5.3).
    */
   readonly takesDeferredEntries = true;
 

@@ -257,7 +257,7 @@ export class SideBuffer<V> {
    */
   flush(): void {
     // rows captured earlier and not in the store yet: the store takes them now, as they are
-    for (const row of this.pending) if (!row.removed) this.write(row);
+    for (const row of this.pending) this.write(row); // a row that left is no longer pending
     this.pending.clear();
     const dirty = this.dirty;
     this.dirty = [];
@@ -342,11 +342,7 @@ export class SideBuffer<V> {
   }
 
   private write(row: Row<V>): void {
-    if (row.captured !== 0) {
-      // the store gets the row's latest value now: an earlier capture must not overwrite it
-      row.captured = 0;
-      this.pending.delete(row);
-    }
+    this.unpend(row); // the store gets the row's latest value now: an earlier capture must not overwrite it
     const body = encodeValue(row.value, this.where);
     // store.put copies its arguments: build the value in a reused buffer, the key in place
     if (this.scratch.length < body.length + 1) this.scratch = new Uint8Array(Math.max(2 * this.scratch.length, body.length + 1));
@@ -357,12 +353,16 @@ export class SideBuffer<V> {
     row.persisted = true;
   }
 
+  /** The row no longer waits for a capture to write it. */
+  private unpend(row: Row<V>): void {
+    if (row.captured === 0) return;
+    row.captured = 0;
+    this.pending.delete(row);
+  }
+
   private forget(row: Row<V>): void {
     row.removed = true;
-    if (row.captured !== 0) {
-      row.captured = 0;
-      this.pending.delete(row);
-    }
+    this.unpend(row);
     this.size--;
     const slot = row.dirtySlot;
     if (slot >= 0) {

@@ -1,5 +1,5 @@
 // Internal: a barrier log captured at the barrier and encoded after it, chunk by chunk
-// (docs/architecture.md §5.7: the deferred barrier log).
+// (docs/architecture.md §5.3: deferred entries).
 import { StateError, type Entry } from '@weir/state';
 import { grown } from './grown';
 import type { WindowKeys } from './windowState';

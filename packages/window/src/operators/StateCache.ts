@@ -116,7 +116,7 @@ export class StateCache<E extends Cached> {
   }
 
   /**
-   * At a barrier, instead of {@link flush} (docs/architecture.md §5.7, the deferred barrier log):
+   * At a barrier, instead of {@link flush} (docs/architecture.md §5.3, deferred entries):
    * captures every waiting change by value, the log records themselves to be encoded after the
    * barrier, a chunk per `next()` of what it returns (see {@link LogCapture}); the store's own log,
    * if any, is deleted, so the snapshot taken next holds none and the returned chunks are its log.
