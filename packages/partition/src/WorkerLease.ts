@@ -5,6 +5,13 @@ import type { CheckpointStorage, Sink } from '@weir/checkpoint';
 import { PartitionError } from './PartitionError';
 
 const EPOCH = /^epoch-(\d+)$/;
+/**
+ * Epoch files kept below a new holder's: older ones are deleted, so a lease directory holds at
+ * most this many + 1 files however often its worker restarts. Deleting a number lets a starter
+ * that listed the directory before those acquisitions take it again; with this margin it would
+ * have to be this many acquisitions late, and it would hold an epoch already fenced.
+ */
+const KEPT_EPOCHS = 16;
 
 /** The highest epoch taken in `dir` (0 when none). */
 async function highestEpoch(dir: string): Promise<number> {
@@ -21,6 +28,26 @@ async function highestEpoch(dir: string): Promise<number> {
     if (m !== null) max = Math.max(max, Number(m[1]));
   }
   return max;
+}
+
+/** Deletes the epoch files of `dir` numbered below `below` (another starter may delete them first). */
+async function pruneEpochs(dir: string, below: number): Promise<void> {
+  if (below <= 1) return;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    throw new PartitionError('IO', `WorkerLease: cannot list ${dir}: ${messageOf(err)}`, { cause: err });
+  }
+  for (const name of names) {
+    const m = EPOCH.exec(name);
+    if (m === null || Number(m[1]) >= below) continue;
+    try {
+      await fs.unlink(join(dir, name));
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ENOENT') throw new PartitionError('IO', `WorkerLease: cannot delete ${join(dir, name)}: ${messageOf(err)}`, { cause: err });
+    }
+  }
 }
 
 /**
@@ -55,8 +82,9 @@ export class WorkerLease {
   ) {}
 
   /**
-   * Takes the next epoch in `dir` (created if missing), fencing every earlier holder. Cost: a
-   * listing and one exclusive file creation (more when starters race).
+   * Takes the next epoch in `dir` (created if missing), fencing every earlier holder, and deletes
+   * the epoch files more than 16 below its own (the directory stays small however often the
+   * worker restarts). Cost: two listings and one exclusive file creation (more when starters race).
    * @throws PartitionError `IO` when the directory cannot be written
    *
    * @example
@@ -75,11 +103,12 @@ export class WorkerLease {
       const epoch = (await highestEpoch(dir)) + 1;
       try {
         await fs.writeFile(join(dir, `epoch-${epoch}`), JSON.stringify({ pid: process.pid, time: Date.now() }), { flag: 'wx' });
-        return new WorkerLease(dir, epoch);
       } catch (err) {
         if ((err as { code?: unknown }).code === 'EEXIST') continue; // another starter took it: take the next
         throw new PartitionError('IO', `WorkerLease: cannot write ${join(dir, `epoch-${epoch}`)}: ${messageOf(err)}`, { cause: err });
       }
+      await pruneEpochs(dir, epoch - KEPT_EPOCHS);
+      return new WorkerLease(dir, epoch);
     }
   }
 

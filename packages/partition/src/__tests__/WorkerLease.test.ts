@@ -29,6 +29,17 @@ describe('WorkerLease', () => {
     }
   });
 
+  it('keeps the lease directory small however often the worker restarts: epoch files more than 16 below the newest are deleted, and every older holder stays fenced', async () => {
+    const leaseDir = join(dir, 'restarts');
+    const held: WorkerLease[] = [];
+    for (let i = 0; i < 40; i++) held.push(await WorkerLease.acquire(leaseDir));
+    expect(held.map((l) => l.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const files = (await fs.readdir(leaseDir)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+    expect(files).toEqual(Array.from({ length: 17 }, (_, i) => `epoch-${24 + i}`));
+    for (const old of held.slice(0, 39)) await expect(old.check('commit 3')).rejects.toMatchObject({ code: 'FENCED' });
+    await expect(held[39]!.check('commit 3')).resolves.toBeUndefined();
+  });
+
   it('a second worker started for the same index fences the first off: it writes no checkpoint and commits no output after that', async () => {
     const files = await writePartitionedClicks(join(dir, 'in'), { partitions: P, perPartition: 2_000, pages: 100, seed: 3 });
     const reference = workerPaths(join(dir, 'reference'), 0, 0);
