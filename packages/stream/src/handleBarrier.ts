@@ -61,8 +61,7 @@ export function handleBarrier(
   else ctx.flush?.();
   let report: OperatorSnapshot | undefined;
   if (hook !== undefined) {
-    const snapshot = ctx.store.snapshot();
-    report = deferred === undefined ? { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot, store: ctx.store } : { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot, store: ctx.store, deferred };
+    report = { checkpointId: barrier.checkpointId, operator: ctx.operator, snapshot: ctx.store.snapshot(), store: ctx.store, ...(deferred === undefined ? {} : { deferred }) };
     hook.snapshotTaken(report);
   }
   downstream.next(barrier);

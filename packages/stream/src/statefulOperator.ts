@@ -184,7 +184,7 @@ export function statefulOperator<I, O>(config: StatefulOperatorConfig, start: (c
               subscriber.next({ kind: 'watermark', timestamp: outWatermark, idle: true });
             } else advance(el.timestamp);
           } else if (el.kind === 'barrier') {
-            handleBarrier(el, subscriber, capture === undefined ? { operator: config.name, store, flush, checkpoint: config.checkpoint } : { operator: config.name, store, flush, capture, checkpoint: config.checkpoint });
+            handleBarrier(el, subscriber, { operator: config.name, store, flush, checkpoint: config.checkpoint, ...(capture === undefined ? {} : { capture }) });
           } else {
             throw invalidElement(config.where, el);
           }

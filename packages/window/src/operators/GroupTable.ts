@@ -275,6 +275,31 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
     table.copyStoreKey(i, out, 0);
     return out;
   };
+  // A group's log record, [u32 n, key, u32 m, seq(6) flags(1) acc], into `out` from `at`: the key
+  // from the table's arena, the accumulator encoded in place when its codec can (else encoded,
+  // then copied, and kept as `spare` when it does not fit); -1 when the key is not known yet or the
+  // record does not fit.
+  const logRecord = (table: GroupTable<K, A>, i: number, seq: number, flags: number, acc: A, out: Uint8Array, at: number): number => {
+    const keyEnd = table.copyStoreKey(i, out, at + 4);
+    const v = keyEnd + 4;
+    if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
+    writeLength(out, at, keyEnd - at - 4);
+    writeHeader(out, seq, flags, v);
+    let end: number;
+    if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
+    else {
+      const bytes = codec.encode(acc);
+      end = v + HEADER_BYTES + bytes.length;
+      if (end > out.length) {
+        spare = { acc, bytes };
+        return -1;
+      }
+      out.set(bytes, v + HEADER_BYTES);
+    }
+    if (end < 0) return -1;
+    writeLength(out, keyEnd, end - v);
+    return end;
+  };
   let cache: GroupCache<K, A> | undefined = undefined;
   const stateCodec: StateCodec<GroupRef<K, A>> = {
     write(ref) {
@@ -287,30 +312,9 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
     },
     keyView: keyOf,
     valueView: valueOf,
-    // [u32 n, key, u32 m, seq(6) flags(1) acc]: the key from the table's arena, the accumulator
-    // encoded in place when its codec can (else encoded, then copied)
     logInto({ table, i }, out, at) {
       spare = undefined;
-      const keyEnd = table.copyStoreKey(i, out, at + 4);
-      const v = keyEnd + 4;
-      if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
-      writeLength(out, at, keyEnd - at - 4);
-      writeHeader(out, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, v);
-      const acc = table.accs.at(i);
-      let end: number;
-      if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
-      else {
-        const bytes = codec.encode(acc);
-        end = v + HEADER_BYTES + bytes.length;
-        if (end > out.length) {
-          spare = { acc, bytes };
-          return -1;
-        }
-        out.set(bytes, v + HEADER_BYTES);
-      }
-      if (end < 0) return -1;
-      writeLength(out, keyEnd, end - v);
-      return end;
+      return logRecord(table, i, table.seqs[i]!, table.flags[i]! & STORED_FLAGS, table.accs.at(i), out, at);
     },
     // a number accumulator is a value: later records cannot change what was captured
     capture({ table, i }, into) {
@@ -320,23 +324,8 @@ export function groupCache<K extends KeyPart, A>(store: StateStore, keys: Window
       return true;
     },
     logCaptured(from, k, out, at) {
-      const table = from.owners[k] as GroupTable<K, A>;
-      const keyEnd = table.copyStoreKey(from.index[k]!, out, at + 4);
-      const v = keyEnd + 4;
-      if (keyEnd < 0 || v + HEADER_BYTES > out.length) return -1;
-      writeLength(out, at, keyEnd - at - 4);
-      writeHeader(out, from.seqs[k]!, from.flags[k]!, v);
-      const acc = from.values[k]! as A;
-      let end: number;
-      if (direct) end = codec.encodeInto!(acc, out, v + HEADER_BYTES);
-      else {
-        const bytes = codec.encode(acc);
-        end = v + HEADER_BYTES + bytes.length;
-        if (end > out.length) return -1;
-        out.set(bytes, v + HEADER_BYTES);
-      }
-      if (end < 0) return -1;
-      writeLength(out, keyEnd, end - v);
+      const end = logRecord(from.owners[k] as GroupTable<K, A>, from.index[k]!, from.seqs[k]!, from.flags[k]!, from.values[k]! as A, out, at);
+      spare = undefined; // a capture retries in a larger buffer itself, and no valueView follows
       return end;
     },
   };
